@@ -1,0 +1,200 @@
+"""Local development chains: Ganache (what our users test on) and Anvil.
+
+This module is the one place that says how a devnet is started. Brownie launches the same
+chains for the contract tests from the network entries that :func:`brownie_networks` builds,
+and ``chaincity devnet up`` starts them as background processes for ``make deploy`` and the
+oracles, so both paths run the same hardfork, chain id, accounts and gas limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+logger = logging.getLogger(__name__)
+
+# The public test mnemonic every EVM devnet ships with; never use it outside a devnet.
+DEVNET_MNEMONIC = "test test test test test test test test test test test junk"
+# Must equal `compiler.evm_version` in brownie-config.yaml (a test checks it).
+HARDFORK = "shanghai"
+BLOCK_GAS_LIMIT = 30_000_000
+ACCOUNTS = 10
+BALANCE_ETHER = 10_000
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class Devnet:
+    """One kind of local chain and how to start it."""
+
+    name: str
+    executable: str
+    port: int
+    chain_id: int
+    brownie_id: str
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def command(self, executable: str, state_dir: Path | None = None) -> list[str]:
+        """The full command line; ``state_dir`` keeps the chain across restarts."""
+        if self.name == "ganache":
+            args = [
+                executable,
+                "--server.host", HOST,
+                "--server.port", str(self.port),
+                "--chain.chainId", str(self.chain_id),
+                "--chain.networkId", str(self.chain_id),
+                "--hardfork", HARDFORK,
+                "--wallet.mnemonic", DEVNET_MNEMONIC,
+                "--wallet.totalAccounts", str(ACCOUNTS),
+                "--wallet.defaultBalance", str(BALANCE_ETHER),
+                "--miner.blockGasLimit", str(BLOCK_GAS_LIMIT),
+                "--chain.vmErrorsOnRPCResponse", "true",
+                "--logging.quiet", "true",
+            ]
+            if state_dir is not None:
+                args += ["--database.dbPath", str(state_dir / "ganache-db")]
+            return args
+        args = [
+            executable,
+            "--host", HOST,
+            "--port", str(self.port),
+            "--chain-id", str(self.chain_id),
+            "--hardfork", HARDFORK,
+            "--mnemonic", DEVNET_MNEMONIC,
+            "--accounts", str(ACCOUNTS),
+            "--balance", str(BALANCE_ETHER),
+            "--gas-limit", str(BLOCK_GAS_LIMIT),
+            "--quiet",
+        ]
+        if state_dir is not None:
+            args += ["--state", str(state_dir / "anvil-state.json")]
+        return args
+
+    def brownie_network(self) -> dict:
+        """The entry for Brownie's network-config.yaml (development section).
+
+        Brownie picks its launcher by the first word of ``cmd``, so it must be the bare
+        executable name; the Makefile puts ``node_modules/.bin`` on PATH.
+        """
+        return {
+            "name": f"Chain City {self.name.capitalize()}",
+            "id": self.brownie_id,
+            "cmd": self.executable,
+            "host": f"http://{HOST}",
+            "timeout": 120,
+            "cmd_settings": {
+                "port": self.port,
+                "chain_id": self.chain_id,
+                "evm_version": HARDFORK,
+                "mnemonic": DEVNET_MNEMONIC,
+                "accounts": ACCOUNTS,
+                "default_balance": BALANCE_ETHER,
+                "gas_limit": BLOCK_GAS_LIMIT,
+            },
+        }
+
+
+DEVNETS: dict[str, Devnet] = {
+    "ganache": Devnet("ganache", "ganache", 8545, 1337, "city-ganache"),
+    "anvil": Devnet("anvil", "anvil", 8546, 31337, "city-anvil"),
+}
+
+
+class DevnetError(RuntimeError):
+    """A devnet could not be started or stopped."""
+
+
+def find_executable(devnet: Devnet, project_root: Path) -> str:
+    """The devnet binary from the project's node_modules, else from PATH."""
+    local = project_root / "node_modules" / ".bin" / devnet.executable
+    if local.exists():
+        return str(local)
+    found = shutil.which(devnet.executable)
+    if found is None:
+        raise DevnetError(f"{devnet.executable} not found: run `npm ci` in {project_root}")
+    return found
+
+
+def chain_id_at(url: str, timeout: float = 2.0) -> int | None:
+    """The chain id answered at ``url``, or None when nothing answers there."""
+    try:
+        response = requests.post(
+            url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+            timeout=timeout,
+        )
+        return int(response.json()["result"], 16)
+    except (requests.RequestException, ValueError, KeyError):
+        return None
+
+
+def _pid_file(devnet: Devnet, state_dir: Path) -> Path:
+    return state_dir / f"{devnet.name}.pid"
+
+
+def up(devnet: Devnet, project_root: Path, state_dir: Path, wait_seconds: float = 60.0) -> bool:
+    """Start ``devnet`` in the background unless it already runs.
+
+    Returns True if this call started it. The chain keeps its state in ``state_dir``, so a
+    deployment survives ``down`` and ``up``.
+    """
+    running = chain_id_at(devnet.rpc_url)
+    if running == devnet.chain_id:
+        return False
+    if running is not None:
+        raise DevnetError(
+            f"{devnet.rpc_url} answers with chain id {running}, not {devnet.name}'s {devnet.chain_id}"
+        )
+    state_dir.mkdir(parents=True, exist_ok=True)
+    command = devnet.command(find_executable(devnet, project_root), state_dir)
+    log = open(state_dir / f"{devnet.name}.log", "ab")  # noqa: SIM115 - handed to the child
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    _pid_file(devnet, state_dir).write_text(str(process.pid))
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if chain_id_at(devnet.rpc_url, timeout=1.0) == devnet.chain_id:
+            logger.info("%s started on %s (pid %s)", devnet.name, devnet.rpc_url, process.pid)
+            return True
+        if process.poll() is not None:
+            raise DevnetError(
+                f"{devnet.name} exited with code {process.returncode}; see {state_dir / (devnet.name + '.log')}"
+            )
+        time.sleep(0.25)
+    process.kill()
+    raise DevnetError(f"{devnet.name} did not answer on {devnet.rpc_url} within {wait_seconds:.0f} s")
+
+
+def down(devnet: Devnet, state_dir: Path, wait_seconds: float = 15.0) -> bool:
+    """Stop a devnet that ``up`` started. Returns True if one was stopped."""
+    pid_file = _pid_file(devnet, state_dir)
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text())
+    pid_file.unlink()
+    try:
+        os.kill(pid, signal.SIGTERM)  # Anvil writes its --state file on SIGTERM
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    return True
