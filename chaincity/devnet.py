@@ -26,7 +26,7 @@ DEVNET_MNEMONIC = "test test test test test test test test test test test junk"
 # Must equal `compiler.evm_version` in brownie-config.yaml (a test checks it).
 HARDFORK = "shanghai"
 BLOCK_GAS_LIMIT = 30_000_000
-ACCOUNTS = 10
+ACCOUNTS = 20
 BALANCE_ETHER = 10_000
 HOST = "127.0.0.1"
 

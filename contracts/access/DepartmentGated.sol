@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ICityDirectory, DepartmentKind} from "../../interfaces/ICityDirectory.sol";
+import {IDepartmentGated} from "../../interfaces/IDepartmentGated.sol";
+
+/**
+ * @dev Base for registries written by departments: `onlyDepartment(kind)` lets through the
+ * signers of active departments of that kind, as the {CityDirectory} says at call time.
+ */
+abstract contract DepartmentGated is IDepartmentGated {
+    ICityDirectory private immutable _directory;
+
+    modifier onlyDepartment(DepartmentKind kind) {
+        _checkDepartment(kindBit(kind));
+        _;
+    }
+
+    constructor(ICityDirectory directory_) {
+        _directory = directory_;
+    }
+
+    /// @inheritdoc IDepartmentGated
+    function directory() public view returns (ICityDirectory) {
+        return _directory;
+    }
+
+    /// @dev The bit of `kind` in an `allowedKinds` mask: `kindBit(Bank) | kindBit(HousingProvidentFund)`.
+    function kindBit(DepartmentKind kind) internal pure returns (uint256) {
+        return uint256(1) << uint8(kind);
+    }
+
+    /**
+     * @dev Reverts with {DepartmentUnauthorized} unless the sender signs for an active
+     * department whose kind is in `allowedKinds`; returns that department.
+     */
+    function _checkDepartment(uint256 allowedKinds) internal view returns (bytes32 departmentId, DepartmentKind kind) {
+        (departmentId, kind) = _directory.activeDepartmentOf(msg.sender);
+        if (kind == DepartmentKind.None || allowedKinds & kindBit(kind) == 0) {
+            revert DepartmentUnauthorized(msg.sender, allowedKinds);
+        }
+    }
+}
