@@ -35,6 +35,53 @@ def department_id(code: str) -> bytes:
     return web3.keccak(text=code)
 
 
+def plain(value):
+    """Brownie's return values and event fields as plain Python, for exact comparisons.
+
+    Brownie 1.22's compiled `Wei` and `HexString` refuse to compare with plain ints and
+    bytes inside lists, so both sides of a structured assertion go through this: numbers
+    become int, bytes and hex strings lowercase "0x…" text, accounts and contracts their
+    lowercase address, sequences lists.
+    """
+    if hasattr(value, "address"):
+        return value.address.lower()
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, str):
+        return value.lower() if value.startswith("0x") else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or hasattr(value, "__iter__"):
+        return [plain(v) for v in value]
+    return value
+
+
+def typed_error(name: str, *args) -> str:
+    """The revert message Brownie makes of a custom error, for `brownie.reverts(...)`.
+
+    Brownie decodes a typed error with the project's ABIs into "Name: arg, arg" with each
+    argument as eth-abi decodes it (lowercase addresses, bytes as Python bytes), so this
+    matches the exact error and its exact arguments.
+    """
+
+    def render(arg) -> str:
+        if hasattr(arg, "address"):
+            arg = arg.address
+        if isinstance(arg, str) and arg.startswith("0x") and len(arg) == 42:
+            return arg.lower()
+        if isinstance(arg, (bytes, bytearray)):
+            return str(bytes(arg))
+        if isinstance(arg, bool):
+            return str(arg)
+        return str(int(arg)) if isinstance(arg, int) else str(arg)
+
+    return f"{name}: {', '.join(render(a) for a in args)}"
+
+
 def kind_mask(*kinds: Kind) -> int:
     mask = 0
     for kind in kinds:
