@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
 from pathlib import Path
 
 import click
+from dotenv import load_dotenv
 
 from chaincity import devnet as devnets
+from chaincity import deploy as deployment
+from chaincity.chain import ChainUnreachable, connect, deployer_account
 
 # Exit codes shared by every command.
 EXIT_OK = 0
@@ -22,6 +26,7 @@ EXIT_CHAIN_UNREACHABLE = 3
 @click.option("--verbose", "-v", is_flag=True, help="Log progress details to stderr.")
 def main(verbose: bool) -> None:
     """Chain City: run a department's oracle and the city's local devnets."""
+    load_dotenv(Path.cwd() / ".env")  # the environment wins over .env
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -44,10 +49,14 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print a machine-re
 @devnet.command("up")
 @_CHAIN
 @_STATE_DIR
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Listen on this port instead of the chain's default (ganache 8545, anvil 8546).")
 @_JSON
-def devnet_up(chain: str, state_dir: Path, as_json: bool) -> None:
+def devnet_up(chain: str, state_dir: Path, port: int | None, as_json: bool) -> None:
     """Start the devnet in the background unless it already runs; its state survives restarts."""
     net = devnets.DEVNETS[chain]
+    if port is not None:
+        net = dataclasses.replace(net, port=port)
     try:
         started = devnets.up(net, Path.cwd(), state_dir)
     except devnets.DevnetError as exc:
@@ -72,6 +81,47 @@ def devnet_down(chain: str, state_dir: Path, as_json: bool) -> None:
         click.echo(json.dumps({"chain": chain, "stopped": stopped}))
     else:
         click.echo(f"{chain} {'stopped' if stopped else 'was not running'}")
+
+
+@main.command("deploy")
+@click.option("--rpc-url", envvar="CHAINCITY_RPC_URL", default=devnets.DEVNETS["ganache"].rpc_url,
+              show_default=True, help="JSON-RPC endpoint (env CHAINCITY_RPC_URL).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Brownie's build folder (run `brownie compile` first).")
+@click.option("--deployments-dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="CHAINCITY_DEPLOYMENTS_DIR", default=Path("deployments"), show_default=True,
+              help="Where <chain id>.json and the exported ABIs are written.")
+@_JSON
+def deploy(rpc_url: str, build_dir: Path, deployments_dir: Path, as_json: bool) -> None:
+    """Deploy the city's contracts, or find and verify an earlier deployment; print the addresses.
+
+    Administrators come from CITY_ADMINS and CITY_ADMIN_THRESHOLD (on a devnet: its first
+    three accounts, 2 of 3); outside a devnet the deployer key is DEPLOYER_KEYSTORE, unlocked
+    with DEPLOYER_PASSWORD.
+    """
+    try:
+        w3 = connect(rpc_url)
+        config = deployment.config_from_env(w3, build_dir, deployments_dir)
+        results = deployment.deploy_city(w3, deployer_account(w3), config)
+    except ChainUnreachable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CHAIN_UNREACHABLE)
+    except deployment.DeploymentError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    chain_id = w3.eth.chain_id
+    if as_json:
+        click.echo(json.dumps({
+            "chain_id": chain_id,
+            "record": str(deployment.record_path(deployments_dir, chain_id)),
+            "contracts": {r.name: {"address": r.address, "block": r.block, "deployed": r.newly_deployed}
+                          for r in results},
+        }))
+        return
+    for r in results:
+        how = f"deployed in block {r.block}" if r.newly_deployed else f"already deployed in block {r.block}, code verified"
+        click.echo(f"{r.name:<20} {r.address}  ({how})")
+    click.echo(f"record: {deployment.record_path(deployments_dir, chain_id)} (chain id {chain_id})")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,119 @@
+"""How the devnets start: one definition shared by Brownie, the CLI and the oracles."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+import yaml
+from click.testing import CliRunner
+
+from chaincity import devnet as devnets
+from chaincity.cli import EXIT_CHAIN_UNREACHABLE, main
+
+from conftest import ROOT, free_port
+
+sys.path.insert(0, str(ROOT / "tools"))
+import register_brownie_networks  # noqa: E402
+
+
+def test_devnet_hardfork_is_the_evm_version_contracts_are_compiled_for():
+    config = yaml.safe_load((ROOT / "brownie-config.yaml").read_text())
+    assert config["compiler"]["evm_version"] == devnets.HARDFORK
+
+
+def test_devnet_commands_carry_hardfork_chain_id_accounts_and_host(tmp_path):
+    for net in devnets.DEVNETS.values():
+        command = net.command(net.executable, tmp_path)
+        assert command[0] == net.executable
+        assert devnets.HARDFORK in command and str(net.chain_id) in command and str(net.port) in command
+        assert devnets.HOST in command and devnets.DEVNET_MNEMONIC in command
+        assert any(str(tmp_path) in arg for arg in command)  # state kept across restarts
+        assert not any(str(tmp_path) in arg for arg in net.command(net.executable))
+
+
+def test_devnets_do_not_share_ports_chain_ids_or_brownie_ids():
+    nets = list(devnets.DEVNETS.values())
+    for attribute in ("port", "chain_id", "brownie_id"):
+        assert len({getattr(n, attribute) for n in nets}) == len(nets)
+
+
+def test_brownie_entry_starts_the_bare_executable_with_matching_settings():
+    for net in devnets.DEVNETS.values():
+        entry = net.brownie_network()
+        assert entry["cmd"] == net.executable  # Brownie picks its launcher by this word
+        assert entry["cmd_settings"]["evm_version"] == devnets.HARDFORK
+        assert (entry["cmd_settings"]["port"], entry["cmd_settings"]["chain_id"]) == (net.port, net.chain_id)
+
+
+def test_register_networks_upserts_and_adds_a_parallel_set(tmp_path):
+    config = tmp_path / "network-config.yaml"
+    config.write_text(yaml.safe_dump({"live": [], "development": [{"id": "development", "cmd": "ganache-cli"}]}))
+    register_brownie_networks.register(config)
+    register_brownie_networks.register(config)  # idempotent
+    register_brownie_networks.register(config, suffix="-h1", port_offset=100)
+    development = yaml.safe_load(config.read_text())["development"]
+    ids = [n["id"] for n in development]
+    assert sorted(ids) == sorted(["development", "city-ganache", "city-anvil", "city-ganache-h1", "city-anvil-h1"])
+    ports = {n["id"]: n.get("cmd_settings", {}).get("port") for n in development}
+    assert ports["city-anvil-h1"] == ports["city-anvil"] + 100
+
+
+def test_devnet_up_twice_then_down_through_the_cli(tmp_path):
+    runner = CliRunner()
+    port = free_port()
+    args = ["devnet", "up", "--chain", "anvil", "--port", str(port), "--state-dir", str(tmp_path), "--json"]
+    first = runner.invoke(main, args)
+    try:
+        assert first.exit_code == 0, first.output
+        assert json.loads(first.output) == {
+            "chain": "anvil", "rpc_url": f"http://127.0.0.1:{port}", "chain_id": 31337, "started": True,
+        }
+        second = runner.invoke(main, args)
+        assert json.loads(second.output)["started"] is False
+        assert devnets.chain_id_at(f"http://127.0.0.1:{port}") == 31337
+    finally:
+        down = runner.invoke(main, ["devnet", "down", "--chain", "anvil", "--state-dir", str(tmp_path), "--json"])
+    assert json.loads(down.output) == {"chain": "anvil", "stopped": True}
+    assert devnets.chain_id_at(f"http://127.0.0.1:{port}") is None
+    again = runner.invoke(main, ["devnet", "down", "--chain", "anvil", "--state-dir", str(tmp_path)])
+    assert again.output.strip() == "anvil was not running"
+
+
+def test_ganache_starts_on_the_configured_hardfork(tmp_path):
+    net = dataclasses.replace(devnets.DEVNETS["ganache"], port=free_port())
+    assert devnets.up(net, ROOT, tmp_path) is True
+    try:
+        block = json.loads(subprocess.run(
+            ["curl", "-s", "-X", "POST", "-H", "Content-Type: application/json", "--data",
+             '{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["latest",false]}', net.rpc_url],
+            capture_output=True, text=True, check=True,
+        ).stdout)["result"]
+        # Shanghai blocks carry a withdrawals root; base fee means London+ (EIP-1559) pricing.
+        assert "withdrawalsRoot" in block and "baseFeePerGas" in block
+        assert int(block["gasLimit"], 16) == devnets.BLOCK_GAS_LIMIT
+    finally:
+        assert devnets.down(net, tmp_path) is True
+
+
+def test_up_refuses_a_port_held_by_another_chain(anvil, anvil_net, tmp_path):
+    impostor = dataclasses.replace(devnets.DEVNETS["ganache"], port=anvil_net.port)
+    try:
+        devnets.up(impostor, ROOT, tmp_path)
+    except devnets.DevnetError as exc:
+        assert "31337" in str(exc) and anvil_net.rpc_url in str(exc)
+    else:
+        raise AssertionError("up() accepted a chain with the wrong chain id")
+
+
+def test_deploy_cli_names_an_unreachable_rpc_in_one_line(tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "chaincity"), "deploy", "--rpc-url", url, "--deployments-dir", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == EXIT_CHAIN_UNREACHABLE
+    assert result.stderr.strip().splitlines() == [f"error: cannot reach the chain at {url}"]
+    assert result.stdout == ""
