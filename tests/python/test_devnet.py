@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import requests
 import yaml
 from click.testing import CliRunner
 
@@ -86,11 +87,9 @@ def test_ganache_starts_on_the_configured_hardfork(tmp_path):
     net = dataclasses.replace(devnets.DEVNETS["ganache"], port=free_port())
     assert devnets.up(net, ROOT, tmp_path) is True
     try:
-        block = json.loads(subprocess.run(
-            ["curl", "-s", "-X", "POST", "-H", "Content-Type: application/json", "--data",
-             '{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["latest",false]}', net.rpc_url],
-            capture_output=True, text=True, check=True,
-        ).stdout)["result"]
+        block = requests.post(net.rpc_url, json={
+            "jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber", "params": ["latest", False],
+        }, timeout=10).json()["result"]
         # Shanghai blocks carry a withdrawals root; base fee means London+ (EIP-1559) pricing.
         assert "withdrawalsRoot" in block and "baseFeePerGas" in block
         assert int(block["gasLimit"], 16) == devnets.BLOCK_GAS_LIMIT
