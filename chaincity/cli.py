@@ -14,6 +14,10 @@ from dotenv import load_dotenv
 from chaincity import devnet as devnets
 from chaincity import deploy as deployment
 from chaincity.chain import ChainUnreachable, connect, deployer_account
+from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
+from chaincity.db import open_database
+from chaincity.departments import DEPARTMENTS
+from chaincity.load import BadInputFile, load_csv
 
 # Exit codes shared by every command.
 EXIT_OK = 0
@@ -81,6 +85,50 @@ def devnet_down(chain: str, state_dir: Path, as_json: bool) -> None:
         click.echo(json.dumps({"chain": chain, "stopped": stopped}))
     else:
         click.echo(f"{chain} {'stopped' if stopped else 'was not running'}")
+
+
+@main.group()
+def db() -> None:
+    """The department's own database (SQLite file by default, any SQLAlchemy URL)."""
+
+
+_DB_URL = click.option(
+    "--db", "db_url", envvar="CHAINCITY_DATABASE_URL", default=DEFAULT_DATABASE_URL, show_default=True,
+    help="SQLAlchemy URL of the department database (env CHAINCITY_DATABASE_URL).",
+)
+
+
+@db.command("load")
+@click.argument("department", type=click.Choice(sorted(DEPARTMENTS)))
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@_DB_URL
+@_JSON
+def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None:
+    """Load a department's CSV export into its database, validating every row.
+
+    Rejected rows go to the rejects table and to <file>.rejects.csv, each with its row, field
+    and reason. Exit 0: every row loaded (or already there); 1: some rows rejected; 2: the
+    file itself is unusable (missing, not UTF-8, missing columns).
+    """
+    try:
+        summary = load_csv(open_database(db_url), DEPARTMENTS[department], csv_file, progress=not as_json)
+    except BadInputFile as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict()))
+    else:
+        click.echo(
+            f"{department}: {summary.rows} rows: {summary.loaded} loaded, {summary.unchanged} already loaded, "
+            f"{summary.rejected} rejected"
+        )
+        for item in summary.rejects[:20]:
+            click.echo(f"  row {item['row_number']}: {item['field']}: {item['reason']}")
+        if summary.rejected > 20:
+            click.echo(f"  … and {summary.rejected - 20} more")
+        if summary.rejects_report:
+            click.echo(f"rejects report: {summary.rejects_report}")
+    sys.exit(EXIT_REJECTED if summary.rejected else EXIT_OK)
 
 
 @main.command("deploy")

@@ -1,0 +1,95 @@
+"""The department database: what the department loaded, what reached the chain, what was rejected.
+
+A real SQL database through SQLAlchemy: a SQLite file by default, any SQLAlchemy URL (such as
+PostgreSQL) by configuration. Personal data stays here; only salted hashes go on chain.
+The schema is created by the tool and versioned in ``schema_version``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+SCHEMA_VERSION = 1
+DEFAULT_URL = "sqlite:///chaincity.db"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaVersion(Base):
+    __tablename__ = "schema_version"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class SourceRecord(Base):
+    """One department record, as loaded from its export; ``status`` follows it to the chain."""
+
+    __tablename__ = "source_records"
+    __table_args__ = (UniqueConstraint("department", "source_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    department: Mapped[str] = mapped_column(String(32), index=True)
+    source_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSON)
+    source_file: Mapped[str] = mapped_column(Text)
+    row_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    block_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Reject(Base):
+    """A record that cannot go on chain, with the field and the reason."""
+
+    __tablename__ = "rejects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    department: Mapped[str] = mapped_column(String(32), index=True)
+    stage: Mapped[str] = mapped_column(String(16))  # "load" (validation) or "chain" (contract error)
+    source_file: Mapped[str] = mapped_column(Text)
+    row_number: Mapped[int] = mapped_column(Integer)
+    source_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    field: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Checkpoint(Base):
+    """Where a sync or a follower stopped: block number and hash (to detect reorganisations)."""
+
+    __tablename__ = "checkpoints"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    block_number: Mapped[int] = mapped_column(Integer)
+    block_hash: Mapped[str] = mapped_column(String(66))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+
+class SchemaError(RuntimeError):
+    """The database holds a schema this version of the tool does not know."""
+
+
+def open_database(url: str = DEFAULT_URL) -> Engine:
+    """Connect, create the schema when the database is new, and check its version."""
+    engine = create_engine(url, future=True)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        versions = session.scalars(select(SchemaVersion.version)).all()
+        if not versions:
+            session.add(SchemaVersion(version=SCHEMA_VERSION))
+            session.commit()
+        elif max(versions) != SCHEMA_VERSION:
+            raise SchemaError(f"database schema version {max(versions)}, this tool knows {SCHEMA_VERSION}")
+    return engine

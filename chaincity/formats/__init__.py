@@ -1,0 +1,20 @@
+"""National identifier formats, validated exactly as the contracts validate them on chain.
+
+Each validator raises :class:`FormatError` naming what is wrong, so a rejects report can say
+which field of which row failed and why; each module also builds valid identifiers, for tests
+and synthetic data.
+"""
+
+from chaincity.formats.errors import FormatError
+from chaincity.formats.id_number import id_number_check_char, make_id_number, validate_id_number
+from chaincity.formats.unit_code import LOUDI_COUNTIES, make_unit_code, validate_unit_code
+
+__all__ = [
+    "FormatError",
+    "LOUDI_COUNTIES",
+    "id_number_check_char",
+    "make_id_number",
+    "make_unit_code",
+    "validate_id_number",
+    "validate_unit_code",
+]

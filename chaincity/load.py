@@ -1,0 +1,126 @@
+"""Load a department's CSV export into its database, validating every row.
+
+Every row ends in exactly one place: a new source record, an unchanged one (the same record
+loaded before: loading is idempotent), or a reject naming the row, the field and the reason,
+written both to the ``rejects`` table and to a CSV report next to the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from chaincity.db import Reject, SourceRecord
+from chaincity.departments import DepartmentSpec, RowError
+
+logger = logging.getLogger(__name__)
+INSERT_BATCH = 5_000
+
+
+class BadInputFile(ValueError):
+    """The file as a whole cannot be read as this department's export."""
+
+
+@dataclass
+class LoadSummary:
+    department: str
+    rows: int = 0
+    loaded: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects_report: str | None = None
+    rejects: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "rejects"}
+
+
+def _open_rows(path: Path, spec: DepartmentSpec):
+    if not path.is_file():
+        raise BadInputFile(f"{path}: no such file")
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+    except UnicodeDecodeError:
+        raise BadInputFile(f"{path}: not UTF-8 text") from None
+    missing = [c for c in spec.columns if c not in header]
+    if missing:
+        handle.close()
+        raise BadInputFile(f"{path}: missing column(s) {', '.join(missing)} for {spec.name} (expected {', '.join(spec.columns)})")
+    return handle, reader
+
+
+def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, progress: bool = False) -> LoadSummary:
+    """Load ``path`` into the department database; see the module docstring."""
+    summary = LoadSummary(spec.name)
+    handle, reader = _open_rows(path, spec)
+    source = str(path)
+    with Session(engine) as session, handle:
+        known = dict(session.execute(
+            select(SourceRecord.source_id, SourceRecord.payload).where(SourceRecord.department == spec.name)
+        ).all())
+        pending: list[dict] = []
+
+        def reject(row_number: int, source_id: str | None, field_name: str, reason: str) -> None:
+            summary.rejected += 1
+            summary.rejects.append({
+                "department": spec.name, "stage": "load", "source_file": source, "row_number": row_number,
+                "source_id": source_id, "field": field_name, "reason": reason,
+            })
+
+        try:
+            rows = tqdm(reader, desc=f"load {spec.name}", unit=" rows", disable=not progress)
+            for row_number, row in enumerate(rows, start=2):  # row 1 is the header
+                summary.rows += 1
+                if None in row or any(v is None for v in row.values()):
+                    reject(row_number, None, "(row)", "wrong number of columns")
+                    continue
+                try:
+                    parsed = spec.parse(row)
+                except RowError as exc:
+                    reject(row_number, None, exc.field, exc.reason)
+                    continue
+                earlier = known.get(parsed.source_id)
+                if earlier is not None:
+                    if earlier == parsed.payload:
+                        summary.unchanged += 1
+                    else:
+                        reject(row_number, parsed.source_id, "(record)",
+                               f"conflicts with the record {parsed.source_id} loaded before")
+                    continue
+                known[parsed.source_id] = parsed.payload
+                pending.append({
+                    "department": spec.name, "source_id": parsed.source_id, "kind": parsed.kind,
+                    "payload": parsed.payload, "source_file": source, "row_number": row_number, "status": "pending",
+                })
+                if len(pending) >= INSERT_BATCH:
+                    session.execute(insert(SourceRecord), pending)
+                    summary.loaded += len(pending)
+                    pending.clear()
+        except csv.Error as exc:
+            raise BadInputFile(f"{path}: {exc}") from None
+        except UnicodeDecodeError:
+            raise BadInputFile(f"{path}: not UTF-8 text") from None
+        if pending:
+            session.execute(insert(SourceRecord), pending)
+            summary.loaded += len(pending)
+        if summary.rejects:
+            session.execute(insert(Reject), summary.rejects)
+        session.commit()
+    if summary.rejects:
+        report = path.with_name(path.stem + ".rejects.csv")
+        with report.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, ["row_number", "source_id", "field", "reason"], extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(summary.rejects)
+        summary.rejects_report = str(report)
+    logger.info("loaded %s: %s", path, summary.as_dict())
+    return summary
