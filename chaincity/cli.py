@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 from chaincity import devnet as devnets
 from chaincity import deploy as deployment
 from chaincity.chain import ChainUnreachable, connect, deployer_account
+from chaincity.datagen import generate
 from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
 from chaincity.db import open_database
 from chaincity.departments import DEPARTMENTS
@@ -129,6 +130,26 @@ def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None
         if summary.rejects_report:
             click.echo(f"rejects report: {summary.rejects_report}")
     sys.exit(EXIT_REJECTED if summary.rejected else EXIT_OK)
+
+
+@main.command("datagen")
+@click.option("--households", type=click.IntRange(1, 150_000), default=1_000, show_default=True,
+              help="Households to generate (Loudi: 150,000 households, 350,000 properties).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="Folder for real_estate.csv, bank.csv and court.csv.")
+@click.option("--bad-share", type=click.FloatRange(0, 1), default=0.01, show_default=True,
+              help="Share of rows given one realistic defect each.")
+@click.option("--seed", type=int, default=2018, show_default=True, help="Same seed, same files.")
+@_JSON
+def datagen(households: int, out_dir: Path, bad_share: float, seed: int, as_json: bool) -> None:
+    """Write Loudi-shaped synthetic department exports (valid by the national algorithms)."""
+    files = generate(out_dir, households, bad_share, seed, progress=not as_json)
+    if as_json:
+        click.echo(json.dumps({"files": {k: str(getattr(files, k.replace("-", "_"))) for k in files.rows},
+                               "rows": files.rows, "bad_rows": files.bad_rows}))
+    else:
+        for name, count in files.rows.items():
+            click.echo(f"{name:<12} {count:>8} rows ({files.bad_rows[name]} with a defect)")
 
 
 @main.command("deploy")

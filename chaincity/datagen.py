@@ -1,0 +1,127 @@
+"""Synthetic department exports shaped like Loudi's: households, their properties, co-owners,
+mortgages and court seizures, with a controlled share of realistic bad rows.
+
+Everything valid is built by the national algorithms (real county codes, unit codes, identity
+numbers with their check characters); every bad row carries one known defect, so a test can
+count exactly what must be rejected. The same seed gives the same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from tqdm import tqdm
+
+from chaincity.departments import DEPARTMENTS
+from chaincity.departments.real_estate import WHOLE
+from chaincity.formats import LOUDI_COUNTIES, make_id_number, make_unit_code
+
+# Loudi: 350,000 properties of 150,000 households.
+PROPERTIES_PER_HOUSEHOLD = 350_000 / 150_000
+CO_OWNED_SHARE = 0.4
+MORTGAGED_SHARE = 0.3
+SEIZED_SHARE = 0.01
+BANKS = ("LD-BANK-ICBC", "LD-BANK-CCB", "LD-BANK-ABC", "LD-HPF")
+COURTS = ("LD-COURT-INT", "LD-COURT-LX", "LD-COURT-SF")
+COUNTIES = tuple(LOUDI_COUNTIES)
+
+
+@dataclass(frozen=True)
+class GeneratedFiles:
+    real_estate: Path
+    bank: Path
+    court: Path
+    rows: dict[str, int]
+    bad_rows: dict[str, int]
+
+
+def _corrupt_id(value: str) -> str:
+    """Change the check character: a typo that the check catches."""
+    return value[:-1] + ("0" if value[-1] != "0" else "1")
+
+
+# One realistic defect per bad row: (column, how to spoil the value).
+_TITLE_DEFECTS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("owner_id_numbers", lambda v: ";".join([_corrupt_id(v.split(";")[0]), *v.split(";")[1:]])),
+    ("unit_code", lambda v: "430102" + v[6:]),  # a county outside the city
+    ("unit_code", lambda v: v[:-1]),
+    ("shares", lambda v: ";".join([str(int(v.split(";")[0]) - 1), *v.split(";")[1:]])),
+    ("registered_at", lambda v: v.replace("-", "/")),
+)
+_BANK_DEFECTS = (("amount", lambda v: "-" + v), ("term_months", lambda v: "0"), ("unit_code", lambda v: v.lower()))
+_COURT_DEFECTS = (("term_months", lambda v: "48"), ("action", lambda v: "freeze"))
+
+
+def _spoil(rng: random.Random, row: dict, defects) -> dict:
+    column, spoil = defects[rng.randrange(len(defects))]
+    return {**row, column: spoil(row[column])}
+
+
+def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int = 2018,
+             progress: bool = False) -> GeneratedFiles:
+    """Write real_estate.csv, bank.csv and court.csv for ``households`` households."""
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: out_dir / f"{name.replace('-', '_')}.csv" for name in DEPARTMENTS}
+    rows = dict.fromkeys(DEPARTMENTS, 0)
+    bad = dict.fromkeys(DEPARTMENTS, 0)
+    handles = {name: path.open("w", newline="", encoding="utf-8") for name, path in paths.items()}
+    writers = {name: csv.DictWriter(handles[name], DEPARTMENTS[name].columns) for name in DEPARTMENTS}
+    for writer in writers.values():
+        writer.writeheader()
+
+    def write(name: str, row: dict, defects) -> None:
+        if rng.random() < bad_share:
+            row = _spoil(rng, row, defects)
+            bad[name] += 1
+        writers[name].writerow(row)
+        rows[name] += 1
+
+    certificate = contract = order = 0
+    try:
+        for household in tqdm(range(households), desc="households", disable=not progress):
+            county = COUNTIES[household % len(COUNTIES)]
+            members = [
+                make_id_number(county, date(1950, 1, 1) + timedelta(days=rng.randrange(18_250)), rng.randrange(1000))
+                for _ in range(2)
+            ]
+            # A whole number of properties per household averaging Loudi's 2.33.
+            count = 1 + int(rng.random() < PROPERTIES_PER_HOUSEHOLD - 1) + int(rng.random() < 0.33)
+            for index in range(count):
+                certificate += 1
+                zone, parcel = divmod(household, 90_000)
+                unit = make_unit_code(county, 1 + zone, 1 + index, 1 + parcel, 1 + rng.randrange(60), 101 + index)
+                owners = members if rng.random() < CO_OWNED_SHARE else members[:1]
+                first = WHOLE // 2 if len(owners) == 2 else WHOLE
+                shares = [first, WHOLE - first][: len(owners)]
+                registered = date(2010, 1, 1) + timedelta(days=rng.randrange(3_200))
+                write("real-estate", {
+                    "unit_code": unit, "owner_id_numbers": ";".join(owners),
+                    "shares": ";".join(map(str, shares)), "right_type": "house_ownership",
+                    "certificate_no": f"湘({registered.year})娄底市不动产权第{certificate:07d}号",
+                    "registered_at": registered.isoformat(),
+                }, _TITLE_DEFECTS)
+                if rng.random() < MORTGAGED_SHARE:
+                    contract += 1
+                    write("bank", {
+                        "unit_code": unit, "bank": BANKS[rng.randrange(len(BANKS))],
+                        "contract_no": f"JD-{registered.year}-{contract:07d}",
+                        "amount": f"{rng.randrange(100, 2000) * 1000}.00", "term_months": str(rng.choice((120, 240, 360))),
+                        "registered_at": (registered + timedelta(days=rng.randrange(1, 30))).isoformat(),
+                    }, _BANK_DEFECTS)
+                if rng.random() < SEIZED_SHARE:
+                    order += 1
+                    write("court", {
+                        "unit_code": unit, "court": COURTS[rng.randrange(len(COURTS))],
+                        "order_no": f"(2020)湘13执{order}号", "action": "seize", "term_months": "36",
+                        "issued_at": date(2020, 1, 1 + rng.randrange(28)).isoformat(),
+                    }, _COURT_DEFECTS)
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return GeneratedFiles(paths["real-estate"], paths["bank"], paths["court"], rows, bad)
