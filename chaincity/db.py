@@ -77,6 +77,35 @@ class Checkpoint(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
 
 
+class ChainEvent(Base):
+    """An event read from the chain: the read model's raw material. (tx, log index) is its
+    identity, so reading a block twice stores nothing twice."""
+
+    __tablename__ = "chain_events"
+    __table_args__ = (UniqueConstraint("follower", "tx_hash", "log_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    follower: Mapped[str] = mapped_column(String(64), index=True)
+    contract: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str | None] = mapped_column(String(66), index=True, nullable=True)  # first indexed argument
+    args: Mapped[dict] = mapped_column(JSON)
+    block_number: Mapped[int] = mapped_column(Integer, index=True)
+    block_hash: Mapped[str] = mapped_column(String(66))
+    tx_hash: Mapped[str] = mapped_column(String(66))
+    log_index: Mapped[int] = mapped_column(Integer)
+
+
+class FollowedBlock(Base):
+    """Hashes of the last blocks a follower read, to find where a reorganisation forked."""
+
+    __tablename__ = "followed_blocks"
+
+    follower: Mapped[str] = mapped_column(String(64), primary_key=True)
+    block_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    block_hash: Mapped[str] = mapped_column(String(66))
+
+
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the tool does not know."""
 

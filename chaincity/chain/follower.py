@@ -1,0 +1,174 @@
+"""Following contract events into the department database, safe against reorganisations.
+
+After the pattern of web3.py's event scanner and its hardened successors: `get_logs` over a
+block window that halves on error, a checkpoint saved with every chunk in the same database
+transaction as the events, the hash of every block read kept for a while, and on a mismatch
+the stored events above the fork point dropped and read again. It stays ``confirmations``
+blocks behind the head. Events are keyed by (transaction, log index): reading twice stores once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hexbytes import HexBytes
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from web3 import Web3
+from web3.contract import Contract
+from web3.exceptions import MismatchedABI
+from web3.exceptions import Web3RPCError
+
+from chaincity.chain.sender import RetryPolicy
+from chaincity.db import ChainEvent, Checkpoint, FollowedBlock
+
+logger = logging.getLogger(__name__)
+KEPT_BLOCK_HASHES = 128  # the deepest reorganisation a follower can repair
+
+
+class ReorgTooDeep(RuntimeError):
+    """The chain forked below every block hash the follower kept."""
+
+
+@dataclass(frozen=True)
+class FollowResult:
+    events: int
+    from_block: int
+    to_block: int
+    reorgs: int
+
+
+def _plain(value):
+    if isinstance(value, (bytes, HexBytes)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)  # JSON numbers above 2^53 lose precision in most readers
+    return value
+
+
+class EventFollower:
+    """Reads the events of ``contracts`` from ``start_block`` into the ``chain_events`` table."""
+
+    def __init__(self, w3: Web3, engine: Engine, name: str, contracts: dict[str, Contract], *,
+                 start_block: int = 0, confirmations: int = 1, chunk: int = 2_000,
+                 on_event: Callable[[Session, ChainEvent], None] | None = None,
+                 retry: RetryPolicy = RetryPolicy()):
+        self.w3, self.engine, self.name = w3, engine, name
+        self.contracts = contracts
+        self.start_block = start_block
+        self.confirmations = max(confirmations, 1)
+        self.chunk = chunk
+        self.on_event = on_event
+        self.retry = retry
+        self._by_address = {Web3.to_checksum_address(c.address): (n, c) for n, c in contracts.items()}
+
+    def _block_hash(self, number: int) -> str:
+        return "0x" + bytes(self.retry.run("block", lambda: self.w3.eth.get_block(number))["hash"]).hex()
+
+    def _fork_point(self, session: Session) -> int | None:
+        """The last kept block that is still on the chain, or None when nothing changed."""
+        kept = session.execute(
+            select(FollowedBlock.block_number, FollowedBlock.block_hash)
+            .where(FollowedBlock.follower == self.name).order_by(FollowedBlock.block_number.desc())
+        ).all()
+        if not kept or self._block_hash(kept[0][0]) == kept[0][1]:
+            return None
+        for number, block_hash in kept[1:]:
+            if self._block_hash(number) == block_hash:
+                return number
+        raise ReorgTooDeep(f"{self.name}: the chain forked below block {kept[-1][0]}; rebuild the read model")
+
+    def _rewind(self, session: Session, fork: int) -> None:
+        logger.warning("%s: reorganisation, dropping what was read above block %s", self.name, fork)
+        session.execute(delete(ChainEvent).where(ChainEvent.follower == self.name, ChainEvent.block_number > fork))
+        session.execute(delete(FollowedBlock).where(FollowedBlock.follower == self.name, FollowedBlock.block_number > fork))
+        checkpoint = session.get(Checkpoint, self.name)
+        checkpoint.block_number, checkpoint.block_hash = fork, self._block_hash(fork)
+
+    def _logs(self, start: int, end: int) -> list:
+        return self.retry.run(f"logs {start}-{end}", lambda: self.w3.eth.get_logs({
+            "fromBlock": start, "toBlock": end, "address": list(self._by_address),
+        }))
+
+    def _decode(self, log) -> tuple[str, str, dict] | None:
+        name, contract = self._by_address[Web3.to_checksum_address(log["address"])]
+        for event in contract.events:
+            try:
+                decoded = event.process_log(log)
+            except (MismatchedABI, ValueError):
+                continue
+            return name, decoded["event"], dict(decoded["args"])
+        return None
+
+    def poll(self) -> FollowResult:
+        """Read everything new up to ``confirmations`` blocks behind the head."""
+        reorgs = 0
+        with Session(self.engine) as session:
+            fork = self._fork_point(session)
+            if fork is not None:
+                self._rewind(session, fork)
+                reorgs += 1
+                session.commit()
+            checkpoint = session.get(Checkpoint, self.name)
+            start = checkpoint.block_number + 1 if checkpoint else self.start_block
+        head = self.retry.run("block number", lambda: self.w3.eth.block_number) - (self.confirmations - 1)
+        first, stored, window = start, 0, self.chunk
+        while start <= head:
+            end = min(start + window - 1, head)
+            try:
+                logs = self._logs(start, end)
+            except (Web3RPCError, ValueError) as exc:  # too many results or range too large: halve
+                if window == 1:
+                    raise
+                window = max(window // 2, 1)
+                logger.info("%s: get_logs %s-%s failed (%s); window now %s", self.name, start, end, exc, window)
+                continue
+            stored += self._store(logs, end)
+            start = end + 1
+        return FollowResult(stored, first, head, reorgs)
+
+    def _store(self, logs: list, end: int) -> int:
+        stored = 0
+        with Session(self.engine) as session:
+            for log in logs:
+                decoded = self._decode(log)
+                if decoded is None:
+                    continue
+                contract, event, args = decoded
+                row = {
+                    "follower": self.name, "contract": contract, "event": event,
+                    "key": _plain(next(iter(args.values()))) if args else None,
+                    "args": json.loads(json.dumps(_plain(args))),
+                    "block_number": log["blockNumber"], "block_hash": "0x" + bytes(log["blockHash"]).hex(),
+                    "tx_hash": "0x" + bytes(log["transactionHash"]).hex(), "log_index": log["logIndex"],
+                }
+                if session.scalar(select(ChainEvent.id).where(
+                    ChainEvent.follower == self.name, ChainEvent.tx_hash == row["tx_hash"],
+                    ChainEvent.log_index == row["log_index"],
+                )) is not None:
+                    continue
+                event_row = ChainEvent(**row)
+                session.add(event_row)
+                if self.on_event is not None:
+                    self.on_event(session, event_row)
+                stored += 1
+            end_hash = self._block_hash(end)
+            session.merge(FollowedBlock(follower=self.name, block_number=end, block_hash=end_hash))
+            session.execute(delete(FollowedBlock).where(
+                FollowedBlock.follower == self.name, FollowedBlock.block_number <= end - KEPT_BLOCK_HASHES,
+            ))
+            checkpoint = session.get(Checkpoint, self.name)
+            if checkpoint is None:
+                session.add(Checkpoint(name=self.name, block_number=end, block_hash=end_hash))
+            else:
+                checkpoint.block_number, checkpoint.block_hash = end, end_hash
+            session.commit()
+        return stored

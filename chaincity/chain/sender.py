@@ -1,0 +1,141 @@
+"""Signing locally and sending many transactions without waiting for each.
+
+The nonce is kept here and re-read from the node after any failure; fees follow EIP-1559
+when the chain has a base fee (a legacy gas price otherwise, as on a zero-gas consortium
+chain); RPC errors and timeouts are retried with exponential backoff. The hash of a signed
+transaction is known before it is sent, so a caller can record it first and, after a crash,
+tell a transaction that reached the chain from one that never left.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import requests
+from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.exceptions import TimeExhausted, TransactionNotFound, Web3RPCError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 8
+    first_delay: float = 0.25
+    max_delay: float = 8.0
+
+    def run(self, what: str, call: Callable[[], T], on_retry: Callable[[], None] | None = None) -> T:
+        """``call()``, retried on transient RPC failures with exponential backoff."""
+        delay = self.first_delay
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return call()
+            except TRANSIENT as exc:
+                if attempt == self.attempts:
+                    raise
+                logger.warning("%s failed (%s), retry %s/%s in %.2f s", what, exc, attempt, self.attempts - 1, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, self.max_delay)
+                if on_retry is not None:
+                    on_retry()
+        raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class SignedTransaction:
+    hash: str
+    raw: bytes
+    nonce: int
+    gas: int
+
+
+class TransactionSender:
+    """One department key's transactions: sign, send, wait for confirmations."""
+
+    def __init__(self, w3: Web3, account: LocalAccount, *, gas_margin: float = 1.2, confirmations: int = 1,
+                 retry: RetryPolicy = RetryPolicy(), receipt_timeout: float = 120.0):
+        self.w3 = w3
+        self.account = account
+        self.gas_margin = gas_margin
+        self.confirmations = confirmations
+        self.retry = retry
+        self.receipt_timeout = receipt_timeout
+        self._chain_id = retry.run("chain id", lambda: w3.eth.chain_id)
+        self._nonce: int | None = None
+
+    @property
+    def address(self) -> str:
+        return self.account.address
+
+    def resync_nonce(self) -> int:
+        """Take the next nonce from the node (pending transactions included)."""
+        self._nonce = self.retry.run("nonce", lambda: self.w3.eth.get_transaction_count(self.address, "pending"))
+        return self._nonce
+
+    def _fees(self) -> dict:
+        block = self.retry.run("latest block", lambda: self.w3.eth.get_block("latest"))
+        base_fee = block.get("baseFeePerGas")
+        if base_fee is None:
+            return {"gasPrice": self.retry.run("gas price", lambda: self.w3.eth.gas_price)}
+        priority = Web3.to_wei(1, "gwei")
+        return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
+
+    def estimate_gas(self, call) -> int:
+        """Gas for a contract call with the margin; raises the contract's typed error if it would revert."""
+        estimate = self.retry.run("estimate gas", lambda: call.estimate_gas({"from": self.address}))
+        return int(estimate * self.gas_margin)
+
+    def sign(self, call, gas: int, fees: dict | None = None) -> SignedTransaction:
+        """Sign a contract call with the next local nonce (not sent yet)."""
+        if self._nonce is None:
+            self.resync_nonce()
+        tx = call.build_transaction({
+            "from": self.address, "nonce": self._nonce, "gas": gas, "chainId": self._chain_id,
+            **(fees or self._fees()),
+        })
+        signed = self.account.sign_transaction(tx)
+        self._nonce += 1
+        return SignedTransaction("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction), tx["nonce"], gas)
+
+    def fees(self) -> dict:
+        return self._fees()
+
+    def broadcast(self, signed: SignedTransaction) -> None:
+        """Send; a transaction the node already has (a resend after a timeout) counts as sent."""
+        def send():
+            try:
+                self.w3.eth.send_raw_transaction(signed.raw)
+            except Web3RPCError as exc:
+                message = str(exc).lower()
+                if "already known" in message or "already imported" in message or "known transaction" in message:
+                    return
+                raise
+        self.retry.run(f"send {signed.hash}", send)
+
+    def receipt(self, tx_hash: str) -> dict | None:
+        """The receipt if the transaction is mined, else None."""
+        try:
+            return self.retry.run("receipt", lambda: self.w3.eth.get_transaction_receipt(HexBytes(tx_hash)))
+        except TransactionNotFound:
+            return None
+
+    def wait(self, tx_hash: str) -> dict:
+        """The receipt once the transaction has ``confirmations`` blocks on top (itself included)."""
+        deadline = time.monotonic() + self.receipt_timeout
+        while True:
+            receipt = self.receipt(tx_hash)
+            if receipt is not None:
+                head = self.retry.run("block number", lambda: self.w3.eth.block_number)
+                if head - receipt["blockNumber"] + 1 >= self.confirmations:
+                    return receipt
+            if time.monotonic() > deadline:
+                raise TimeExhausted(f"{tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
+            time.sleep(0.05)

@@ -1,0 +1,34 @@
+"""Department signing keys: an encrypted eth-account keystore, or on a devnet its test mnemonic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from chaincity.devnet import DEVNET_MNEMONIC
+
+
+class SignerError(RuntimeError):
+    """The signing key cannot be loaded; the message says which setting to fix."""
+
+
+def from_keystore(path: str | Path, password: str | None) -> LocalAccount:
+    """The key in an encrypted keystore file (password from the environment, never a file)."""
+    if password is None:
+        raise SignerError(f"no password for the keystore {path}: set CHAINCITY_KEYSTORE_PASSWORD")
+    try:
+        encrypted = Path(path).read_text()
+    except OSError as exc:
+        raise SignerError(f"cannot read the keystore {path}: {exc.strerror}") from None
+    try:
+        return Account.from_key(Account.decrypt(encrypted, password))
+    except ValueError as exc:
+        raise SignerError(f"cannot unlock the keystore {path}: {exc}") from None
+
+
+def devnet_account(index: int) -> LocalAccount:
+    """Account ``index`` of the public devnet mnemonic (the devnets' funded test accounts)."""
+    Account.enable_unaudited_hdwallet_features()
+    return Account.from_mnemonic(DEVNET_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
