@@ -398,12 +398,10 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
             ) return false;
             revert PropertyRegistryTitleConflict(unit);
         }
-        title.status = TitleStatus.Registered;
-        title.rightType = input.rightType;
-        title.version = 1;
-        title.registeredAt = uint40(block.timestamp);
-        title.updatedAt = uint40(block.timestamp);
-        _writeOwners(title, owners, shares);
+        _writeNewHeader(title, input.rightType, owners.length, shares);
+        for (uint256 i = 0; i < owners.length; ++i) {
+            title.holders[i] = owners[i].holder;
+        }
         title.documents = documents;
         bytes32 certificate = _issue(unit, documents, 1);
         emit TitleRegistered(unit, certificate, input.rightType, documents, owners);
@@ -441,6 +439,16 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
         title.shares = shares;
         for (uint256 i = 0; i < owners.length; ++i) {
             title.holders[i] = owners[i].holder;
+        }
+    }
+
+    /// @dev Writes the header slot of a new title in one store: Registered, version 1,
+    /// registered and updated now. Field offsets follow the declaration order of {Title}.
+    function _writeNewHeader(Title storage title, uint8 rightType, uint256 ownerCount, uint112 shares) private {
+        uint256 header = uint256(uint8(TitleStatus.Registered)) | uint256(rightType) << 8 | ownerCount << 16
+            | uint256(1) << 24 | block.timestamp << 56 | block.timestamp << 96 | uint256(shares) << 136;
+        assembly ("memory-safe") {
+            sstore(title.slot, header)
         }
     }
 

@@ -16,26 +16,28 @@ pragma solidity ^0.8.24;
  * | 21-28 | fixture unit number (`00000000` for `W`)  | digits                |
  */
 library UnitCode {
+    /// @dev The high bit of each of the 28 characters.
+    uint256 private constant ASCII_HIGH = 0x8080808080808080808080808080808080808080808080808080808000000000;
+    /// @dev The high bit, `'0'` and `0x80 - ':'` at each digit position (all but 13, 14 and 20).
+    uint256 private constant DIGIT_HIGH = 0x8080808080808080808080800000808080808000808080808080808000000000;
+    uint256 private constant DIGIT_ZERO = 0x3030303030303030303030300000303030303000303030303030303000000000;
+    uint256 private constant DIGIT_OVER = 0x4646464646464646464646460000464646464600464646464646464600000000;
+
     /// @dev Whether `unit` is well formed (the county's registration is checked elsewhere).
     function isValid(bytes32 unit) internal pure returns (bool) {
-        if (uint32(uint256(unit)) != 0) return false;
-        unchecked {
-            for (uint256 i = 0; i < 28; ++i) {
-                uint8 c = uint8(unit[i]);
-                if (i == 12) {
-                    if (c != 0x47 && c != 0x4A && c != 0x5A) return false; // G J Z
-                } else if (i == 13) {
-                    if (c < 0x41 || c > 0x5A) return false; // A-Z
-                } else if (i == 19) {
-                    if (c != 0x46 && c != 0x4C && c != 0x51 && c != 0x57) return false; // F L Q W
-                } else if (c < 0x30 || c > 0x39) {
-                    return false;
-                }
-            }
-        }
-        // No fixture: the fixture unit number is eight zeros.
-        if (unit[19] == 0x57 && bytes8(unit << 160) != bytes8("00000000")) return false;
-        return true;
+        uint256 x = uint256(unit);
+        // 28 ASCII characters, then four zero bytes.
+        if (x & ASCII_HIGH != 0 || uint32(x) != 0) return false;
+        // Every digit position holds '0'..'9', tested on all bytes at once: as each byte is
+        // below 0x80, no borrow or carry crosses a byte boundary.
+        if (((x | DIGIT_HIGH) - DIGIT_ZERO) & DIGIT_HIGH != DIGIT_HIGH) return false; // >= '0'
+        if ((x + DIGIT_OVER) & DIGIT_HIGH != 0) return false; // <= '9'
+        bytes1 ownership = unit[12];
+        if (ownership != "G" && ownership != "J" && ownership != "Z") return false;
+        if (unit[13] < "A" || unit[13] > "Z") return false;
+        bytes1 fixture = unit[19];
+        if (fixture == "W") return bytes8(unit << 160) == bytes8("00000000"); // no fixture: unit number 0
+        return fixture == "F" || fixture == "L" || fixture == "Q";
     }
 
     /// @dev The county code: the first six characters.

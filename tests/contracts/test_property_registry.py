@@ -86,6 +86,12 @@ def test_well_formed_unit_codes(property_registry, code):
         unit("431302001002GB00017A00030102"),  # fixture feature not F/L/Q/W
         unit("431302001002GB00017W00030102"),  # no fixture but a unit number
         unit("431302001002GB00017F0003010 "),  # space in the unit number
+        unit("43130:001002GB00017F00030102"),  # ':' just above '9'
+        unit("431302001002GB00017F0003010/"),  # '/' just below '0'
+        unit("431302001002gB00017F00030102"),  # lowercase ownership
+        unit("431302001002GB00017f00030102"),  # lowercase fixture feature
+        b"431302\xb0" + unit("01002GB00017F00030102")[:25],  # non-ASCII byte
+        unit("431302001002GB00017F00030102")[:31] + b"\x01",  # trailing byte set
     ],
 )
 def test_malformed_unit_codes(property_registry, raw):
