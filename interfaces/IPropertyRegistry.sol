@@ -143,6 +143,8 @@ interface IPropertyRegistry {
     error PropertyRegistrySeizureConflict(bytes32 unit, bytes32 order);
     error PropertyRegistryUnknownSeizure(bytes32 unit, bytes32 order);
     error PropertyRegistryNotSeizingCourt(bytes32 unit, bytes32 order, bytes32 department);
+    /// @dev A split into fewer than two parts, a merger of fewer than two titles, or a merger into one of its sources.
+    error PropertyRegistryInvalidSplit(bytes32 unit);
     error PropertyRegistryInvalidNotice(bytes32 unit);
     error PropertyRegistryNoticeConflict(bytes32 unit, NoticeKind kind);
     error PropertyRegistryUnknownNotice(bytes32 unit, NoticeKind kind);
@@ -157,6 +159,10 @@ interface IPropertyRegistry {
     /// @dev Art. 406: one per mortgagee department of a transferred title.
     event MortgageeNotified(bytes32 indexed unit, bytes32 indexed lender, bytes32 certificate);
     event TitleCancelled(bytes32 indexed unit, bytes32 indexed certificate, bytes32 documents, bytes32 reasonCode);
+    /// @dev The title `unit` was cancelled and `parts` registered in its place.
+    event TitleSplit(bytes32 indexed unit, bytes32 documents, bytes32[] parts);
+    /// @dev The titles `sources` were cancelled and `unit` registered in their place.
+    event TitleMerged(bytes32 indexed unit, bytes32 documents, bytes32[] sources);
     event CertificateReissued(
         bytes32 indexed unit, bytes32 indexed certificate, bytes32 previousCertificate, bytes32 documents
     );
@@ -249,6 +255,38 @@ interface IPropertyRegistry {
      * Emits a {TitleCancelled} event, and a {CertificateRevoked} event if the certificate was valid.
      */
     function cancelTitle(bytes32 unit, bytes32 documents, bytes32 reasonCode) external returns (bool cancelled);
+
+    /**
+     * @notice Split a title: cancel it (certificate revoked, reason `keccak256("SPLIT")`)
+     * and register the new units in its place, each as {registerTitle}.
+     * @dev Idempotent: when `unit` is already cancelled and every part stored identically,
+     * returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - at least two parts; the title is registered, not under an effective seizure,
+     *   without mortgages; every part is a new, valid title.
+     *
+     * Emits {TitleCancelled}, {CertificateRevoked}, a {TitleRegistered} per part, {TitleSplit}.
+     */
+    function splitTitle(bytes32 unit, TitleInput[] calldata parts, bytes32 documents) external returns (bool split);
+
+    /**
+     * @notice Merge titles: cancel each (certificates revoked, reason `keccak256("MERGED")`)
+     * and register `merged` in their place, as {registerTitle}.
+     * @dev Idempotent: when every source is already cancelled and `merged` stored
+     * identically, returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - at least two distinct sources, none of them the merged unit; each registered, not
+     *   under an effective seizure, without mortgages; `merged` is a new, valid title.
+     *
+     * Emits a {TitleCancelled} and {CertificateRevoked} per source, {TitleRegistered}, {TitleMerged}.
+     */
+    function mergeTitles(bytes32[] calldata units, TitleInput calldata merged, bytes32 documents)
+        external
+        returns (bool merged_);
 
     /**
      * @notice Issue a new certificate for a title (replacement), superseding the current one.

@@ -26,8 +26,8 @@ import {UnitCode} from "./UnitCode.sol";
  * its term after the previous one ends; reads walk the queue against `block.timestamp`, and
  * writes drop the lapsed head entries (emitting {SeizureLapsed}).
  *
- * Split and merge of units are not implemented: cancel the old titles and register the new
- * units instead (the history stays in the events of both).
+ * Split and merge cancel the old titles and register the new units in one transaction; the
+ * new titles start without mortgages, seizures or notices (the old ones must have none).
  */
 contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
     using UnitCode for bytes32;
@@ -44,6 +44,9 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
     uint40 public constant OBJECTION_LIFETIME = 15 days;
 
     bytes32 private constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
+    /// @notice Revocation reasons of the certificates of split and merged titles.
+    bytes32 public constant SPLIT_REASON = keccak256("SPLIT");
+    bytes32 public constant MERGE_REASON = keccak256("MERGED");
 
     /// @dev The first field group (status … shares) fits into a single slot; `shares` holds
     /// owner i's share in bits [16i, 16i+16).
@@ -152,21 +155,57 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
     /// @inheritdoc IPropertyRegistry
     function cancelTitle(bytes32 unit, bytes32 documents, bytes32 reasonCode) external returns (bool cancelled) {
         _checkRegistrar();
-        Title storage title = _titles[unit];
-        if (title.status == TitleStatus.Cancelled) return false;
-        if (title.status != TitleStatus.Registered) revert PropertyRegistryTitleNotRegistered(unit);
+        if (_titles[unit].status == TitleStatus.Cancelled) return false;
         if (reasonCode == 0) revert PropertyRegistryInvalidReasonCode(unit);
-        _requireNotFrozen(unit);
-        if (_encumbrances[unit].mortgages.length != 0) revert PropertyRegistryTitleEncumbered(unit);
+        _retire(unit, documents, reasonCode);
+        return true;
+    }
 
-        bytes32 certificate = _certificateDigest(unit, title.documents, title.version);
-        title.status = TitleStatus.Cancelled;
-        title.updatedAt = uint40(block.timestamp);
-        emit TitleCancelled(unit, certificate, documents, reasonCode);
-        if (_revocations[certificate] == 0) {
-            _revocations[certificate] = reasonCode;
-            emit CertificateRevoked(unit, certificate, reasonCode);
+    /// @inheritdoc IPropertyRegistry
+    function splitTitle(bytes32 unit, TitleInput[] calldata parts, bytes32 documents) external returns (bool split) {
+        _checkRegistrar();
+        if (parts.length < 2) revert PropertyRegistryInvalidSplit(unit);
+        if (_titles[unit].status == TitleStatus.Cancelled) {
+            // A resend: every part must be stored already, identically.
+            for (uint256 i = 0; i < parts.length; ++i) {
+                if (_registerTitle(parts[i])) revert PropertyRegistryTitleNotRegistered(unit);
+            }
+            return false;
         }
+        _retire(unit, documents, SPLIT_REASON);
+        bytes32[] memory units = new bytes32[](parts.length);
+        for (uint256 i = 0; i < parts.length; ++i) {
+            units[i] = parts[i].unit;
+            if (!_registerTitle(parts[i])) revert PropertyRegistryTitleConflict(units[i]);
+        }
+        emit TitleSplit(unit, documents, units);
+        return true;
+    }
+
+    /// @inheritdoc IPropertyRegistry
+    function mergeTitles(bytes32[] calldata units, TitleInput calldata merged, bytes32 documents)
+        external
+        returns (bool merged_)
+    {
+        _checkRegistrar();
+        bytes32 target = merged.unit;
+        if (units.length < 2) revert PropertyRegistryInvalidSplit(target);
+        if (_titles[units[0]].status == TitleStatus.Cancelled && _titles[target].status != TitleStatus.None) {
+            // A resend: every source retired and the merged title stored identically.
+            for (uint256 i = 0; i < units.length; ++i) {
+                if (_titles[units[i]].status != TitleStatus.Cancelled) {
+                    revert PropertyRegistryTitleNotRegistered(units[0]);
+                }
+            }
+            _registerTitle(merged);
+            return false;
+        }
+        for (uint256 i = 0; i < units.length; ++i) {
+            if (units[i] == target) revert PropertyRegistryInvalidSplit(target);
+            _retire(units[i], documents, MERGE_REASON);
+        }
+        if (!_registerTitle(merged)) revert PropertyRegistryTitleConflict(target);
+        emit TitleMerged(target, documents, units);
         return true;
     }
 
@@ -482,6 +521,22 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
             info.state = CertificateState.Valid;
         } else {
             info.state = CertificateState.Superseded;
+        }
+    }
+
+    /// @dev Cancels a registered title that is not frozen and carries no mortgage, revoking
+    /// its certificate unless revoked already. The chokepoint of cancel, split and merge.
+    function _retire(bytes32 unit, bytes32 documents, bytes32 reasonCode) private {
+        Title storage title = _requireRegistered(unit);
+        _requireNotFrozen(unit);
+        if (_encumbrances[unit].mortgages.length != 0) revert PropertyRegistryTitleEncumbered(unit);
+        bytes32 certificate = _certificateDigest(unit, title.documents, title.version);
+        title.status = TitleStatus.Cancelled;
+        title.updatedAt = uint40(block.timestamp);
+        emit TitleCancelled(unit, certificate, documents, reasonCode);
+        if (_revocations[certificate] == 0) {
+            _revocations[certificate] = reasonCode;
+            emit CertificateRevoked(unit, certificate, reasonCode);
         }
     }
 

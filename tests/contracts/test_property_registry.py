@@ -545,3 +545,114 @@ def test_reissue_needs_registered_title_and_documents(property_registry, registr
     other = unit_no(9)
     with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", other)):
         property_registry.reissueCertificate(other, digest("d"), {"from": registrar})
+
+
+# ---- split and merge ------------------------------------------------------------------------
+
+SPLIT = digest("SPLIT")
+MERGED = digest("MERGED")
+PARTS = [unit_no(201), unit_no(202)]
+
+
+def parts():
+    return [title(code=PARTS[0], documents="part 1"), title(code=PARTS[1], holders=owners(("bob", SHARES)))]
+
+
+def test_split_cancels_parent_and_registers_parts(property_registry, registrar, registered):
+    cert = current_certificate(property_registry)
+    tx = property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+    assert tx.return_value is True
+    assert plain(tx.events["TitleCancelled"].values()) == plain([UNIT, cert, digest("survey"), SPLIT])
+    assert [plain(e["unit"]) for e in tx.events["TitleRegistered"]] == plain(PARTS)
+    assert plain(tx.events["TitleSplit"].values()) == plain([UNIT, digest("survey"), PARTS])
+    assert property_registry.titleOf(UNIT)["status"] == 2
+    assert property_registry.verifyCertificate(cert)["state"] == State.REVOKED
+    assert plain(property_registry.titleOf(PARTS[1])["owners"]) == plain(owners(("bob", SHARES)))
+
+
+def test_same_split_again_is_a_no_op(property_registry, registrar, registered):
+    property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+    tx = property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+    assert tx.return_value is False and len(tx.events) == 0
+
+
+def test_resent_split_with_new_part_reverts(property_registry, registrar, registered):
+    property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+    changed = [parts()[0], title(code=unit_no(203))]
+    with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", UNIT)):
+        property_registry.splitTitle(UNIT, changed, digest("survey"), {"from": registrar})
+
+
+def test_split_needs_two_parts(property_registry, registrar, registered):
+    with brownie.reverts(typed_error("PropertyRegistryInvalidSplit", UNIT)):
+        property_registry.splitTitle(UNIT, parts()[:1], digest("survey"), {"from": registrar})
+
+
+def test_split_part_must_be_new(property_registry, registrar, registered):
+    property_registry.registerTitle(parts()[0], {"from": registrar})
+    with brownie.reverts(typed_error("PropertyRegistryTitleConflict", PARTS[0])):
+        property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+
+
+def test_split_of_unknown_title_reverts(property_registry, registrar):
+    with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", UNIT)):
+        property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+
+
+def test_seized_or_mortgaged_title_cannot_be_split(property_registry, registrar, bank, court, registered):
+    property_registry.registerMortgage(mortgage(), {"from": bank})
+    with brownie.reverts(typed_error("PropertyRegistryTitleEncumbered", UNIT)):
+        property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+    property_registry.seize(UNIT, digest("order"), 365 * DAY, {"from": court})
+    with brownie.reverts(typed_error("PropertyRegistryTitleFrozen", UNIT, digest("order"))):
+        property_registry.splitTitle(UNIT, parts(), digest("survey"), {"from": registrar})
+
+
+def test_merge_cancels_sources_and_registers_merged(property_registry, registrar):
+    property_registry.registerTitles(parts(), {"from": registrar})
+    certs = [current_certificate(property_registry, code) for code in PARTS]
+    tx = property_registry.mergeTitles(PARTS, title(), digest("survey"), {"from": registrar})
+    assert tx.return_value is True
+    assert [plain(e["unit"]) for e in tx.events["TitleCancelled"]] == plain(PARTS)
+    assert [plain(e["reasonCode"]) for e in tx.events["CertificateRevoked"]] == plain([MERGED, MERGED])
+    assert plain(tx.events["TitleMerged"].values()) == plain([UNIT, digest("survey"), PARTS])
+    assert property_registry.titleOf(UNIT)["status"] == 1
+    assert [property_registry.verifyCertificate(c)["state"] for c in certs] == [State.REVOKED] * 2
+
+
+def test_same_merge_again_is_a_no_op(property_registry, registrar):
+    property_registry.registerTitles(parts(), {"from": registrar})
+    property_registry.mergeTitles(PARTS, title(), digest("survey"), {"from": registrar})
+    tx = property_registry.mergeTitles(PARTS, title(), digest("survey"), {"from": registrar})
+    assert tx.return_value is False and len(tx.events) == 0
+
+
+def test_resent_merge_with_live_source_reverts(property_registry, registrar):
+    property_registry.registerTitles(parts(), {"from": registrar})
+    property_registry.mergeTitles(PARTS, title(), digest("survey"), {"from": registrar})
+    property_registry.registerTitle(title(code=unit_no(203)), {"from": registrar})
+    with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", PARTS[0])):
+        property_registry.mergeTitles(PARTS + [unit_no(203)], title(), digest("survey"), {"from": registrar})
+
+
+def test_merge_needs_two_distinct_other_sources(property_registry, registrar):
+    property_registry.registerTitles(parts() + [title()], {"from": registrar})
+    with brownie.reverts(typed_error("PropertyRegistryInvalidSplit", UNIT)):
+        property_registry.mergeTitles(PARTS[:1], title(), digest("survey"), {"from": registrar})
+    with brownie.reverts(typed_error("PropertyRegistryInvalidSplit", UNIT)):
+        property_registry.mergeTitles([PARTS[0], UNIT], title(), digest("survey"), {"from": registrar})
+    with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", PARTS[0])):
+        property_registry.mergeTitles([PARTS[0], PARTS[0]], title(code=unit_no(203)), digest("s"), {"from": registrar})
+
+
+def test_merged_unit_must_be_new(property_registry, registrar):
+    property_registry.registerTitles(parts() + [title(documents="other")], {"from": registrar})
+    with brownie.reverts(typed_error("PropertyRegistryTitleConflict", UNIT)):
+        property_registry.mergeTitles(PARTS, title(), digest("survey"), {"from": registrar})
+
+
+def test_seized_source_cannot_be_merged(property_registry, registrar, court):
+    property_registry.registerTitles(parts(), {"from": registrar})
+    property_registry.seize(PARTS[1], digest("order"), 365 * DAY, {"from": court})
+    with brownie.reverts(typed_error("PropertyRegistryTitleFrozen", PARTS[1], digest("order"))):
+        property_registry.mergeTitles(PARTS, title(), digest("survey"), {"from": registrar})

@@ -30,6 +30,7 @@ LENDERS = ["bank", "bank2", "provident_fund"]
 COURTS = ["court", "court2"]
 SEIZED = unit_no(40)
 FREE = unit_no(41)
+FREE2 = unit_no(42)
 
 
 def caller_for(role, city_admins, stranger):
@@ -43,8 +44,8 @@ def caller_for(role, city_admins, stranger):
 @pytest.fixture(scope="module")
 def prepared(property_registry, registrar, department_accounts):
     """UNIT with a mortgage of every lender and an objection; SEIZED with a seizure of each
-    court (court2's queued); FREE unencumbered."""
-    property_registry.registerTitles([title(), title(code=SEIZED), title(code=FREE)], {"from": registrar})
+    court (court2's queued); FREE and FREE2 unencumbered."""
+    property_registry.registerTitles([title(), title(code=SEIZED), title(code=FREE), title(code=FREE2)], {"from": registrar})
     for role in LENDERS:
         property_registry.registerMortgage(mortgage(proof=f"m-{role}"), {"from": department_accounts[role]})
     for role in COURTS:
@@ -80,6 +81,11 @@ MATRIX = {
     "registerTitles": (lambda r, role: [[title(code=unit_no(51)), title(code=unit_no(52))]], registrar_only),
     "transferTitle": (lambda r, role: [FREE, owners(("carol", 10_000)), digest("sale")], registrar_only),
     "cancelTitle": (lambda r, role: [FREE, digest("demolition"), digest("R")], registrar_only),
+    "splitTitle": (
+        lambda r, role: [FREE, [title(code=unit_no(60)), title(code=unit_no(61))], digest("survey")],
+        registrar_only,
+    ),
+    "mergeTitles": (lambda r, role: [[FREE, FREE2], title(code=unit_no(62)), digest("survey")], registrar_only),
     "reissueCertificate": (lambda r, role: [UNIT, digest("replacement")], registrar_only),
     "revokeCertificate": (lambda r, role: [r.titleOf(UNIT)["certificate"], digest("R")], registrar_only),
     "registerNotice": (lambda r, role: [UNIT, Notice.ADVANCE, person("carol"), digest("presale")], registrar_only),
