@@ -155,3 +155,19 @@ for _role in DEPARTMENTS:
 def department_accounts():
     """Every department signer by role name, for permission matrices."""
     return {role: accounts[index] for role, (_, _, index) in DEPARTMENTS.items()}
+
+
+# ---- PropertyRegistry fixtures ----
+
+PROPERTY_COUNTIES = [b"431302", b"431321", b"431381"]
+
+
+@pytest.fixture(scope="module")
+def property_registry(directory, city_admins):
+    """A PropertyRegistry on the shared directory, with three Loudi counties declared."""
+    from brownie import PropertyRegistry
+
+    registry = PropertyRegistry.deploy(directory, {"from": city_admins[0]})
+    for county in PROPERTY_COUNTIES:
+        registry.addCounty(county, {"from": city_admins[0]})
+    return registry

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @dev A title is `Registered` from its first registration until it is `Cancelled` (final).
+enum TitleStatus {
+    None,
+    Registered,
+    Cancelled
+}
+
+/// @dev What {IPropertyRegistry-verifyCertificate} says of a certificate digest.
+enum CertificateState {
+    None,
+    Valid,
+    Superseded,
+    Revoked
+}
+
+/// @dev Advance notice (预告登记, lapses after 90 days) and objection (异议登记, 15 days).
+enum NoticeKind {
+    None,
+    AdvanceNotice,
+    Objection
+}
+
+/**
+ * @dev The city's real-estate register (Civil Code Art. 214 ff.). Titles are keyed by the
+ * 28-character real-estate unit code (GB/T 37346-2019) passed as `bytes32`: the ASCII code
+ * left-aligned, the last four bytes zero. People and documents appear only as salted hashes
+ * and digests.
+ *
+ * Writers by department kind: the real-estate registration centre registers, transfers and
+ * cancels titles, registers notices and revokes certificates; a bank or the housing
+ * provident fund registers and releases its own mortgages; a court seizes, renews and lifts
+ * its own seizures. City administrators of the directory declare the county codes. Everyone
+ * reads. Every change emits an event whose first topic after the signature is the unit code,
+ * so a title's history is rebuilt from the logs.
+ */
+interface IPropertyRegistry {
+    /// @dev A co-owner: salted identity hash and share in basis points (shares sum to 10000).
+    struct Owner {
+        bytes32 holder;
+        uint16 share;
+    }
+
+    /// @dev One title of a (batch) registration.
+    struct TitleInput {
+        bytes32 unit;
+        uint8 rightType;
+        bytes32 documents;
+        Owner[] owners;
+    }
+
+    /// @dev One mortgage of a (batch) registration; the lender is the calling department.
+    struct MortgageInput {
+        bytes32 unit;
+        bytes32 proof;
+        uint128 amount;
+        uint40 termEnd;
+        bool noTransfer;
+    }
+
+    /// @dev A mortgage as stored: three slots. `sequence` grows with every registration on the title.
+    struct Mortgage {
+        bytes32 lender;
+        bytes32 proof;
+        uint128 amount;
+        uint40 termEnd;
+        uint40 registeredAt;
+        uint32 sequence;
+        bool noTransfer;
+    }
+
+    /// @dev A live seizure: `effective` for the first, queued (from and until zero) for the rest.
+    struct SeizureView {
+        bytes32 court;
+        bytes32 order;
+        uint40 registeredAt;
+        uint40 term;
+        bool effective;
+        uint40 effectiveFrom;
+        uint40 endsAt;
+    }
+
+    /// @dev An effective notice; all zero when there is none or it lapsed.
+    struct NoticeView {
+        bytes32 holder;
+        bytes32 documents;
+        uint40 registeredAt;
+        uint40 lapsesAt;
+    }
+
+    /// @dev Everything a bank or a court needs about a title, in one call.
+    struct TitleView {
+        bytes32 unit;
+        TitleStatus status;
+        uint8 rightType;
+        uint40 registeredAt;
+        uint40 updatedAt;
+        bytes32 documents;
+        bytes32 certificate;
+        Owner[] owners;
+        Mortgage[] mortgages;
+        SeizureView[] seizures;
+        NoticeView advanceNotice;
+        NoticeView objection;
+    }
+
+    /// @dev What a certificate digest is.
+    struct CertificateView {
+        CertificateState state;
+        bytes32 unit;
+        uint40 issuedAt;
+        bytes32 revocationReason;
+    }
+
+    error PropertyRegistryUnauthorizedCityAdmin(address account);
+    error PropertyRegistryInvalidCounty(bytes6 county);
+    error PropertyRegistryInvalidUnitCode(bytes32 unit);
+    error PropertyRegistryUnknownCounty(bytes32 unit);
+    error PropertyRegistryInvalidRightType(bytes32 unit);
+    error PropertyRegistryInvalidDocuments(bytes32 unit);
+    /// @dev No owner, more than {MAX_OWNERS}, a zero holder or share, or a holder twice.
+    error PropertyRegistryInvalidOwners(bytes32 unit);
+    error PropertyRegistryInvalidShares(bytes32 unit, uint256 total);
+    /// @dev The unit is registered with different data (owners, shares, right type, documents).
+    error PropertyRegistryTitleConflict(bytes32 unit);
+    error PropertyRegistryTitleNotRegistered(bytes32 unit);
+    /// @dev The title is under the effective seizure `order`.
+    error PropertyRegistryTitleFrozen(bytes32 unit, bytes32 order);
+    error PropertyRegistryNoTransferAgreement(bytes32 unit, bytes32 proof);
+    error PropertyRegistryAdvanceNoticeHeld(bytes32 unit, bytes32 holder);
+    error PropertyRegistryTitleEncumbered(bytes32 unit);
+    error PropertyRegistryInvalidReasonCode(bytes32 key);
+    error PropertyRegistryCertificateNotValid(bytes32 certificate);
+    error PropertyRegistryInvalidMortgage(bytes32 unit, bytes32 proof);
+    error PropertyRegistryMortgageConflict(bytes32 unit, bytes32 proof);
+    error PropertyRegistryUnknownMortgage(bytes32 unit, bytes32 proof);
+    error PropertyRegistryNotMortgagee(bytes32 unit, bytes32 proof, bytes32 department);
+    /// @dev The title already has the maximum number of mortgages or of seizures.
+    error PropertyRegistryQueueFull(bytes32 unit);
+    error PropertyRegistryInvalidSeizure(bytes32 unit, bytes32 order, uint256 term);
+    error PropertyRegistrySeizureConflict(bytes32 unit, bytes32 order);
+    error PropertyRegistryUnknownSeizure(bytes32 unit, bytes32 order);
+    error PropertyRegistryNotSeizingCourt(bytes32 unit, bytes32 order, bytes32 department);
+    /// @dev A split into fewer than two parts, a merger of fewer than two titles, or a merger into one of its sources.
+    error PropertyRegistryInvalidSplit(bytes32 unit);
+    error PropertyRegistryInvalidNotice(bytes32 unit);
+    error PropertyRegistryNoticeConflict(bytes32 unit, NoticeKind kind);
+    error PropertyRegistryUnknownNotice(bytes32 unit, NoticeKind kind);
+
+    event CountyAdded(bytes6 indexed county, address indexed admin);
+    event TitleRegistered(
+        bytes32 indexed unit, bytes32 indexed certificate, uint8 rightType, bytes32 documents, Owner[] owners
+    );
+    event TitleTransferred(
+        bytes32 indexed unit, bytes32 indexed certificate, bytes32 previousCertificate, bytes32 documents, Owner[] owners
+    );
+    /// @dev Art. 406: one per mortgagee department of a transferred title.
+    event MortgageeNotified(bytes32 indexed unit, bytes32 indexed lender, bytes32 certificate);
+    event TitleCancelled(bytes32 indexed unit, bytes32 indexed certificate, bytes32 documents, bytes32 reasonCode);
+    /// @dev The title `unit` was cancelled and `parts` registered in its place.
+    event TitleSplit(bytes32 indexed unit, bytes32 documents, bytes32[] parts);
+    /// @dev The titles `sources` were cancelled and `unit` registered in their place.
+    event TitleMerged(bytes32 indexed unit, bytes32 documents, bytes32[] sources);
+    event CertificateReissued(
+        bytes32 indexed unit, bytes32 indexed certificate, bytes32 previousCertificate, bytes32 documents
+    );
+    event CertificateRevoked(bytes32 indexed unit, bytes32 indexed certificate, bytes32 reasonCode);
+    event MortgageRegistered(
+        bytes32 indexed unit,
+        bytes32 indexed lender,
+        bytes32 proof,
+        uint128 amount,
+        uint40 termEnd,
+        bool noTransfer,
+        uint32 sequence
+    );
+    event MortgageReleased(bytes32 indexed unit, bytes32 indexed lender, bytes32 proof);
+    /// @dev `position` 0: effective at once; n: queued behind n live seizures.
+    event TitleSeized(bytes32 indexed unit, bytes32 indexed court, bytes32 order, uint40 term, uint256 position);
+    event SeizureRenewed(bytes32 indexed unit, bytes32 indexed court, bytes32 order, uint40 term);
+    event SeizureLifted(bytes32 indexed unit, bytes32 indexed court, bytes32 order);
+    /// @dev Emitted when a write finds that a seizure ran out of term at `lapsedAt` and drops it.
+    event SeizureLapsed(bytes32 indexed unit, bytes32 indexed court, bytes32 order, uint40 lapsedAt);
+    event NoticeRegistered(
+        bytes32 indexed unit, NoticeKind indexed kind, bytes32 holder, bytes32 documents, uint40 lapsesAt
+    );
+    event NoticeRemoved(bytes32 indexed unit, NoticeKind indexed kind, bytes32 holder);
+
+    // ---- city administrators ----------------------------------------------------------
+
+    /**
+     * @notice Declare a county-level division code (GB/T 2260) whose units may be registered.
+     * @dev Idempotent: a known county returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller holds `CITY_ADMIN_ROLE` in the city directory;
+     * - `county` is six ASCII digits.
+     *
+     * Emits a {CountyAdded} event.
+     */
+    function addCounty(bytes6 county) external returns (bool added);
+
+    // ---- registration centre ------------------------------------------------------------
+
+    /**
+     * @notice Register a title and issue its first certificate.
+     * @dev The certificate digest is `keccak256(abi.encode(registry, unit, documents, version))`.
+     * Idempotent: registering exactly the stored title returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - a valid unit code of a known county; a non-zero right type and documents digest;
+     * - 1 to {MAX_OWNERS} distinct non-zero holders with non-zero shares summing to 10000;
+     * - the unit is not registered with different data, nor cancelled.
+     *
+     * Emits a {TitleRegistered} event.
+     */
+    function registerTitle(TitleInput calldata title) external returns (bool registered);
+
+    /**
+     * @notice Register many titles in one transaction, each as {registerTitle}.
+     * @dev Titles already stored identically are skipped; any conflict reverts the whole batch.
+     * @return registered how many titles were new.
+     */
+    function registerTitles(TitleInput[] calldata titles) external returns (uint256 registered);
+
+    /**
+     * @notice Register a transfer: new owners and shares, a new certificate superseding the old.
+     * @dev Mortgages follow the title (Art. 406). Transferring to the holder of an effective
+     * advance notice fulfils and removes it. Idempotent: the current owners and documents
+     * again return false and emit nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - the title is registered; owners and documents as for {registerTitle};
+     * - no effective seizure; no mortgage with a registered no-transfer agreement;
+     * - no effective advance notice, unless the new owner is its holder alone.
+     *
+     * Emits a {TitleTransferred} event, a {MortgageeNotified} event per mortgagee department
+     * and, when an advance notice is fulfilled, a {NoticeRemoved} event.
+     */
+    function transferTitle(bytes32 unit, Owner[] calldata owners, bytes32 documents) external returns (bool transferred);
+
+    /**
+     * @notice Cancel (注销) a title for good; its current certificate is revoked.
+     * @dev Idempotent: cancelling a cancelled title returns false.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - the title is registered, not under an effective seizure, without mortgages;
+     * - a non-zero reason code.
+     *
+     * Emits a {TitleCancelled} event, and a {CertificateRevoked} event if the certificate was valid.
+     */
+    function cancelTitle(bytes32 unit, bytes32 documents, bytes32 reasonCode) external returns (bool cancelled);
+
+    /**
+     * @notice Split a title: cancel it (certificate revoked, reason `keccak256("SPLIT")`)
+     * and register the new units in its place, each as {registerTitle}.
+     * @dev Idempotent: when `unit` is already cancelled and every part stored identically,
+     * returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - at least two parts; the title is registered, not under an effective seizure,
+     *   without mortgages; every part is a new, valid title.
+     *
+     * Emits {TitleCancelled}, {CertificateRevoked}, a {TitleRegistered} per part, {TitleSplit}.
+     */
+    function splitTitle(bytes32 unit, TitleInput[] calldata parts, bytes32 documents) external returns (bool split);
+
+    /**
+     * @notice Merge titles: cancel each (certificates revoked, reason `keccak256("MERGED")`)
+     * and register `merged` in their place, as {registerTitle}.
+     * @dev Idempotent: when every source is already cancelled and `merged` stored
+     * identically, returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - at least two distinct sources, none of them the merged unit; each registered, not
+     *   under an effective seizure, without mortgages; `merged` is a new, valid title.
+     *
+     * Emits a {TitleCancelled} and {CertificateRevoked} per source, {TitleRegistered}, {TitleMerged}.
+     */
+    function mergeTitles(bytes32[] calldata units, TitleInput calldata merged, bytes32 documents)
+        external
+        returns (bool merged_);
+
+    /**
+     * @notice Issue a new certificate for a title (replacement), superseding the current one.
+     * @dev Idempotent: the same documents while the current certificate is valid return false.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - the title is registered; a non-zero documents digest.
+     *
+     * Emits a {CertificateReissued} event.
+     */
+    function reissueCertificate(bytes32 unit, bytes32 documents) external returns (bool reissued);
+
+    /**
+     * @notice Revoke a valid certificate with a reason code.
+     * @dev Idempotent: revoking a revoked certificate with the same reason returns false.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - the certificate is valid; a non-zero reason code.
+     *
+     * Emits a {CertificateRevoked} event.
+     */
+    function revokeCertificate(bytes32 certificate, bytes32 reasonCode) external returns (bool revoked);
+
+    /**
+     * @notice Register an advance notice (lapses 90 days after registration) or an objection
+     * (lapses after 15 days). An effective advance notice blocks any transfer except to its
+     * holder; an objection only warns (Art. 220) and blocks nothing.
+     * @dev Idempotent: the same effective notice again returns false. A lapsed notice is replaced.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - the title is registered; kind is not None; non-zero holder and documents;
+     * - no other effective notice of that kind.
+     *
+     * Emits a {NoticeRegistered} event.
+     */
+    function registerNotice(bytes32 unit, NoticeKind kind, bytes32 holder, bytes32 documents)
+        external
+        returns (bool registered);
+
+    /**
+     * @notice Remove an effective notice (withdrawn, or the suit decided).
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - an effective notice of that kind stands on the title.
+     *
+     * Emits a {NoticeRemoved} event.
+     */
+    function removeNotice(bytes32 unit, NoticeKind kind) external;
+
+    // ---- lenders ------------------------------------------------------------------------
+
+    /**
+     * @notice Register a mortgage of the calling bank or provident fund; it ranks after the
+     * title's existing mortgages (Art. 414).
+     * @dev Keyed by (unit, proof). Idempotent: the same mortgage again returns false.
+     *
+     * Requirements:
+     * - the caller signs for an active Bank or HousingProvidentFund department;
+     * - the title is registered and not under an effective seizure;
+     * - a non-zero proof and amount, a term ending in the future;
+     * - the proof is not registered on the unit with different data; fewer than
+     *   {MAX_MORTGAGES} mortgages on the title.
+     *
+     * Emits a {MortgageRegistered} event.
+     */
+    function registerMortgage(MortgageInput calldata mortgage) external returns (bool registered);
+
+    /// @notice Register many mortgages of the calling lender, each as {registerMortgage}.
+    /// @return registered how many mortgages were new.
+    function registerMortgages(MortgageInput[] calldata mortgages) external returns (uint256 registered);
+
+    /**
+     * @notice Release one of the caller's mortgages; the later ones move up.
+     *
+     * Requirements:
+     * - the caller signs for an active Bank or HousingProvidentFund department;
+     * - the mortgage is registered on the unit by the caller's department.
+     *
+     * Emits a {MortgageReleased} event.
+     */
+    function releaseMortgage(bytes32 unit, bytes32 proof) external;
+
+    // ---- courts ---------------------------------------------------------------------------
+
+    /**
+     * @notice Seize (查封) a title for a term of at most three years. A title already under
+     * seizure queues the new one (轮候查封): it takes effect when the earlier ones are lifted
+     * or lapse, its term counted from then. Lapses follow `block.timestamp`; no keeper.
+     * @dev Keyed by (unit, order). Idempotent: the same court, order and term return false.
+     *
+     * Requirements:
+     * - the caller signs for an active Court department;
+     * - the title is registered; a non-zero order digest; 0 < term <= {MAX_SEIZURE_TERM};
+     * - the order is not live on the unit with other data; fewer than {MAX_SEIZURES} live.
+     *
+     * Emits a {TitleSeized} event, and a {SeizureLapsed} event per seizure found lapsed.
+     */
+    function seize(bytes32 unit, bytes32 order, uint40 term) external returns (bool seized);
+
+    /**
+     * @notice Renew one of the caller's live seizures: an effective one runs `term` from now,
+     * a queued one gets `term` from when it takes effect.
+     *
+     * Requirements:
+     * - the caller signs for an active Court department, the one that seized;
+     * - the seizure is live; 0 < term <= {MAX_SEIZURE_TERM}.
+     *
+     * Emits a {SeizureRenewed} event, and a {SeizureLapsed} event per seizure found lapsed.
+     */
+    function renewSeizure(bytes32 unit, bytes32 order, uint40 term) external;
+
+    /**
+     * @notice Lift one of the caller's live seizures; the next one in the queue takes effect.
+     *
+     * Requirements:
+     * - the caller signs for an active Court department, the one that seized;
+     * - the seizure is live.
+     *
+     * Emits a {SeizureLifted} event, and a {SeizureLapsed} event per seizure found lapsed.
+     */
+    function liftSeizure(bytes32 unit, bytes32 order) external;
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    /// @notice Whether titles of `county` may be registered.
+    function isCounty(bytes6 county) external view returns (bool);
+
+    /// @notice Whether `unit` is a well-formed GB/T 37346 unit code (county not checked).
+    function isValidUnitCode(bytes32 unit) external pure returns (bool);
+
+    /// @notice Owners, shares, mortgages in order, effective and queued seizures, effective
+    /// notices and the current certificate of a title, in one call.
+    function titleOf(bytes32 unit) external view returns (TitleView memory);
+
+    /// @notice Whether the title can be transferred now to anyone (not seized, no
+    /// no-transfer agreement, no effective advance notice).
+    function isTransferable(bytes32 unit) external view returns (bool);
+
+    /// @notice What a certificate digest is: valid, superseded or revoked, of which unit, since when.
+    function verifyCertificate(bytes32 certificate) external view returns (CertificateView memory);
+}
