@@ -25,6 +25,8 @@ from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
 
+from chaincity.formats import LOUDI_COUNTIES
+
 logger = logging.getLogger(__name__)
 
 # Chain ids of the local devnets (chaincity.devnet): their unlocked test accounts may deploy
@@ -46,6 +48,8 @@ class DeployConfig:
     threshold: int
     build_dir: Path = Path("build")
     deployments_dir: Path = Path("deployments")
+    # County-level divisions (GB/T 2260) whose real estate the city registers.
+    counties: tuple[str, ...] = tuple(LOUDI_COUNTIES)
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,13 @@ class ContractSpec:
 
 
 # Deployment order: each registry asks the directory who may write, so the directory comes first.
+def _on_directory(deployed: dict[str, str], config: DeployConfig) -> list:
+    return [deployed["CityDirectory"]]
+
+
 CITY_CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("CityDirectory", lambda deployed, config: [list(config.admins), config.threshold]),
+    ContractSpec("PropertyRegistry", _on_directory),
 )
 
 
@@ -95,7 +104,12 @@ def config_from_env(w3: Web3, build_dir: Path = Path("build"), deployments_dir: 
         threshold = DEVNET_ADMIN_THRESHOLD
     if not 1 <= threshold <= len(admins):
         raise DeploymentError(f"CITY_ADMIN_THRESHOLD {threshold} must be between 1 and the {len(admins)} admins")
-    return DeployConfig(admins, threshold, build_dir, deployments_dir)
+    raw_counties = os.environ.get("CITY_COUNTIES", "").strip()
+    counties = tuple(c.strip() for c in raw_counties.split(",") if c.strip()) if raw_counties else tuple(LOUDI_COUNTIES)
+    for county in counties:
+        if len(county) != 6 or not county.isdigit():
+            raise DeploymentError(f"CITY_COUNTIES: {county!r} is not a six-digit division code")
+    return DeployConfig(admins, threshold, build_dir, deployments_dir, counties)
 
 
 def load_artifact(build_dir: Path, name: str) -> dict:
@@ -134,21 +148,27 @@ class Deployer:
         self.account = account
         self.address = account if isinstance(account, str) else account.address
 
-    def deploy(self, artifact: dict, args: list) -> tuple[str, int, str]:
-        factory = self.w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
-        constructor = factory.constructor(*args)
+    def transact(self, call) -> dict:
+        """Send a contract call or constructor and wait for it; raises if it reverts."""
         if isinstance(self.account, str):
-            tx_hash = constructor.transact({"from": self.address})
+            tx_hash = call.transact({"from": self.address})
         else:
-            tx = constructor.build_transaction(
+            tx = call.build_transaction(
                 {"from": self.address, "nonce": self.w3.eth.get_transaction_count(self.address, "pending")}
             )
-            signed = self.account.sign_transaction(tx)
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+            tx_hash = self.w3.eth.send_raw_transaction(self.account.sign_transaction(tx).raw_transaction)
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=180)
-        if receipt["status"] != 1 or receipt["contractAddress"] is None:
-            raise DeploymentError(f"{artifact['contractName']}: deployment transaction {tx_hash.hex()} reverted")
-        return receipt["contractAddress"], receipt["blockNumber"], "0x" + bytes(tx_hash).hex().removeprefix("0x")
+        if receipt["status"] != 1:
+            raise DeploymentError(f"transaction 0x{bytes(tx_hash).hex()} reverted")
+        return receipt
+
+    def deploy(self, artifact: dict, args: list) -> tuple[str, int, str]:
+        factory = self.w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+        try:
+            receipt = self.transact(factory.constructor(*args))
+        except DeploymentError as exc:
+            raise DeploymentError(f"{artifact['contractName']}: deployment {exc}") from None
+        return receipt["contractAddress"], receipt["blockNumber"], "0x" + bytes(receipt["transactionHash"]).hex()
 
 
 def record_path(deployments_dir: Path, chain_id: int) -> Path:
@@ -219,11 +239,32 @@ def deploy_city(
             "block": block,
             "transaction": transaction,
             "abi": _export_abi(config.deployments_dir, spec.name, artifact["abi"]),
-            "bytecodeSha1": artifact.get("bytecodeSha1"),
         }
         if newly:
             record["updatedAt"] = datetime.now(UTC).isoformat(timespec="seconds")
         _save_record(config.deployments_dir, record)
         deployed[spec.name] = address
         results.append(DeployedContract(spec.name, address, block, transaction, newly))
+    _declare_counties(w3, sender, config, deployed)
     return results
+
+
+def _declare_counties(w3: Web3, sender: Deployer, config: DeployConfig, deployed: dict[str, str]) -> None:
+    """Declare the city's counties in the property registry (a city administrator's call).
+
+    Idempotent like every write: a declared county is skipped. Outside a devnet the deployer
+    is usually not an administrator; the administrators then declare them themselves.
+    """
+    if "PropertyRegistry" not in deployed:
+        return
+    registry = w3.eth.contract(address=deployed["PropertyRegistry"],
+                               abi=load_artifact(config.build_dir, "PropertyRegistry")["abi"])
+    if sender.address not in config.admins:
+        missing = [c for c in config.counties if not registry.functions.isCounty(c.encode()).call()]
+        if missing:
+            logger.warning("counties %s not declared: the deployer is not a city administrator", ", ".join(missing))
+        return
+    for county in config.counties:
+        if not registry.functions.isCounty(county.encode()).call():
+            sender.transact(registry.functions.addCounty(county.encode()))
+            logger.info("declared county %s", county)

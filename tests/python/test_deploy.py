@@ -11,6 +11,7 @@ from web3 import Web3
 
 from chaincity import devnet as devnets
 from chaincity.cli import EXIT_OK, EXIT_USAGE, main
+from chaincity.formats import LOUDI_COUNTIES
 from chaincity.deploy import (
     CITY_CONTRACTS,
     DeployConfig,
@@ -53,6 +54,12 @@ def test_first_deployment_writes_the_record_and_wires_the_admins(anvil, city_con
     assert directory.functions.threshold().call() == 2
     assert directory.functions.getRoleMemberCount(admin_role).call() == 3
     assert [directory.functions.getRoleMember(admin_role, i).call() for i in range(3)] == anvil.eth.accounts[:3]
+    registry_entry = record["contracts"]["PropertyRegistry"]
+    registry = anvil.eth.contract(address=registry_entry["address"],
+                                  abi=json.loads((city_config.deployments_dir / registry_entry["abi"]).read_text()))
+    assert registry.functions.directory().call() == directory.address
+    assert all(registry.functions.isCounty(c.encode()).call() for c in LOUDI_COUNTIES)
+    assert not registry.functions.isCounty(b"430102").call()
 
 
 def test_second_run_finds_the_deployment_and_sends_nothing(anvil, city_config):
