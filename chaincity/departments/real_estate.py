@@ -6,6 +6,8 @@ import re
 
 from chaincity.departments.rows import DepartmentSpec, ParsedRow, RowError, choice, text, timestamp, unit_code
 from chaincity.formats import FormatError, validate_id_number
+from chaincity.hashing import Hasher
+from chaincity.oracle.sync import ChainMapping
 
 WHOLE = 10_000  # shares are basis points of the whole, as on chain
 # Right types as the registry stores them (IPropertyRegistry rightType).
@@ -51,6 +53,23 @@ def parse(row: dict[str, str]) -> ParsedRow:
     }
     return ParsedRow(source_id=certificate, kind="title", payload=payload)
 
+
+def unit_key(unit_code: str) -> bytes:
+    """A unit code as the registry keys it: the 28 ASCII characters left-aligned in bytes32."""
+    return unit_code.encode("ascii").ljust(32, b"\0")
+
+
+def title_input(payload: dict, hasher: Hasher) -> tuple:
+    """IPropertyRegistry.TitleInput: (unit, rightType, documents, owners[(holder, share)])."""
+    owners = [(hasher.person(id_number), share) for id_number, share in zip(payload["owner_id_numbers"], payload["shares"])]
+    return (unit_key(payload["unit_code"]), RIGHT_TYPES[payload["right_type"]],
+            hasher.document(payload["certificate_no"]), owners)
+
+
+CHAIN = ChainMapping(
+    contract="PropertyRegistry", function="registerTitles", kind="title",
+    to_input=title_input, chain_key=lambda payload: unit_key(payload["unit_code"]),
+)
 
 SPEC = DepartmentSpec(
     name="real-estate",

@@ -34,3 +34,34 @@ def anvil(anvil_net, tmp_path_factory):
     devnets.up(anvil_net, ROOT, state_dir)
     yield Web3(Web3.HTTPProvider(anvil_net.rpc_url))
     devnets.down(anvil_net, state_dir)
+
+
+@pytest.fixture
+def city(anvil, tmp_path):
+    """A fresh deployment on the private Anvil with a registration centre, two banks and a
+    court onboarded (signers: devnet accounts 3, 4, 5, 6); returns the deployment record,
+    the contracts by name and the signers by department code."""
+    import json
+
+    from chaincity.chain.signer import devnet_account
+    from chaincity.deploy import DeployConfig, deploy_city, load_record
+    from chaincity.onboard import DepartmentKind, register_department
+
+    config = DeployConfig(tuple(anvil.eth.accounts[:3]), 2, ROOT / "build", tmp_path / "deployments")
+    deploy_city(anvil, anvil.eth.accounts[0], config)
+    record = load_record(config.deployments_dir, anvil.eth.chain_id)
+    contracts = {
+        name: anvil.eth.contract(address=entry["address"],
+                                 abi=json.loads((config.deployments_dir / entry["abi"]).read_text()))
+        for name, entry in record["contracts"].items()
+    }
+    departments = {
+        "LD-REC": (DepartmentKind.REAL_ESTATE_REGISTRATION, devnet_account(3)),
+        "LD-BANK-ICBC": (DepartmentKind.BANK, devnet_account(4)),
+        "LD-BANK-CCB": (DepartmentKind.BANK, devnet_account(5)),
+        "LD-COURT-INT": (DepartmentKind.COURT, devnet_account(6)),
+    }
+    for code, (kind, signer) in departments.items():
+        register_department(anvil, contracts["CityDirectory"], list(anvil.eth.accounts[:3]), code, kind,
+                            f"name of {code}", [signer.address])
+    return {"config": config, "contracts": contracts, "signers": {c: s for c, (_, s) in departments.items()}}

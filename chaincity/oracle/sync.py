@@ -1,0 +1,248 @@
+"""Writing a department's loaded records to the chain, exactly once, resumable at any point.
+
+Each record moves pending → sent (with the hash of the signed transaction, committed before the
+transaction leaves) → confirmed, or → rejected with the contract's decoded error. On start the
+engine reconciles: a sent record whose transaction is on chain is confirmed, one whose
+transaction never arrived or reverted is pending again. Resending is safe because every
+registry write is idempotent (the same record again is a no-op), so a crash between sending
+and recording can cost gas but never a duplicate or a loss.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+from web3.contract import Contract
+from web3.exceptions import ContractCustomError, ContractLogicError
+
+from chaincity.chain.errors import DecodedError, ErrorDecoder
+from chaincity.chain.sender import SignedTransaction, TransactionSender
+from chaincity.db import Reject, SourceRecord
+from chaincity.hashing import Hasher
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChainMapping:
+    """What a department module tells the framework: which records, which batch function, and
+    how one record becomes one element of its argument."""
+
+    contract: str  # name in the deployment record
+    function: str  # batch entry point taking a list of inputs
+    kind: str  # SourceRecord.kind it writes
+    to_input: Callable[[dict, Hasher], tuple]
+    chain_key: Callable[[dict], bytes]  # the record's key on chain, as typed errors name it
+
+
+@dataclass
+class SyncSummary:
+    department: str
+    total: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+    pending: int = 0
+    written_now: int = 0
+    transactions: int = 0
+    seconds: float = 0.0
+    rejects: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "rejects"}
+
+
+@dataclass
+class _InFlight:
+    signed: SignedTransaction
+    record_ids: list[int]
+
+
+class SyncEngine:
+    def __init__(self, engine: Engine, department: str, mapping: ChainMapping, contract: Contract,
+                 sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, *,
+                 batch_size: int = 200, pipeline: int = 8, block_gas_share: float = 0.5):
+        self.engine = engine
+        self.department = department
+        self.mapping = mapping
+        self.contract = contract
+        self.sender = sender
+        self.decoder = decoder
+        self.hasher = hasher
+        self.batch_size = batch_size
+        self.pipeline = pipeline
+        self.block_gas_share = block_gas_share
+        self._in_flight: deque[_InFlight] = deque()
+
+    # ---- bookkeeping ----------------------------------------------------------------------
+
+    def _records(self, session: Session, status: str):
+        return select(SourceRecord).where(
+            SourceRecord.department == self.department, SourceRecord.kind == self.mapping.kind,
+            SourceRecord.status == status,
+        )
+
+    def _set(self, record_ids: list[int], **values) -> None:
+        with Session(self.engine) as session:
+            session.execute(update(SourceRecord).where(SourceRecord.id.in_(record_ids)).values(**values))
+            session.commit()
+
+    def _reject(self, record: SourceRecord, error: DecodedError | str) -> dict:
+        reject = {
+            "department": self.department, "stage": "chain", "source_file": record.source_file,
+            "row_number": record.row_number, "source_id": record.source_id,
+            "field": "(record)", "reason": str(error),
+        }
+        with Session(self.engine) as session:
+            session.add(Reject(**reject))
+            session.execute(update(SourceRecord).where(SourceRecord.id == record.id).values(status="rejected"))
+            session.commit()
+        logger.info("rejected %s row %s: %s", record.source_id, record.row_number, error)
+        return reject
+
+    def counts(self) -> dict[str, int]:
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(SourceRecord.status, func.count()).where(
+                    SourceRecord.department == self.department, SourceRecord.kind == self.mapping.kind,
+                ).group_by(SourceRecord.status)
+            ).all()
+        return {status: count for status, count in rows}
+
+    # ---- reconciliation -------------------------------------------------------------------
+
+    def reconcile(self) -> int:
+        """Settle records left `sent` by an earlier run; returns how many were confirmed."""
+        with Session(self.engine) as session:
+            sent = session.execute(
+                select(SourceRecord.tx_hash, SourceRecord.id).where(
+                    SourceRecord.department == self.department, SourceRecord.kind == self.mapping.kind,
+                    SourceRecord.status == "sent",
+                )
+            ).all()
+        by_tx: dict[str, list[int]] = {}
+        for tx_hash, record_id in sent:
+            by_tx.setdefault(tx_hash, []).append(record_id)
+        confirmed = 0
+        for tx_hash, record_ids in by_tx.items():
+            receipt = self.sender.receipt(tx_hash)
+            if receipt is not None and receipt["status"] == 1:
+                self._set(record_ids, status="confirmed", block_number=receipt["blockNumber"], synced_at=datetime.now(UTC))
+                confirmed += len(record_ids)
+            else:  # never arrived, or reverted: send again (idempotent)
+                self._set(record_ids, status="pending", tx_hash=None)
+        self.sender.resync_nonce()
+        return confirmed
+
+    # ---- sending --------------------------------------------------------------------------
+
+    def _call(self, records: list[SourceRecord]):
+        inputs = [self.mapping.to_input(r.payload, self.hasher) for r in records]
+        return getattr(self.contract.functions, self.mapping.function)(inputs)
+
+    def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int | None]:
+        """Gas for the batch; records the contract refuses are rejected and left out."""
+        while records:
+            try:
+                return records, self.sender.estimate_gas(self._call(records))
+            except (ContractCustomError, ContractLogicError) as exc:
+                decoded = self.decoder.decode(exc)
+                culprit = self._culprit(records, decoded)
+                if culprit is None:
+                    if len(records) == 1:
+                        culprit = records[0]
+                    else:  # not attributable from the error: find it by halves
+                        half = len(records) // 2
+                        kept, gas = self._estimate(records[:half], summary)
+                        rest, _ = self._estimate(records[half:], summary)
+                        records = kept + rest
+                        continue
+                summary.rejects.append(self._reject(culprit, decoded or str(exc)))
+                records = [r for r in records if r is not culprit]
+        return [], None
+
+    def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
+        if decoded is None:
+            return None
+        named = {v for v in decoded.args.values() if isinstance(v, bytes)}
+        for record in records:
+            if self.mapping.chain_key(record.payload) in named:
+                return record
+        return None
+
+    def _wait_oldest(self, summary: SyncSummary) -> None:
+        flight = self._in_flight.popleft()
+        receipt = self.sender.wait(flight.signed.hash)
+        if receipt["status"] == 1:
+            self._set(flight.record_ids, status="confirmed", block_number=receipt["blockNumber"], synced_at=datetime.now(UTC))
+            summary.written_now += len(flight.record_ids)
+        else:  # state changed between estimate and mining: estimate again next round
+            logger.warning("transaction %s reverted; its %s records go again", flight.signed.hash, len(flight.record_ids))
+            self._set(flight.record_ids, status="pending", tx_hash=None)
+
+    def run(self, progress: bool = False, max_passes: int = 3) -> SyncSummary:
+        """Write every pending record; returns the summary (loaded = confirmed + rejected + pending).
+
+        A transaction that reverts when mined (the chain changed after its estimate) puts its
+        records back to pending; a further pass estimates them again, so their error is found.
+        """
+        started = time.monotonic()
+        summary = SyncSummary(self.department)
+        self.reconcile()
+        for _ in range(max_passes):
+            if not self.counts().get("pending"):
+                break
+            self._pass(summary, progress)
+        counts = self.counts()
+        summary.confirmed = counts.get("confirmed", 0)
+        summary.rejected = counts.get("rejected", 0)
+        summary.pending = counts.get("pending", 0) + counts.get("sent", 0)
+        summary.total = sum(counts.values())
+        summary.seconds = time.monotonic() - started
+        return summary
+
+    def _pass(self, summary: SyncSummary, progress: bool) -> None:
+        block_gas = self.sender.w3.eth.get_block("latest")["gasLimit"]
+        batch_size = self.batch_size
+        bar = tqdm(total=self.counts().get("pending", 0), desc=f"sync {self.department}", unit=" records",
+                   disable=not progress)
+        last_id = 0
+        while True:
+            with Session(self.engine) as session:
+                batch = list(session.scalars(
+                    self._records(session, "pending").where(SourceRecord.id > last_id)
+                    .order_by(SourceRecord.id).limit(batch_size)
+                ))
+                session.expunge_all()
+            if not batch:
+                break
+            last_id = batch[-1].id
+            records, gas = self._estimate(batch, summary)
+            bar.update(len(batch) - len(records))
+            if not records:
+                continue
+            if gas > block_gas * self.block_gas_share and len(records) > 1:
+                # Too big for a block with room to spare: halve the batch size from now on.
+                batch_size = max(1, len(records) // 2)
+                last_id = records[0].id - 1
+                continue
+            signed = self.sender.sign(self._call(records), gas)
+            ids = [r.id for r in records]
+            self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
+            self.sender.broadcast(signed)
+            summary.transactions += 1
+            self._in_flight.append(_InFlight(signed, ids))
+            bar.update(len(records))
+            if len(self._in_flight) >= self.pipeline:
+                self._wait_oldest(summary)
+        while self._in_flight:
+            self._wait_oldest(summary)
+        bar.close()
