@@ -9,6 +9,8 @@ from eth_utils import function_signature_to_4byte_selector
 from hexbytes import HexBytes
 from web3.exceptions import ContractCustomError, ContractLogicError
 
+from chaincity.chain.calldata import abi_type
+
 
 @dataclass(frozen=True)
 class DecodedError:
@@ -24,12 +26,6 @@ class DecodedError:
         return f"{self.name}({', '.join(f'{k}={show(v)}' for k, v in self.args.items())})"
 
 
-def _type_of(entry: dict) -> str:
-    if entry["type"].startswith("tuple"):
-        return "(" + ",".join(_type_of(c) for c in entry["components"]) + ")" + entry["type"][5:]
-    return entry["type"]
-
-
 class ErrorDecoder:
     """Knows every custom error of the given ABIs by its 4-byte selector."""
 
@@ -38,7 +34,7 @@ class ErrorDecoder:
         for abi in abis:
             for entry in abi:
                 if entry.get("type") == "error":
-                    signature = f"{entry['name']}({','.join(_type_of(i) for i in entry['inputs'])})"
+                    signature = f"{entry['name']}({','.join(abi_type(i) for i in entry['inputs'])})"
                     self._errors[function_signature_to_4byte_selector(signature)] = entry
 
     def decode_data(self, data: bytes | str | None) -> DecodedError | None:
@@ -49,7 +45,7 @@ class ErrorDecoder:
         entry = self._errors.get(raw[:4])
         if entry is None:
             return None
-        values = decode([_type_of(i) for i in entry["inputs"]], raw[4:])
+        values = decode([abi_type(i) for i in entry["inputs"]], raw[4:])
         return DecodedError(entry["name"], {i["name"]: v for i, v in zip(entry["inputs"], values)})
 
     def decode(self, exc: Exception) -> DecodedError | None:

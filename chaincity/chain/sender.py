@@ -17,9 +17,8 @@ from typing import TypeVar
 
 import requests
 from eth_account.signers.local import LocalAccount
-from hexbytes import HexBytes
 from web3 import Web3
-from web3.exceptions import TimeExhausted, TransactionNotFound, Web3RPCError
+from web3.exceptions import TimeExhausted, Web3RPCError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,19 +87,18 @@ class TransactionSender:
         priority = Web3.to_wei(1, "gwei")
         return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
 
-    def estimate_gas(self, call) -> int:
-        """Gas for a contract call with the margin; raises the contract's typed error if it would revert."""
-        estimate = self.retry.run("estimate gas", lambda: call.estimate_gas({"from": self.address}))
+    def estimate_gas(self, to: str, data: bytes) -> int:
+        """Gas for a call with the margin; raises the contract's typed error if it would revert."""
+        estimate = self.retry.run("estimate gas", lambda: self.w3.eth.estimate_gas(
+            {"from": self.address, "to": to, "data": data}))
         return int(estimate * self.gas_margin)
 
-    def sign(self, call, gas: int, fees: dict | None = None) -> SignedTransaction:
-        """Sign a contract call with the next local nonce (not sent yet)."""
+    def sign(self, to: str, data: bytes, gas: int, fees: dict | None = None) -> SignedTransaction:
+        """Sign a call with the next local nonce (not sent yet)."""
         if self._nonce is None:
             self.resync_nonce()
-        tx = call.build_transaction({
-            "from": self.address, "nonce": self._nonce, "gas": gas, "chainId": self._chain_id,
-            **(fees or self._fees()),
-        })
+        tx = {"to": to, "data": data, "value": 0, "nonce": self._nonce, "gas": gas, "chainId": self._chain_id,
+              **(fees or self._fees())}
         signed = self.account.sign_transaction(tx)
         self._nonce += 1
         return SignedTransaction("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction), tx["nonce"], gas)
@@ -121,11 +119,20 @@ class TransactionSender:
         self.retry.run(f"send {signed.hash}", send)
 
     def receipt(self, tx_hash: str) -> dict | None:
-        """The receipt if the transaction is mined, else None."""
-        try:
-            return self.retry.run("receipt", lambda: self.w3.eth.get_transaction_receipt(HexBytes(tx_hash)))
-        except TransactionNotFound:
+        """Status and block of a mined transaction, else None.
+
+        Read raw: a batch's receipt carries hundreds of logs, and web3's formatting of them
+        would cost more than the rest of the wait.
+        """
+        response = self.retry.run("receipt", lambda: self.w3.provider.make_request(
+            "eth_getTransactionReceipt", [tx_hash]))
+        if "error" in response:
+            raise Web3RPCError(str(response["error"]))
+        raw = response.get("result")
+        if raw is None:
             return None
+        return {"status": int(raw["status"], 16), "blockNumber": int(raw["blockNumber"], 16),
+                "transactionHash": raw["transactionHash"], "gasUsed": int(raw["gasUsed"], 16)}
 
     def wait(self, tx_hash: str) -> dict:
         """The receipt once the transaction has ``confirmations`` blocks on top (itself included)."""

@@ -24,12 +24,15 @@ from tqdm import tqdm
 from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError
 
+from chaincity.chain.calldata import CallEncoder
 from chaincity.chain.errors import DecodedError, ErrorDecoder
 from chaincity.chain.sender import SignedTransaction, TransactionSender
 from chaincity.db import Reject, SourceRecord
 from chaincity.hashing import Hasher
 
 logger = logging.getLogger(__name__)
+# Over the largest gas per record estimated so far (records differ: one owner or several).
+OPTIMISTIC_GAS_MARGIN = 1.25
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,12 @@ class SyncEngine:
         self.pipeline = pipeline
         self.block_gas_share = block_gas_share
         self._in_flight: deque[_InFlight] = deque()
+        self.encoder = CallEncoder(contract, mapping.function)
+        # Gas per record seen in the last estimate. Once known, batches are sent without
+        # their own estimate (running each batch twice would halve the throughput); a batch
+        # that reverts sends its records back, and the next pass estimates every batch.
+        self._gas_per_record: float | None = None
+        self._estimate_every_batch = False
 
     # ---- bookkeeping ----------------------------------------------------------------------
 
@@ -144,15 +153,15 @@ class SyncEngine:
 
     # ---- sending --------------------------------------------------------------------------
 
-    def _call(self, records: list[SourceRecord]):
-        inputs = [self.mapping.to_input(r.payload, self.hasher) for r in records]
-        return getattr(self.contract.functions, self.mapping.function)(inputs)
+    def _calldata(self, records: list[SourceRecord]) -> bytes:
+        return self.encoder.encode([self.mapping.to_input(r.payload, self.hasher) for r in records])
 
-    def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int | None]:
-        """Gas for the batch; records the contract refuses are rejected and left out."""
+    def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes]:
+        """The batch's calldata and gas; records the contract refuses are rejected and left out."""
         while records:
+            data = self._calldata(records)
             try:
-                return records, self.sender.estimate_gas(self._call(records))
+                return records, self.sender.estimate_gas(self.encoder.to, data), data
             except (ContractCustomError, ContractLogicError) as exc:
                 decoded = self.decoder.decode(exc)
                 culprit = self._culprit(records, decoded)
@@ -161,13 +170,13 @@ class SyncEngine:
                         culprit = records[0]
                     else:  # not attributable from the error: find it by halves
                         half = len(records) // 2
-                        kept, gas = self._estimate(records[:half], summary)
-                        rest, _ = self._estimate(records[half:], summary)
+                        kept = self._estimate(records[:half], summary)[0]
+                        rest = self._estimate(records[half:], summary)[0]
                         records = kept + rest
                         continue
                 summary.rejects.append(self._reject(culprit, decoded or str(exc)))
                 records = [r for r in records if r is not culprit]
-        return [], None
+        return [], 0, b""
 
     def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
         if decoded is None:
@@ -187,6 +196,7 @@ class SyncEngine:
         else:  # state changed between estimate and mining: estimate again next round
             logger.warning("transaction %s reverted; its %s records go again", flight.signed.hash, len(flight.record_ids))
             self._set(flight.record_ids, status="pending", tx_hash=None)
+            self._estimate_every_batch = True
 
     def run(self, progress: bool = False, max_passes: int = 3) -> SyncSummary:
         """Write every pending record; returns the summary (loaded = confirmed + rejected + pending).
@@ -225,7 +235,13 @@ class SyncEngine:
             if not batch:
                 break
             last_id = batch[-1].id
-            records, gas = self._estimate(batch, summary)
+            if self._gas_per_record is not None and not self._estimate_every_batch:
+                records, data = batch, self._calldata(batch)
+                gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)
+            else:
+                records, gas, data = self._estimate(batch, summary)
+                if records:
+                    self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
             bar.update(len(batch) - len(records))
             if not records:
                 continue
@@ -234,7 +250,7 @@ class SyncEngine:
                 batch_size = max(1, len(records) // 2)
                 last_id = records[0].id - 1
                 continue
-            signed = self.sender.sign(self._call(records), gas)
+            signed = self.sender.sign(self.encoder.to, data, gas)
             ids = [r.id for r in records]
             self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
             self.sender.broadcast(signed)

@@ -101,3 +101,22 @@ def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, ci
         reject = session.scalars(select(Reject).where(Reject.stage == "chain")).one()
     assert reject.source_id == victim.source_id and reject.row_number == victim.row_number
     assert reject.reason == f"PropertyRegistryTitleConflict(unit=0x{unit_key(unit).hex()})"
+
+
+def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_pass(anvil, city, tmp_path):
+    """After the first batch the engine sends without estimating; a batch that then reverts
+    goes back to pending and is estimated, so its culprit is rejected and the rest written."""
+    engine, load = loaded(tmp_path, households=12)
+    with Session(engine) as session:
+        victim = session.scalars(select(SourceRecord).order_by(SourceRecord.id).limit(1).offset(9)).one()
+    registry = city["contracts"]["PropertyRegistry"]
+    registrar = city["signers"]["LD-REC"]
+    hasher = Hasher(PEPPER)
+    unit = unit_key(victim.payload["unit_code"])
+    call = registry.functions.registerTitle((unit, 1, b"\x02" * 32, [(hasher.person("11010519491231002X"), 10000)]))
+    tx = call.build_transaction({"from": registrar.address, "nonce": anvil.eth.get_transaction_count(registrar.address)})
+    anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
+    summary = make_engine(anvil, city, engine, batch_size=4, pipeline=2).run()
+    assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded - 1, 1, 0)
+    with Session(engine) as session:
+        assert session.scalars(select(Reject.source_id).where(Reject.stage == "chain")).one() == victim.source_id

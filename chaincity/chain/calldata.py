@@ -1,0 +1,35 @@
+"""Encoding contract calls straight with eth-abi.
+
+web3.py's contract-function path normalises every argument recursively before encoding; for a
+batch of hundreds of nested structs that costs more than running the batch on a devnet (it
+measured at over two thirds of a sync's time). The oracles encode each batch once here and use
+the same bytes to estimate and to sign.
+"""
+
+from __future__ import annotations
+
+from eth_abi import encode
+from eth_utils import function_signature_to_4byte_selector
+from web3.contract import Contract
+
+
+def abi_type(entry: dict) -> str:
+    """The canonical type of an ABI input, tuples spelled out: `(bytes32,uint16)[]`."""
+    if entry["type"].startswith("tuple"):
+        return "(" + ",".join(abi_type(c) for c in entry["components"]) + ")" + entry["type"][5:]
+    return entry["type"]
+
+
+class CallEncoder:
+    """Calldata for one function of a contract."""
+
+    def __init__(self, contract: Contract, function: str):
+        entries = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
+        if len(entries) != 1:
+            raise ValueError(f"{function}: expected one function of that name in the ABI, found {len(entries)}")
+        self.types = [abi_type(i) for i in entries[0]["inputs"]]
+        self.selector = function_signature_to_4byte_selector(f"{function}({','.join(self.types)})")
+        self.to = contract.address
+
+    def encode(self, *args) -> bytes:
+        return self.selector + encode(self.types, list(args))
