@@ -14,11 +14,14 @@ from dotenv import load_dotenv
 from chaincity import devnet as devnets
 from chaincity import deploy as deployment
 from chaincity.chain import ChainUnreachable, connect, deployer_account
+from chaincity.chain.contracts import DeploymentNotFound
+from chaincity.config import ConfigError, oracle_config, signer_for
 from chaincity.datagen import generate
 from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
 from chaincity.db import open_database
 from chaincity.departments import DEPARTMENTS
 from chaincity.load import BadInputFile, load_csv
+from chaincity.oracle.run import sync_department
 
 # Exit codes shared by every command.
 EXIT_OK = 0
@@ -136,7 +139,7 @@ def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None
 @click.option("--households", type=click.IntRange(1, 150_000), default=1_000, show_default=True,
               help="Households to generate (Loudi: 150,000 households, 350,000 properties).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="Folder for real_estate.csv, bank.csv and court.csv.")
+              show_default=True, help="Folder for real_estate.csv, bank_<code>.csv and court_<code>.csv.")
 @click.option("--bad-share", type=click.FloatRange(0, 1), default=0.01, show_default=True,
               help="Share of rows given one realistic defect each.")
 @click.option("--seed", type=int, default=2018, show_default=True, help="Same seed, same files.")
@@ -145,11 +148,57 @@ def datagen(households: int, out_dir: Path, bad_share: float, seed: int, as_json
     """Write Loudi-shaped synthetic department exports (valid by the national algorithms)."""
     files = generate(out_dir, households, bad_share, seed, progress=not as_json)
     if as_json:
-        click.echo(json.dumps({"files": {k: str(getattr(files, k.replace("-", "_"))) for k in files.rows},
-                               "rows": files.rows, "bad_rows": files.bad_rows}))
+        listed = {"real-estate": str(files.real_estate)} | {c: str(p) for c, p in (files.banks | files.courts).items()}
+        click.echo(json.dumps({"files": listed, "rows": files.rows, "bad_rows": files.bad_rows}))
     else:
         for name, count in files.rows.items():
             click.echo(f"{name:<12} {count:>8} rows ({files.bad_rows[name]} with a defect)")
+
+
+@main.group()
+def oracle() -> None:
+    """Run a department's oracle: its database on one side, the chain on the other."""
+
+
+@oracle.command("sync")
+@click.argument("department", type=click.Choice(sorted(DEPARTMENTS)))
+@click.option("--rpc-url", envvar="CHAINCITY_RPC_URL", default=None, help="JSON-RPC endpoint (env CHAINCITY_RPC_URL).")
+@_DB_URL
+@click.option("--as", "department_code", envvar="CHAINCITY_DEPARTMENT", default=None,
+              help="The department code this oracle signs for, e.g. LD-BANK-ICBC (env CHAINCITY_DEPARTMENT).")
+@_JSON
+def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_code: str | None, as_json: bool) -> None:
+    """Write the department's loaded records to the chain: each exactly once, or rejected.
+
+    Safe to stop at any point and run again: records sent but not confirmed are settled with
+    the chain first. Exit 0: everything on chain; 1: some records rejected (see the rejects
+    table); 2: bad configuration; 3: chain unreachable.
+    """
+    try:
+        config = oracle_config(rpc_url, db_url, department_code)
+        w3 = connect(config.rpc_url)
+        signer = signer_for(w3.eth.chain_id)
+        summaries = sync_department(w3, open_database(config.database_url), DEPARTMENTS[department], config, signer,
+                                    progress=not as_json)
+    except ChainUnreachable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CHAIN_UNREACHABLE)
+    except (ConfigError, DeploymentNotFound) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in summaries]))
+    else:
+        for summary, mapping in zip(summaries, DEPARTMENTS[department].chains):
+            click.echo(
+                f"{mapping.kind:<18} {summary.total:>8} loaded = {summary.confirmed} on chain + "
+                f"{summary.rejected} rejected + {summary.pending} pending "
+                f"({summary.written_now} written now in {summary.transactions} transactions, {summary.seconds:.1f} s)"
+            )
+            for reject in summary.rejects[:20]:
+                click.echo(f"  row {reject['row_number']} ({reject['source_id']}): {reject['field']}: {reject['reason']}")
+    rejected = sum(s.rejected for s in summaries)
+    sys.exit(EXIT_REJECTED if rejected else EXIT_OK)
 
 
 @main.command("deploy")

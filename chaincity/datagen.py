@@ -33,9 +33,12 @@ COUNTIES = tuple(LOUDI_COUNTIES)
 
 @dataclass(frozen=True)
 class GeneratedFiles:
+    """The exports: the registration centre's, and one per bank and per court (each
+    department exports only its own records). Row counts are per department kind."""
+
     real_estate: Path
-    bank: Path
-    court: Path
+    banks: dict[str, Path]
+    courts: dict[str, Path]
     rows: dict[str, int]
     bad_rows: dict[str, int]
 
@@ -64,22 +67,24 @@ def _spoil(rng: random.Random, row: dict, defects) -> dict:
 
 def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int = 2018,
              progress: bool = False) -> GeneratedFiles:
-    """Write real_estate.csv, bank.csv and court.csv for ``households`` households."""
+    """Write real_estate.csv, bank_<code>.csv and court_<code>.csv for ``households`` households."""
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name.replace('-', '_')}.csv" for name in DEPARTMENTS}
+    paths = {("real-estate", None): out_dir / "real_estate.csv"}
+    paths |= {("bank", code): out_dir / f"bank_{code}.csv" for code in BANKS}
+    paths |= {("court", code): out_dir / f"court_{code}.csv" for code in COURTS}
     rows = dict.fromkeys(DEPARTMENTS, 0)
     bad = dict.fromkeys(DEPARTMENTS, 0)
-    handles = {name: path.open("w", newline="", encoding="utf-8") for name, path in paths.items()}
-    writers = {name: csv.DictWriter(handles[name], DEPARTMENTS[name].columns) for name in DEPARTMENTS}
+    handles = {key: path.open("w", newline="", encoding="utf-8") for key, path in paths.items()}
+    writers = {key: csv.DictWriter(handles[key], DEPARTMENTS[key[0]].columns) for key in paths}
     for writer in writers.values():
         writer.writeheader()
 
-    def write(name: str, row: dict, defects) -> None:
+    def write(name: str, owner: str | None, row: dict, defects) -> None:
         if rng.random() < bad_share:
             row = _spoil(rng, row, defects)
             bad[name] += 1
-        writers[name].writerow(row)
+        writers[(name, owner)].writerow(row)
         rows[name] += 1
 
     certificate = contract = order = 0
@@ -100,7 +105,7 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                 first = WHOLE // 2 if len(owners) == 2 else WHOLE
                 shares = [first, WHOLE - first][: len(owners)]
                 registered = date(2010, 1, 1) + timedelta(days=rng.randrange(3_200))
-                write("real-estate", {
+                write("real-estate", None, {
                     "unit_code": unit, "owner_id_numbers": ";".join(owners),
                     "shares": ";".join(map(str, shares)), "right_type": "house_ownership",
                     "certificate_no": f"湘({registered.year})娄底市不动产权第{certificate:07d}号",
@@ -108,20 +113,28 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                 }, _TITLE_DEFECTS)
                 if rng.random() < MORTGAGED_SHARE:
                     contract += 1
-                    write("bank", {
-                        "unit_code": unit, "bank": BANKS[rng.randrange(len(BANKS))],
-                        "contract_no": f"JD-{registered.year}-{contract:07d}",
+                    bank = BANKS[rng.randrange(len(BANKS))]
+                    # Mortgages still running: registered since 2019, for 10 to 30 years.
+                    mortgaged = max(registered, date(2019, 1, 1)) + timedelta(days=rng.randrange(1, 1_800))
+                    write("bank", bank, {
+                        "unit_code": unit, "bank": bank, "contract_no": f"JD-{mortgaged.year}-{contract:07d}",
                         "amount": f"{rng.randrange(100, 2000) * 1000}.00", "term_months": str(rng.choice((120, 240, 360))),
-                        "registered_at": (registered + timedelta(days=rng.randrange(1, 30))).isoformat(),
+                        "registered_at": mortgaged.isoformat(),
                     }, _BANK_DEFECTS)
                 if rng.random() < SEIZED_SHARE:
                     order += 1
-                    write("court", {
-                        "unit_code": unit, "court": COURTS[rng.randrange(len(COURTS))],
+                    court = COURTS[rng.randrange(len(COURTS))]
+                    write("court", court, {
+                        "unit_code": unit, "court": court,
                         "order_no": f"(2020)湘13执{order}号", "action": "seize", "term_months": "36",
                         "issued_at": date(2020, 1, 1 + rng.randrange(28)).isoformat(),
                     }, _COURT_DEFECTS)
     finally:
         for handle in handles.values():
             handle.close()
-    return GeneratedFiles(paths["real-estate"], paths["bank"], paths["court"], rows, bad)
+    return GeneratedFiles(
+        paths[("real-estate", None)],
+        {code: paths[("bank", code)] for code in BANKS},
+        {code: paths[("court", code)] for code in COURTS},
+        rows, bad,
+    )

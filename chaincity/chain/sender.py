@@ -134,6 +134,12 @@ class TransactionSender:
         return {"status": int(raw["status"], 16), "blockNumber": int(raw["blockNumber"], 16),
                 "transactionHash": raw["transactionHash"], "gasUsed": int(raw["gasUsed"], 16)}
 
+    def known(self, tx_hash: str) -> bool:
+        """Whether the node has the transaction (mined or waiting in its pool)."""
+        response = self.retry.run("transaction", lambda: self.w3.provider.make_request(
+            "eth_getTransactionByHash", [tx_hash]))
+        return response.get("result") is not None
+
     def wait(self, tx_hash: str) -> dict:
         """The receipt once the transaction has ``confirmations`` blocks on top (itself included)."""
         deadline = time.monotonic() + self.receipt_timeout

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import datetime
+
 from chaincity.departments.rows import (
     DepartmentSpec, ParsedRow, RowError, department_code, integer, text, timestamp, unit_code, yuan_to_fen,
 )
+
+from chaincity.departments.real_estate import unit_key
+from chaincity.hashing import Hasher
+from chaincity.oracle.sync import ChainMapping
 
 ACTIONS = ("register", "release")
 MAX_TERM_MONTHS = 600
@@ -24,11 +31,42 @@ def parse(row: dict[str, str]) -> ParsedRow:
         "term_months": integer(row, "term_months", 1, MAX_TERM_MONTHS),
         "registered_at": timestamp(row, "registered_at"),
     }
-    return ParsedRow(source_id=f"{contract}:{action}", kind="mortgage", payload=payload)
+    return ParsedRow(source_id=f"{contract}:{action}", kind=f"mortgage.{action}", payload=payload)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    year, month = divmod(moment.month - 1 + months, 12)
+    day = min(moment.day, calendar.monthrange(moment.year + year, month + 1)[1])
+    return moment.replace(year=moment.year + year, month=month + 1, day=day)
+
+
+def mortgage_input(payload: dict, hasher: Hasher) -> tuple:
+    """IPropertyRegistry.MortgageInput: (unit, proof, amount, termEnd, noTransfer)."""
+    term_end = _add_months(datetime.fromisoformat(payload["registered_at"]), payload["term_months"])
+    return (unit_key(payload["unit_code"]), hasher.document(payload["contract_no"]), payload["amount_fen"],
+            int(term_end.timestamp()), False)
+
+
+def release_input(payload: dict, hasher: Hasher) -> tuple:
+    return (unit_key(payload["unit_code"]), hasher.document(payload["contract_no"]))
+
+
+def _unit(payload: dict) -> bytes:
+    return unit_key(payload["unit_code"])
+
+
+# Registrations before releases: a release in the same export needs its mortgage first.
+CHAINS = (
+    ChainMapping("PropertyRegistry", "registerMortgages", "mortgage.register", mortgage_input, _unit,
+                 owner_field="bank"),
+    ChainMapping("PropertyRegistry", "releaseMortgage", "mortgage.release", release_input, _unit,
+                 batched=False, owner_field="bank"),
+)
 
 
 SPEC = DepartmentSpec(
     name="bank",
     columns=("unit_code", "bank", "contract_no", "amount", "term_months", "registered_at"),
     parse=parse,
+    chains=CHAINS,
 )

@@ -6,6 +6,10 @@ from chaincity.departments.rows import (
     DepartmentSpec, ParsedRow, RowError, choice, department_code, integer, text, timestamp, unit_code,
 )
 
+from chaincity.departments.real_estate import unit_key
+from chaincity.hashing import Hasher
+from chaincity.oracle.sync import ChainMapping
+
 ACTIONS = ("seize", "renew", "lift")
 MAX_TERM_MONTHS = 36  # SPC rules: a seizure of real property lasts at most 3 years per term
 
@@ -28,11 +32,38 @@ def parse(row: dict[str, str]) -> ParsedRow:
         "term_months": term,
         "issued_at": issued_at,
     }
-    return ParsedRow(source_id=f"{order}:{action}:{issued_at[:10]}", kind="seizure", payload=payload)
+    return ParsedRow(source_id=f"{order}:{action}:{issued_at[:10]}", kind=f"seizure.{action}", payload=payload)
+
+
+def term_seconds(months: int) -> int:
+    """A term in months as the registry counts it: 12 months are 365 days (36 months, its maximum)."""
+    return months * 365 * 86_400 // 12
+
+
+def seizure_input(payload: dict, hasher: Hasher) -> tuple:
+    return (unit_key(payload["unit_code"]), hasher.document(payload["order_no"]), term_seconds(payload["term_months"]))
+
+
+def lift_input(payload: dict, hasher: Hasher) -> tuple:
+    return (unit_key(payload["unit_code"]), hasher.document(payload["order_no"]))
+
+
+def _unit(payload: dict) -> bytes:
+    return unit_key(payload["unit_code"])
+
+
+# In the order a court acts: seizures, then renewals, then lifts.
+CHAINS = tuple(
+    ChainMapping("PropertyRegistry", function, f"seizure.{action}", to_input, _unit, batched=False, owner_field="court")
+    for action, function, to_input in (
+        ("seize", "seize", seizure_input), ("renew", "renewSeizure", seizure_input), ("lift", "liftSeizure", lift_input),
+    )
+)
 
 
 SPEC = DepartmentSpec(
     name="court",
     columns=("unit_code", "court", "order_no", "action", "term_months", "issued_at"),
     parse=parse,
+    chains=CHAINS,
 )

@@ -70,9 +70,11 @@ CHAIN = ChainMapping(
     contract="PropertyRegistry", function="registerTitles", kind="title",
     to_input=title_input, chain_key=lambda payload: unit_key(payload["unit_code"]),
 )
+CHAINS = (CHAIN,)
 
 SPEC = DepartmentSpec(
     name="real-estate",
     columns=("unit_code", "owner_id_numbers", "shares", "right_type", "certificate_no", "registered_at"),
     parse=parse,
+    chains=CHAINS,
 )

@@ -33,9 +33,13 @@ class ParsedRow:
 
 @dataclass(frozen=True)
 class DepartmentSpec:
+    """A department: the columns of its export, how a row is read, and how records go on
+    chain (ChainMapping instances, in the order they must be written)."""
+
     name: str
     columns: tuple[str, ...]
     parse: Callable[[dict[str, str]], ParsedRow]
+    chains: tuple = ()
 
 
 def text(row: dict[str, str], field: str, max_length: int = 128) -> str:

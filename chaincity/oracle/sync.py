@@ -37,14 +37,18 @@ OPTIMISTIC_GAS_MARGIN = 1.25
 
 @dataclass(frozen=True)
 class ChainMapping:
-    """What a department module tells the framework: which records, which batch function, and
-    how one record becomes one element of its argument."""
+    """What a department module tells the framework: which records, which function, and how
+    one record becomes its arguments (batched: one element of the function's list argument)."""
 
     contract: str  # name in the deployment record
-    function: str  # batch entry point taking a list of inputs
+    function: str
     kind: str  # SourceRecord.kind it writes
     to_input: Callable[[dict, Hasher], tuple]
     chain_key: Callable[[dict], bytes]  # the record's key on chain, as typed errors name it
+    batched: bool = True
+    # The payload field naming the department a record belongs to (a bank's own contracts):
+    # an oracle writes only its own department's records and rejects the others.
+    owner_field: str | None = None
 
 
 @dataclass
@@ -72,15 +76,17 @@ class _InFlight:
 class SyncEngine:
     def __init__(self, engine: Engine, department: str, mapping: ChainMapping, contract: Contract,
                  sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, *,
-                 batch_size: int = 200, pipeline: int = 8, block_gas_share: float = 0.5):
+                 department_code: str | None = None, batch_size: int = 200, pipeline: int = 8,
+                 block_gas_share: float = 0.5):
         self.engine = engine
         self.department = department
+        self.department_code = department_code
         self.mapping = mapping
         self.contract = contract
         self.sender = sender
         self.decoder = decoder
         self.hasher = hasher
-        self.batch_size = batch_size
+        self.batch_size = batch_size if mapping.batched else 1
         self.pipeline = pipeline
         self.block_gas_share = block_gas_share
         self._in_flight: deque[_InFlight] = deque()
@@ -104,11 +110,11 @@ class SyncEngine:
             session.execute(update(SourceRecord).where(SourceRecord.id.in_(record_ids)).values(**values))
             session.commit()
 
-    def _reject(self, record: SourceRecord, error: DecodedError | str) -> dict:
+    def _reject(self, record: SourceRecord, error: DecodedError | str, field_name: str = "(record)") -> dict:
         reject = {
             "department": self.department, "stage": "chain", "source_file": record.source_file,
             "row_number": record.row_number, "source_id": record.source_id,
-            "field": "(record)", "reason": str(error),
+            "field": field_name, "reason": str(error),
         }
         with Session(self.engine) as session:
             session.add(Reject(**reject))
@@ -143,6 +149,8 @@ class SyncEngine:
         confirmed = 0
         for tx_hash, record_ids in by_tx.items():
             receipt = self.sender.receipt(tx_hash)
+            if receipt is None and self.sender.known(tx_hash):
+                receipt = self.sender.wait(tx_hash)  # still in the node's pool: let it land
             if receipt is not None and receipt["status"] == 1:
                 self._set(record_ids, status="confirmed", block_number=receipt["blockNumber"], synced_at=datetime.now(UTC))
                 confirmed += len(record_ids)
@@ -154,6 +162,9 @@ class SyncEngine:
     # ---- sending --------------------------------------------------------------------------
 
     def _calldata(self, records: list[SourceRecord]) -> bytes:
+        if not self.mapping.batched:
+            (record,) = records
+            return self.encoder.encode(*self.mapping.to_input(record.payload, self.hasher))
         return self.encoder.encode([self.mapping.to_input(r.payload, self.hasher) for r in records])
 
     def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes]:
@@ -177,6 +188,22 @@ class SyncEngine:
                 summary.rejects.append(self._reject(culprit, decoded or str(exc)))
                 records = [r for r in records if r is not culprit]
         return [], 0, b""
+
+    def _own(self, records: list[SourceRecord], summary: SyncSummary) -> list[SourceRecord]:
+        """The records of this oracle's department; the others are rejected, named."""
+        field_name = self.mapping.owner_field
+        if field_name is None:
+            return records
+        own = []
+        for record in records:
+            owner = record.payload[field_name]
+            if owner == self.department_code:
+                own.append(record)
+            else:
+                summary.rejects.append(self._reject(
+                    record, f"{field_name}: {owner} is not this oracle's department {self.department_code}",
+                    field_name=field_name))
+        return own
 
     def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
         if decoded is None:
@@ -235,6 +262,9 @@ class SyncEngine:
             if not batch:
                 break
             last_id = batch[-1].id
+            batch = self._own(batch, summary)
+            if not batch:
+                continue
             if self._gas_per_record is not None and not self._estimate_every_batch:
                 records, data = batch, self._calldata(batch)
                 gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)

@@ -1,0 +1,83 @@
+"""An oracle's configuration: `.env`, then the environment, then command-line flags.
+
+Every key is documented in `.env.example`. Secrets (the keystore password, the city pepper)
+come from the environment or `.env`, never from code or the chain.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+
+from chaincity.chain.signer import SignerError, devnet_account, from_keystore
+from chaincity.db import DEFAULT_URL
+from chaincity.deploy import DEVNET_CHAIN_IDS
+from chaincity.hashing import parse_pepper
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message names the key."""
+
+
+@dataclass(frozen=True)
+class OracleConfig:
+    rpc_url: str
+    database_url: str
+    deployments_dir: Path
+    department_code: str
+    pepper: bytes
+    confirmations: int
+    batch_size: int
+    pipeline: int
+
+
+def _int(key: str, default: int, low: int = 1) -> int:
+    raw = os.environ.get(key, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < low:
+        raise ConfigError(f"{key} must be a whole number of at least {low}, not {raw!r}")
+    return int(raw)
+
+
+def oracle_config(rpc_url: str | None = None, database_url: str | None = None,
+                  department_code: str | None = None) -> OracleConfig:
+    code = department_code or os.environ.get("CHAINCITY_DEPARTMENT", "").strip()
+    if not code:
+        raise ConfigError("CHAINCITY_DEPARTMENT is not set: the code this oracle signs for (e.g. LD-REC)")
+    try:
+        pepper = parse_pepper(os.environ.get("CHAINCITY_PEPPER"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return OracleConfig(
+        rpc_url=rpc_url or os.environ.get("CHAINCITY_RPC_URL") or "http://127.0.0.1:8545",
+        database_url=database_url or os.environ.get("CHAINCITY_DATABASE_URL") or DEFAULT_URL,
+        deployments_dir=Path(os.environ.get("CHAINCITY_DEPLOYMENTS_DIR") or "deployments"),
+        department_code=code,
+        pepper=pepper,
+        confirmations=_int("CHAINCITY_CONFIRMATIONS", 1),
+        batch_size=_int("CHAINCITY_BATCH_SIZE", 200),
+        pipeline=_int("CHAINCITY_PIPELINE", 8),
+    )
+
+
+def signer_for(chain_id: int) -> LocalAccount:
+    """The department's key: CHAINCITY_KEYSTORE (+ CHAINCITY_KEYSTORE_PASSWORD), or on a
+    devnet only, CHAINCITY_DEVNET_ACCOUNT (an index into the public test mnemonic)."""
+    try:
+        keystore = os.environ.get("CHAINCITY_KEYSTORE", "").strip()
+        if keystore:
+            return from_keystore(keystore, os.environ.get("CHAINCITY_KEYSTORE_PASSWORD"))
+        index = os.environ.get("CHAINCITY_DEVNET_ACCOUNT", "").strip()
+        if index:
+            if chain_id not in DEVNET_CHAIN_IDS:
+                raise ConfigError(f"CHAINCITY_DEVNET_ACCOUNT is for devnets only; chain {chain_id} needs CHAINCITY_KEYSTORE")
+            if not index.isdigit():
+                raise ConfigError(f"CHAINCITY_DEVNET_ACCOUNT must be an account index, not {index!r}")
+            return devnet_account(int(index))
+    except SignerError as exc:
+        raise ConfigError(str(exc)) from None
+    raise ConfigError("no signing key: set CHAINCITY_KEYSTORE (or CHAINCITY_DEVNET_ACCOUNT on a devnet)")
