@@ -19,6 +19,14 @@ contract USCCHarness {
         }
     }
 
+    /// @notice The problems of many 18-byte codes at once.
+    function problemsOfFixed(bytes18[] calldata codes) external pure returns (USCCProblem[] memory problems) {
+        problems = new USCCProblem[](codes.length);
+        for (uint256 i = 0; i < codes.length; ++i) {
+            problems[i] = USCC.problemOf(codes[i]);
+        }
+    }
+
     /// @notice The first rule an 18-byte `code` breaks.
     function problemOfFixed(bytes18 code) external pure returns (USCCProblem) {
         return USCC.problemOf(code);
