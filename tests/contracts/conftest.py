@@ -260,3 +260,10 @@ def bidding(company_registry, city_admins):
     from brownie import BiddingEligibility
 
     return BiddingEligibility.deploy(company_registry, {"from": city_admins[0]})
+
+
+def block_time() -> int:
+    """The latest block's timestamp (chain.time() can run ahead of it after a revert)."""
+    from brownie import chain
+
+    return chain[-1].timestamp
