@@ -40,6 +40,7 @@ CODES = [uscc("MA4L0000"), uscc("12345678"), uscc("YXWUTRQP")]
 REASONS = [web3.keccak(text="reason 0"), web3.keccak(text="reason 1")]
 BASIS = web3.keccak(text="basis")
 LIST_TYPES = list(LIST_OWNER)
+PRE_REGISTERED = CODES[:2]  # registered before the snapshot, so most steps meet live companies
 LIST_BAR = {
     ListType.DISHONEST_JUDGMENT_DEBTOR: Bar.DISHONEST_JUDGMENT_DEBTOR,
     ListType.MAJOR_TAX_VIOLATION: Bar.MAJOR_TAX_VIOLATION_LISTED,
@@ -83,6 +84,8 @@ class CompanyMachine(RuleBasedStateMachine):
         super().__init__()
         chain.revert()
         self.companies = {code: Company() for code in CODES}
+        for code in PRE_REGISTERED:
+            self.companies[code] = Company(CompanyStatus.ACTIVE, seed=1)
         self.listings: dict[tuple, Listing] = {}
         self.grades: dict[bytes, dict[int, int]] = {code: {} for code in CODES}
         self.boundaries: list[int] = []
@@ -205,8 +208,15 @@ class CompanyMachine(RuleBasedStateMachine):
 
     # ---- tax ----------------------------------------------------------------------------
 
+    @rule(c=st.integers(0, 2), year=st.integers(2023, 2025))
+    def grade_d(self, c, year):
+        self._set_tax_grade(c, year, TaxGrade.D)
+
     @rule(c=st.integers(0, 2), year=st.integers(2023, 2025), grade=st.sampled_from(list(TaxGrade)[1:]))
     def set_tax_grade(self, c, year, grade):
+        self._set_tax_grade(c, year, grade)
+
+    def _set_tax_grade(self, c, year, grade):
         code, company = CODES[c], self.companies[CODES[c]]
         call = lambda: self.registry.setTaxGrade(code, year, grade, {"from": self.roles["tax_bureau"]})  # noqa: E731
         stored = self.grades[code].get(year)
@@ -225,8 +235,15 @@ class CompanyMachine(RuleBasedStateMachine):
 
     # ---- credit lists -------------------------------------------------------------------
 
-    @rule(c=st.integers(0, 2), t=st.integers(0, 3), r=st.integers(0, 1), days=st.integers(0, 3), later=st.booleans())
-    def list_company(self, c, t, r, days, later):
+    @rule(c=st.integers(0, 2), t=st.integers(0, 3), r=st.integers(0, 1), days=st.integers(0, 3))
+    def list_company_now(self, c, t, r, days):
+        self._list_company(c, t, r, days, later=False)
+
+    @rule(c=st.integers(0, 2), t=st.integers(0, 3), r=st.integers(0, 1), days=st.integers(0, 3))
+    def list_company_from_tomorrow(self, c, t, r, days):
+        self._list_company(c, t, r, days, later=True)
+
+    def _list_company(self, c, t, r, days, later):
         code, list_type = CODES[c], LIST_TYPES[t]
         now = block_time()
         start = now + DAY if later else now - 1
@@ -292,5 +309,7 @@ def test_company_credit_state_machine(company_registry, credit_lists, bidding, d
     CompanyMachine.lists = credit_lists
     CompanyMachine.bidding = bidding
     CompanyMachine.roles = department_accounts
+    for code in PRE_REGISTERED:
+        company_registry.register(code, company_data(1), {"from": department_accounts["market_regulator"]})
     chain.snapshot()
     run_machine(CompanyMachine, examples=5, steps=25)
