@@ -81,8 +81,9 @@ interface ICreditLists {
 
     /**
      * @notice List a subject on a credit list.
-     * @dev Idempotent: the same listing again, by the same department, while it is not lifted
-     * is a no-op returning false. A listing that expired or was lifted is replaced.
+     * @dev Idempotent: the stored listing again (same department, reason, basis, start and
+     * end) is a no-op returning false, even after it was lifted or expired, so a resent batch
+     * never revives a lifted listing. A different listing replaces one that was lifted or expired.
      *
      * Requirements:
      * - the caller signs for an active department of the list type's owning kind;

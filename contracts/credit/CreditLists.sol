@@ -80,12 +80,12 @@ contract CreditLists is ICreditLists, DepartmentGated {
             revert CreditListsInvalidPeriod(input.listType, input.subject, input.start, input.end);
         }
         Listing storage stored = _listings[input.listType][input.subject];
+        if (
+            stored.departmentId == departmentId && stored.subjectKind == input.subjectKind
+                && stored.reasonCode == input.reasonCode && stored.legalBasisDigest == input.legalBasisDigest
+                && stored.start == input.start && stored.end == input.end
+        ) return false; // a resend, even of a listing lifted or expired since
         if (stored.start != 0 && stored.liftedAt == 0 && !_expired(stored)) {
-            if (
-                stored.departmentId == departmentId && stored.subjectKind == input.subjectKind
-                    && stored.reasonCode == input.reasonCode && stored.legalBasisDigest == input.legalBasisDigest
-                    && stored.start == input.start && stored.end == input.end
-            ) return false;
             revert CreditListsConflictingListing(input.listType, input.subject);
         }
         _listings[input.listType][input.subject] = Listing({

@@ -251,16 +251,24 @@ class CompanyMachine(RuleBasedStateMachine):
         entry = (list_type, SubjectKind.COMPANY, company_subject(code), REASONS[r], BASIS, start, end)
         owner = {"from": self.roles[LIST_OWNER[list_type]]}
         stored = self.listings.get((list_type, code))
-        if stored is not None and stored.open(now):
-            if stored.data == entry:
-                assert self.lists.list(entry, owner).return_value is False
-            else:
-                with brownie.reverts(typed_error("CreditListsConflictingListing", list_type, company_subject(code))):
-                    self.lists.list(entry, owner)
+        if stored is not None and stored.data == entry:
+            assert self.lists.list(entry, owner).return_value is False
+        elif stored is not None and stored.open(now):
+            with brownie.reverts(typed_error("CreditListsConflictingListing", list_type, company_subject(code))):
+                self.lists.list(entry, owner)
         else:
             assert self.lists.list(entry, owner).return_value is True
             self.listings[(list_type, code)] = Listing(entry, start, end)
             self.boundaries += [start, end] if end else [start]
+
+    @rule(pick=st.integers(0, 20))
+    def resend_a_listing(self, pick):
+        """An oracle resending an old batch: a no-op whatever happened to the listing since."""
+        if not self.listings:
+            return
+        (list_type, _), stored = sorted(self.listings.items())[pick % len(self.listings)]
+        owner = {"from": self.roles[LIST_OWNER[list_type]]}
+        assert self.lists.list(stored.data, owner).return_value is False
 
     @rule(c=st.integers(0, 2), t=st.integers(0, 3))
     def lift(self, c, t):

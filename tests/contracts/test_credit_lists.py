@@ -155,6 +155,16 @@ def test_a_lifted_listing_is_replaced(credit_lists, court):
     assert credit_lists.getListing(DEBTOR, SUBJECT)[6] == 0
 
 
+def test_resending_a_lifted_listing_does_not_revive_it(credit_lists, court):
+    start = block_time() - 1
+    credit_lists.list(listing(start), {"from": court})
+    credit_lists.lift(DEBTOR, SUBJECT, REPAIR, {"from": court})
+    tx = credit_lists.list(listing(start), {"from": court})
+    assert tx.return_value is False
+    assert "Listed" not in tx.events
+    assert credit_lists.isEffective(DEBTOR, SUBJECT) is False
+
+
 def test_lifting_a_pending_listing_cancels_it(credit_lists, court):
     credit_lists.list(listing(block_time() + 100), {"from": court})
     assert credit_lists.lift(DEBTOR, SUBJECT, REPAIR, {"from": court}).return_value is True
