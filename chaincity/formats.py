@@ -77,8 +77,10 @@ def organization_code_check_char(body: str) -> str:
 
 
 def _problem(code: str) -> tuple[USCCProblem, str]:
-    if len(code) != USCC_LENGTH:
-        return USCCProblem.WRONG_LENGTH, f"USCC must be {USCC_LENGTH} characters, got {len(code)}"
+    # Length in UTF-8 bytes, as the contract sees the code, so non-ASCII input gets the same answer.
+    size = len(code.encode("utf-8"))
+    if size != USCC_LENGTH:
+        return USCCProblem.WRONG_LENGTH, f"USCC must be {USCC_LENGTH} ASCII characters, got {size} bytes"
     for position, ch in enumerate(code, start=1):
         if ch not in _VALUE:
             why = "lowercase" if ch.islower() else "forbidden" if ch in "IOSVZ" else "not allowed"

@@ -24,7 +24,7 @@ def corruptions(code):
 
 def on_chain(harness, codes):
     """Problems by the library: 18-character codes as bytes18[], others as bytes[]."""
-    fixed = all(len(code.encode()) == 18 for code in codes)
+    fixed = all(len(code.encode()) == 18 and code.isascii() for code in codes)
     call = harness.problemsOfFixed if fixed else harness.problemsOf
     problems = []
     for start in range(0, len(codes), CHUNK):
@@ -72,6 +72,16 @@ def test_lowercase_and_forbidden_letters_fail_on_chain(harness):
     code = VALID[0]
     codes = [code.lower()] + [code[:9] + letter + code[10:] for letter in "IOSVZ"]
     assert assert_agree(harness, codes) == [USCCProblem.INVALID_CHARACTER] * len(codes)
+
+
+def test_non_ascii_agrees_on_chain(harness):
+    code = VALID[0]
+    codes = [code[:17] + "Ｃ", code[:16] + "é", "é" * 9]
+    assert assert_agree(harness, codes) == [
+        USCCProblem.WRONG_LENGTH,
+        USCCProblem.INVALID_CHARACTER,
+        USCCProblem.INVALID_CHARACTER,
+    ]
 
 
 def test_zero_padded_fixed_code_fails_on_chain(harness):

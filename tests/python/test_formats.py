@@ -62,8 +62,16 @@ def test_check_character_catches_what_the_organisation_check_misses():
 @pytest.mark.parametrize("length", [0, 1, 15, 17, 19, 36])
 def test_wrong_lengths_fail(length):
     code = (VALID[0] * 3)[:length]
-    with pytest.raises(USCCLengthError, match=f"got {length}"):
+    with pytest.raises(USCCLengthError, match=f"got {length} bytes"):
         validate_uscc(code)
+
+
+def test_non_ascii_is_measured_in_bytes():
+    code = build_uscc("MA4L0000")
+    with pytest.raises(USCCLengthError, match="got 20 bytes"):
+        validate_uscc(code[:17] + "Ｃ")  # full-width letter: 3 bytes in UTF-8
+    with pytest.raises(USCCCharacterError, match="character 17 'é'"):
+        validate_uscc(code[:16] + "é")  # 2 bytes: 18 bytes in all
 
 
 def test_lowercase_fails():
