@@ -93,7 +93,10 @@ def _problem(code: str) -> tuple[USCCProblem, str]:
         )
     expected = _weighted_check(code[:17])
     if code[17] != expected:
-        return USCCProblem.CHECK_CHARACTER_MISMATCH, f"USCC {code}: check character is {code[17]!r}, expected {expected!r}"
+        return (
+            USCCProblem.CHECK_CHARACTER_MISMATCH,
+            f"USCC {code}: check character is {code[17]!r}, expected {expected!r}",
+        )
     return USCCProblem.NONE, ""
 
 

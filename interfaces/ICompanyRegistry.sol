@@ -52,6 +52,12 @@ interface ICompanyRegistry {
         uint48 updatedAt;
     }
 
+    /// @dev A company's current listing on the abnormal-operations list (two slots).
+    struct AbnormalListing {
+        bytes32 reasonCode;
+        uint64 since;
+    }
+
     /// @dev A company's tax standing: its latest graded year and grade, and the violation flag.
     struct TaxStatus {
         uint16 latestYear;
@@ -206,8 +212,12 @@ interface ICompanyRegistry {
     /// @notice The company's status (None when never registered).
     function statusOf(bytes18 uscc) external view returns (CompanyStatus);
 
-    /// @notice The reason code of the company's current abnormal-operations listing (zero when none).
-    function abnormalReasonOf(bytes18 uscc) external view returns (bytes32);
+    /**
+     * @notice The company's current abnormal-operations listing (zero when none). `since` lets
+     * market regulation find companies listed for three years, which move to the list of
+     * serious violations ({ICreditLists}) by a listing it writes there.
+     */
+    function abnormalListingOf(bytes18 uscc) external view returns (AbnormalListing memory);
 
     /// @notice The company's tax standing.
     function taxStatusOf(bytes18 uscc) external view returns (TaxStatus memory);

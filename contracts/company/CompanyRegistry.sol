@@ -20,7 +20,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     ICreditLists private immutable _creditLists;
 
     mapping(bytes18 uscc => Company) private _companies;
-    mapping(bytes18 uscc => bytes32) private _abnormalReasons;
+    mapping(bytes18 uscc => AbnormalListing) private _abnormal;
     mapping(bytes18 uscc => TaxStatus) private _taxStatus;
     mapping(bytes18 uscc => mapping(uint16 year => TaxGrade)) private _taxGrades;
 
@@ -67,13 +67,13 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         Company storage company = _existing(uscc);
         if (reasonCode == bytes32(0)) revert CompanyRegistryInvalidData(uscc);
         if (company.status == CompanyStatus.Abnormal) {
-            bytes32 stored = _abnormalReasons[uscc];
+            bytes32 stored = _abnormal[uscc].reasonCode;
             if (stored == reasonCode) return false;
             revert CompanyRegistryAbnormalReasonConflict(uscc, stored);
         }
         if (company.status != CompanyStatus.Active) revert CompanyRegistryInvalidStatus(uscc, company.status);
         _setStatus(company, CompanyStatus.Abnormal);
-        _abnormalReasons[uscc] = reasonCode;
+        _abnormal[uscc] = AbnormalListing(reasonCode, uint64(block.timestamp));
         emit CompanyListedAbnormal(uscc, departmentId, reasonCode);
         return true;
     }
@@ -85,7 +85,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         if (company.status == CompanyStatus.Active) return false;
         if (company.status != CompanyStatus.Abnormal) revert CompanyRegistryInvalidStatus(uscc, company.status);
         _setStatus(company, CompanyStatus.Active);
-        delete _abnormalReasons[uscc];
+        delete _abnormal[uscc];
         emit CompanyDelistedAbnormal(uscc, departmentId, reasonCode);
         return true;
     }
@@ -97,7 +97,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         if (company.status == CompanyStatus.Revoked) return false;
         if (company.status == CompanyStatus.Deregistered) revert CompanyRegistryInvalidStatus(uscc, company.status);
         _setStatus(company, CompanyStatus.Revoked);
-        delete _abnormalReasons[uscc];
+        delete _abnormal[uscc];
         emit CompanyLicenseRevoked(uscc, departmentId, basisDigest);
         return true;
     }
@@ -111,7 +111,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
             revert CompanyRegistryCourtListingEffective(uscc);
         }
         _setStatus(company, CompanyStatus.Deregistered);
-        delete _abnormalReasons[uscc];
+        delete _abnormal[uscc];
         emit CompanyDeregistered(uscc, departmentId, basisDigest);
         return true;
     }
@@ -161,8 +161,8 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     }
 
     /// @inheritdoc ICompanyRegistry
-    function abnormalReasonOf(bytes18 uscc) external view returns (bytes32) {
-        return _abnormalReasons[uscc];
+    function abnormalListingOf(bytes18 uscc) external view returns (AbnormalListing memory) {
+        return _abnormal[uscc];
     }
 
     /// @inheritdoc ICompanyRegistry

@@ -52,7 +52,8 @@ contract CreditLists is ICreditLists, DepartmentGated {
 
     /// @inheritdoc ICreditLists
     function isListed(bytes32 subject) external view returns (bool) {
-        for (uint256 t = uint256(CreditListType.DishonestJudgmentDebtor); t <= uint256(CreditListType.ProcurementDishonesty); ++t) {
+        uint256 last = uint256(CreditListType.ProcurementDishonesty);
+        for (uint256 t = uint256(CreditListType.DishonestJudgmentDebtor); t <= last; ++t) {
             if (isEffective(CreditListType(t), subject)) return true;
         }
         return false;

@@ -64,7 +64,9 @@ def test_each_effective_list_bars(bidding, credit_lists, department_accounts, re
     assert bidding.isEligibleForBidding(CODE) is False
 
 
-def test_an_expired_listing_stops_counting_without_a_transaction(bidding, credit_lists, department_accounts, registered):
+def test_an_expired_listing_stops_counting_without_a_transaction(
+    bidding, credit_lists, department_accounts, registered
+):
     now = block_time()
     put_on(credit_lists, department_accounts, ListType.DISHONEST_JUDGMENT_DEBTOR, now, now + 300)
     assert bidding.isEligibleForBidding(CODE) is False
@@ -99,7 +101,9 @@ def test_the_major_tax_violation_flag_bars(bidding, company_registry, tax_bureau
     assert bars(bidding) == [Bar.MAJOR_TAX_VIOLATION_FLAGGED]
 
 
-def test_every_reason_is_returned(bidding, company_registry, credit_lists, department_accounts, market_regulator, tax_bureau, registered):
+def test_every_reason_is_returned(
+    bidding, company_registry, credit_lists, department_accounts, market_regulator, tax_bureau, registered
+):
     for list_type in LIST_OWNER:
         put_on(credit_lists, department_accounts, list_type, block_time() - 1)
     company_registry.setTaxGrade(CODE, 2025, TaxGrade.D, {"from": tax_bureau})

@@ -18,7 +18,6 @@ from conftest import (
     TaxGrade,
     block_time,
     company_data,
-    company_subject,
     kind_mask,
     typed_error,
     uscc,

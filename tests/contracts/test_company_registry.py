@@ -120,7 +120,8 @@ def test_amend_replaces_the_particulars(company_registry, market_regulator, regi
     chain.sleep(10)
     tx = company_registry.amend(CODE, company_data(2, capital=5), {"from": market_regulator})
     assert tx.return_value is True
-    assert plain(tx.events["CompanyAmended"].values()) == plain([CODE, AMR_ID, company_data(1), company_data(2, capital=5)])
+    expected = [CODE, AMR_ID, company_data(1), company_data(2, capital=5)]
+    assert plain(tx.events["CompanyAmended"].values()) == plain(expected)
     data, _, registered_at, updated_at = company_registry.getCompany(CODE)
     assert plain(data) == plain(company_data(2, capital=5))
     assert updated_at == tx.timestamp > registered_at
@@ -165,7 +166,7 @@ def test_list_abnormal_moves_an_active_company(company_registry, market_regulato
     assert tx.return_value is True
     assert plain(tx.events["CompanyListedAbnormal"].values()) == plain([CODE, AMR_ID, REASON])
     assert company_registry.statusOf(CODE) == CompanyStatus.ABNORMAL
-    assert plain(company_registry.abnormalReasonOf(CODE)) == plain(REASON)
+    assert plain(company_registry.abnormalListingOf(CODE)) == plain([REASON, tx.timestamp])
 
 
 def test_listing_abnormal_again_for_the_same_reason_is_a_no_op(company_registry, market_regulator, registered):
@@ -203,7 +204,7 @@ def test_delist_abnormal_restores_active(company_registry, market_regulator, reg
     assert tx.return_value is True
     assert plain(tx.events["CompanyDelistedAbnormal"].values()) == plain([CODE, AMR_ID, BASIS])
     assert company_registry.statusOf(CODE) == CompanyStatus.ACTIVE
-    assert plain(company_registry.abnormalReasonOf(CODE)) == "0x" + "00" * 32
+    assert plain(company_registry.abnormalListingOf(CODE)) == ["0x" + "00" * 32, 0]
 
 
 def test_delisting_an_active_company_is_a_no_op(company_registry, market_regulator, registered):
@@ -232,7 +233,7 @@ def test_revoke_license_of_an_abnormal_company(company_registry, market_regulato
     assert tx.return_value is True
     assert plain(tx.events["CompanyLicenseRevoked"].values()) == plain([CODE, AMR_ID, BASIS])
     assert company_registry.statusOf(CODE) == CompanyStatus.REVOKED
-    assert plain(company_registry.abnormalReasonOf(CODE)) == "0x" + "00" * 32
+    assert plain(company_registry.abnormalListingOf(CODE)) == ["0x" + "00" * 32, 0]
 
 
 def test_revoking_again_is_a_no_op(company_registry, market_regulator, registered):
@@ -277,7 +278,9 @@ def test_deregister_unknown_company_reverts(company_registry, market_regulator):
         company_registry.deregister(CODE, BASIS, {"from": market_regulator})
 
 
-def test_effective_court_listing_blocks_deregistration(company_registry, credit_lists, market_regulator, court, registered):
+def test_effective_court_listing_blocks_deregistration(
+    company_registry, credit_lists, market_regulator, court, registered
+):
     credit_lists.list(court_listing(CODE, block_time() - 10), {"from": court})
     with brownie.reverts(typed_error("CompanyRegistryCourtListingEffective", CODE)):
         company_registry.deregister(CODE, BASIS, {"from": market_regulator})
@@ -298,7 +301,8 @@ def test_expired_court_listing_no_longer_blocks(company_registry, credit_lists, 
 
 
 def test_other_lists_do_not_block_deregistration(company_registry, credit_lists, market_regulator, registered):
-    listing = (ListType.SERIOUS_VIOLATION, SubjectKind.COMPANY, company_subject(CODE), REASON, BASIS, block_time() - 10, 0)
+    start = block_time() - 10
+    listing = (ListType.SERIOUS_VIOLATION, SubjectKind.COMPANY, company_subject(CODE), REASON, BASIS, start, 0)
     credit_lists.list(listing, {"from": market_regulator})
     assert company_registry.deregister(CODE, BASIS, {"from": market_regulator}).return_value is True
 
@@ -353,7 +357,8 @@ def test_revoked_company_still_gets_graded(company_registry, market_regulator, t
 def test_set_tax_grade_batch(company_registry, market_regulator, tax_bureau, registered):
     company_registry.register(OTHER, company_data(2), {"from": market_regulator})
     company_registry.setTaxGrade(CODE, 2024, TaxGrade.A, {"from": tax_bureau})
-    tx = company_registry.setTaxGradeBatch([CODE, OTHER, OTHER], [2024, 2024, 2025], [TaxGrade.A, TaxGrade.B, TaxGrade.D], {"from": tax_bureau})
+    grades = [TaxGrade.A, TaxGrade.B, TaxGrade.D]
+    tx = company_registry.setTaxGradeBatch([CODE, OTHER, OTHER], [2024, 2024, 2025], grades, {"from": tax_bureau})
     assert tx.return_value == 2
     assert len(tx.events["TaxGradeSet"]) == 2
     assert plain(company_registry.taxStatusOf(OTHER)) == [2025, TaxGrade.D, False]
