@@ -20,18 +20,24 @@ import {USCCProblem} from "../../interfaces/IUSCC.sol";
 library USCC {
     bytes internal constant CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
+    /// @dev 5 bits per ASCII character from `0` (0x30) to `Y` (0x59): its value, or 31 outside the charset.
+    uint256 private constant _VALUES = 0x3dde7f7afe717fdab49cbf183dcd62d5ffffffffd28398a418820;
+
     /// @dev The first rule `code` breaks, or `USCCProblem.None` for a valid code.
     function problemOf(bytes18 code) internal pure returns (USCCProblem) {
+        uint256 word = uint144(code);
         uint256 weighted;
         uint256 weight = 1; // 3^i mod 31
-        for (uint256 i = 0; i < 18; ++i) {
-            (uint256 value, bool ok) = valueOf(code[i]);
-            if (!ok) return USCCProblem.InvalidCharacter;
-            if (i < 17) {
+        unchecked {
+            for (uint256 i = 0; i < 17; ++i) {
+                (uint256 value, bool ok) = _value(uint8(word >> (8 * (17 - i))));
+                if (!ok) return USCCProblem.InvalidCharacter;
                 weighted += value * weight;
                 weight = (weight * 3) % 31;
             }
         }
+        (, bool lastOk) = _value(uint8(word));
+        if (!lastOk) return USCCProblem.InvalidCharacter;
         if (code[16] != organizationCheckCharacter(code)) return USCCProblem.OrganizationCodeMismatch;
         if (code[17] != CHARSET[(31 - (weighted % 31)) % 31]) return USCCProblem.CheckCharacterMismatch;
         return USCCProblem.None;
@@ -84,13 +90,15 @@ library USCC {
 
     /// @dev The value of one character in the USCC charset; `ok` is false outside it.
     function valueOf(bytes1 char) internal pure returns (uint256 value, bool ok) {
-        uint8 c = uint8(char);
-        if (c >= 0x30 && c <= 0x39) return (c - 0x30, true); // 0-9
-        if (c >= 0x41 && c <= 0x48) return (c - 0x41 + 10, true); // A-H: 10-17
-        if (c >= 0x4a && c <= 0x4e) return (c - 0x4a + 18, true); // J-N: 18-22
-        if (c >= 0x50 && c <= 0x52) return (c - 0x50 + 23, true); // P-R: 23-25
-        if (c == 0x54 || c == 0x55) return (c - 0x54 + 26, true); // T-U: 26-27
-        if (c >= 0x57 && c <= 0x59) return (c - 0x57 + 28, true); // W-Y: 28-30
-        return (0, false);
+        return _value(uint8(char));
+    }
+
+    function _value(uint8 c) private pure returns (uint256 value, bool ok) {
+        if (c < 0x30 || c > 0x59) return (0, false);
+        unchecked {
+            value = (_VALUES >> ((uint256(c) - 0x30) * 5)) & 31;
+        }
+        if (value == 31) return (0, false);
+        return (value, true);
     }
 }
