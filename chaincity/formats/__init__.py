@@ -8,9 +8,35 @@ and synthetic data.
 from chaincity.formats.errors import FormatError
 from chaincity.formats.id_number import id_number_check_char, make_id_number, validate_id_number
 from chaincity.formats.unit_code import LOUDI_COUNTIES, make_unit_code, validate_unit_code
+from chaincity.formats.uscc import (
+    USCC_CHARSET,
+    USCCCharacterError,
+    USCCCheckCharacterError,
+    USCCError,
+    USCCLengthError,
+    USCCOrganizationCodeError,
+    USCCProblem,
+    build_uscc,
+    organization_code_check_char,
+    uscc_check_char,
+    uscc_problem,
+    validate_uscc,
+)
 
 __all__ = [
     "FormatError",
+    "USCC_CHARSET",
+    "USCCCharacterError",
+    "USCCCheckCharacterError",
+    "USCCError",
+    "USCCLengthError",
+    "USCCOrganizationCodeError",
+    "USCCProblem",
+    "build_uscc",
+    "organization_code_check_char",
+    "uscc_check_char",
+    "uscc_problem",
+    "validate_uscc",
     "LOUDI_COUNTIES",
     "id_number_check_char",
     "make_id_number",

@@ -171,3 +171,115 @@ def property_registry(directory, city_admins):
     for county in PROPERTY_COUNTIES:
         registry.addCounty(county, {"from": city_admins[0]})
     return registry
+
+
+# ---- CompanyRegistry / CreditLists / BiddingEligibility fixtures ----
+
+
+class CompanyStatus(IntEnum):
+    """Mirror of `CompanyStatus` in interfaces/ICompanyRegistry.sol."""
+
+    NONE = 0
+    ACTIVE = 1
+    ABNORMAL = 2
+    REVOKED = 3
+    DEREGISTERED = 4
+
+
+class TaxGrade(IntEnum):
+    NONE = 0
+    A = 1
+    B = 2
+    M = 3
+    C = 4
+    D = 5
+
+
+class ListType(IntEnum):
+    """Mirror of `CreditListType` in interfaces/ICreditLists.sol."""
+
+    NONE = 0
+    DISHONEST_JUDGMENT_DEBTOR = 1
+    MAJOR_TAX_VIOLATION = 2
+    SERIOUS_VIOLATION = 3
+    PROCUREMENT_DISHONESTY = 4
+
+
+class SubjectKind(IntEnum):
+    NONE = 0
+    COMPANY = 1
+    PERSON = 2
+
+
+class Bar(IntEnum):
+    """Mirror of `BiddingBar` in interfaces/IBiddingEligibility.sol."""
+
+    NONE = 0
+    NOT_REGISTERED = 1
+    NOT_ACTIVE = 2
+    DISHONEST_JUDGMENT_DEBTOR = 3
+    MAJOR_TAX_VIOLATION_LISTED = 4
+    SERIOUS_VIOLATION = 5
+    PROCUREMENT_DISHONESTY = 6
+    TAX_GRADE_D = 7
+    MAJOR_TAX_VIOLATION_FLAGGED = 8
+
+
+# The department role that owns each credit list type.
+LIST_OWNER = {
+    ListType.DISHONEST_JUDGMENT_DEBTOR: "court",
+    ListType.MAJOR_TAX_VIOLATION: "tax_bureau",
+    ListType.SERIOUS_VIOLATION: "market_regulator",
+    ListType.PROCUREMENT_DISHONESTY: "finance_bureau",
+}
+
+
+def uscc(body: str) -> bytes:
+    """A valid USCC (as the bytes18 the contracts take) with organisation-code body `body`."""
+    from chaincity.formats import build_uscc
+
+    return build_uscc(body).encode()
+
+
+def company_subject(code: bytes) -> bytes:
+    """The credit-list subject of a company: its USCC left-aligned in 32 bytes."""
+    return code + b"\x00" * 14
+
+
+def company_data(seed: int = 1, capital: int = 10_000_000_00) -> tuple:
+    """CompanyData(nameDigest, legalRepresentativeHash, addressDigest, businessScopeDigest, registeredCapital)."""
+    return (
+        web3.keccak(text=f"name {seed}"),
+        web3.keccak(text=f"salted legal representative {seed}"),
+        web3.keccak(text=f"address {seed}"),
+        web3.keccak(text=f"scope {seed}"),
+        capital,
+    )
+
+
+@pytest.fixture(scope="module")
+def credit_lists(directory, city_admins):
+    from brownie import CreditLists
+
+    return CreditLists.deploy(directory, {"from": city_admins[0]})
+
+
+@pytest.fixture(scope="module")
+def company_registry(directory, credit_lists, city_admins):
+    from brownie import CompanyRegistry
+
+    return CompanyRegistry.deploy(directory, credit_lists, {"from": city_admins[0]})
+
+
+@pytest.fixture(scope="module")
+def bidding(company_registry, city_admins):
+    from brownie import BiddingEligibility
+
+    return BiddingEligibility.deploy(company_registry, {"from": city_admins[0]})
+
+
+def block_time() -> int:
+    """The latest block's timestamp (chain.time() can run ahead of it after a revert)."""
+    from brownie import chain
+
+    return chain[-1].timestamp
