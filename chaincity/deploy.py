@@ -68,6 +68,9 @@ def _on_directory(deployed: dict[str, str], config: DeployConfig) -> list:
 CITY_CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("CityDirectory", lambda deployed, config: [list(config.admins), config.threshold]),
     ContractSpec("PropertyRegistry", _on_directory),
+    ContractSpec("CreditLists", _on_directory),
+    ContractSpec("CompanyRegistry", lambda deployed, config: [deployed["CityDirectory"], deployed["CreditLists"]]),
+    ContractSpec("BiddingEligibility", lambda deployed, config: [deployed["CompanyRegistry"]]),
 )
 
 
