@@ -26,7 +26,7 @@ library USCC {
     /// @dev The first rule `code` breaks, or `USCCProblem.None` for a valid code.
     function problemOf(bytes18 code) internal pure returns (USCCProblem) {
         uint256 word = uint144(code);
-        uint256 weighted;
+        uint256 weighted = 0;
         uint256 weight = 1; // 3^i mod 31
         unchecked {
             for (uint256 i = 0; i < 17; ++i) {
@@ -59,7 +59,7 @@ library USCC {
      * one of them is outside the charset.
      */
     function checkCharacter(bytes17 first17) internal pure returns (bytes1) {
-        uint256 weighted;
+        uint256 weighted = 0;
         uint256 weight = 1;
         for (uint256 i = 0; i < 17; ++i) {
             (uint256 value, bool ok) = valueOf(first17[i]);
@@ -76,7 +76,7 @@ library USCC {
      */
     function organizationCheckCharacter(bytes18 code) internal pure returns (bytes1) {
         uint256 weights = 0x0307090a05080402; // 3 7 9 10 5 8 4 2, one per byte
-        uint256 sum;
+        uint256 sum = 0;
         for (uint256 i = 0; i < 8; ++i) {
             uint8 c = uint8(code[8 + i]);
             uint256 value = c <= 0x39 ? c - 0x30 : c - 0x41 + 10;
