@@ -1,0 +1,82 @@
+"""Bank and court oracles on a devnet: mortgages in order, releases, seizures, queue, lifts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from chaincity.config import OracleConfig
+from chaincity.db import open_database
+from chaincity.departments import DEPARTMENTS
+from chaincity.departments.real_estate import unit_key
+from chaincity.formats import make_id_number, make_unit_code
+from chaincity.hashing import Hasher
+from chaincity.load import load_csv
+from chaincity.oracle.run import sync_department
+
+PEPPER = bytes(range(32))
+OWNER = make_id_number("431302", __import__("datetime").date(1980, 5, 17), 123)
+UNITS = [make_unit_code("431302", 9, 9, i, 1, 101) for i in range(1, 4)]
+
+
+def write(path: Path, department: str, rows: list[dict]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(DEPARTMENTS[department].columns) + (["action"] if department == "bank" else []))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def run(anvil, city, tmp_path, department: str, code: str, path: Path):
+    engine = open_database(f"sqlite:///{tmp_path / (code + '.db')}")
+    load = load_csv(engine, DEPARTMENTS[department], path)
+    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
+                          department_code=code, pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
+    return load, sync_department(anvil, engine, DEPARTMENTS[department], config, city["signers"][code])
+
+
+def register_titles(anvil, city, tmp_path):
+    rows = [{"unit_code": u, "owner_id_numbers": OWNER, "shares": "10000", "right_type": "house_ownership",
+             "certificate_no": f"湘(2020)娄底市不动产权第{i:07d}号", "registered_at": "2020-01-01"} for i, u in enumerate(UNITS, 1)]
+    _, (summary,) = run(anvil, city, tmp_path, "real-estate", "LD-REC", write(tmp_path / "t.csv", "real-estate", rows))
+    assert summary.confirmed == len(UNITS)
+
+
+def mortgage(unit, bank, contract, action="register"):
+    return {"unit_code": unit, "bank": bank, "contract_no": contract, "amount": "500000.00", "term_months": "240",
+            "registered_at": "2024-06-01", "action": action}
+
+
+def test_bank_registers_its_mortgages_in_order_releases_one_and_rejects_another_banks_row(anvil, city, tmp_path):
+    register_titles(anvil, city, tmp_path)
+    registry = city["contracts"]["PropertyRegistry"]
+    hasher = Hasher(PEPPER)
+    icbc = write(tmp_path / "icbc.csv", "bank", [
+        mortgage(UNITS[0], "LD-BANK-ICBC", "JD-1"), mortgage(UNITS[0], "LD-BANK-ICBC", "JD-2"),
+        mortgage(UNITS[0], "LD-BANK-ICBC", "JD-3"), mortgage(UNITS[1], "LD-BANK-CCB", "JD-9"),
+        mortgage(UNITS[0], "LD-BANK-ICBC", "JD-1", action="release"),
+    ])
+    load, (registered, released) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", icbc)
+    assert (registered.total, registered.confirmed, registered.rejected) == (4, 3, 1)
+    assert registered.rejects[0]["field"] == "bank"
+    assert "LD-BANK-CCB is not this oracle's department LD-BANK-ICBC" in registered.rejects[0]["reason"]
+    assert (released.total, released.confirmed) == (1, 1)
+    mortgages = registry.functions.titleOf(unit_key(UNITS[0])).call()[8]
+    assert [bytes(m[1]) for m in mortgages] == [hasher.document("JD-2"), hasher.document("JD-3")]  # JD-1 released, the rest moved up
+    assert [m[5] for m in mortgages] == sorted(m[5] for m in mortgages)
+
+
+def test_court_seizes_queues_and_lifts(anvil, city, tmp_path):
+    register_titles(anvil, city, tmp_path)
+    registry = city["contracts"]["PropertyRegistry"]
+    hasher = Hasher(PEPPER)
+    rows = [
+        {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执1号", "action": "seize", "term_months": "36", "issued_at": "2024-03-01"},
+        {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执2号", "action": "seize", "term_months": "12", "issued_at": "2024-03-02"},
+        {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执1号", "action": "lift", "term_months": "", "issued_at": "2024-04-01"},
+    ]
+    _, (seized, renewed, lifted) = run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", rows))
+    assert (seized.confirmed, renewed.total, lifted.confirmed) == (2, 0, 1)
+    seizures = registry.functions.titleOf(unit_key(UNITS[2])).call()[9]
+    assert [(bytes(s[1]), s[4]) for s in seizures] == [(hasher.document("(2024)湘13执2号"), True)]  # the queued one took effect
+    assert not registry.functions.isTransferable(unit_key(UNITS[2])).call()
