@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import logging
 import sys
 from pathlib import Path
@@ -14,7 +15,9 @@ from dotenv import load_dotenv
 from chaincity import devnet as devnets
 from chaincity import deploy as deployment
 from chaincity.chain import ChainUnreachable, connect, deployer_account
-from chaincity.chain.contracts import DeploymentNotFound
+from chaincity.chain.contracts import DeploymentNotFound, call_named, load_contracts
+from chaincity.departments.real_estate import unit_key
+from chaincity.formats import FormatError, validate_unit_code
 from chaincity.config import ConfigError, oracle_config, signer_for
 from chaincity.datagen import generate
 from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
@@ -199,6 +202,73 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
                 click.echo(f"  row {reject['row_number']} ({reject['source_id']}): {reject['field']}: {reject['reason']}")
     rejected = sum(s.rejected for s in summaries)
     sys.exit(EXIT_REJECTED if rejected else EXIT_OK)
+
+
+def _registry(rpc_url: str | None):
+    w3 = connect(rpc_url or os.environ.get("CHAINCITY_RPC_URL") or devnets.DEVNETS["ganache"].rpc_url)
+    deployments = Path(os.environ.get("CHAINCITY_DEPLOYMENTS_DIR") or "deployments")
+    return load_contracts(w3, deployments)["PropertyRegistry"]
+
+
+def _read(rpc_url: str | None, function: str, arg: bytes) -> dict:
+    try:
+        return call_named(_registry(rpc_url), function, arg)
+    except ChainUnreachable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CHAIN_UNREACHABLE)
+    except DeploymentNotFound as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+_RPC = click.option("--rpc-url", envvar="CHAINCITY_RPC_URL", default=None, help="JSON-RPC endpoint (env CHAINCITY_RPC_URL).")
+
+
+@main.group()
+def query() -> None:
+    """Read the city's registries (anyone may read)."""
+
+
+@query.command("title")
+@click.argument("unit_code")
+@_RPC
+def query_title(unit_code: str, rpc_url: str | None) -> None:
+    """Everything about one title in one call: owners' hashes and shares, mortgages in rank
+    order, effective and queued seizures, notices, current certificate. Prints JSON."""
+    try:
+        validate_unit_code(unit_code)
+    except FormatError as exc:
+        click.echo(f"error: unit code {unit_code!r}: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    title = _read(rpc_url, "titleOf", unit_key(unit_code))
+    title["unit"] = unit_code
+    click.echo(json.dumps(title, indent=2))
+
+
+@main.group()
+def verify() -> None:
+    """Check documents against the chain."""
+
+
+@verify.command("certificate")
+@click.argument("digest")
+@_RPC
+def verify_certificate(digest: str, rpc_url: str | None) -> None:
+    """What a certificate digest is: valid, superseded or revoked, for which unit, issued when.
+    Exit 0 if valid, 1 otherwise."""
+    try:
+        raw = bytes.fromhex(digest.removeprefix("0x"))
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        click.echo(f"error: {digest!r} is not a 32-byte hex digest", err=True)
+        sys.exit(EXIT_USAGE)
+    view = _read(rpc_url, "verifyCertificate", raw)
+    state = ["unknown", "valid", "superseded", "revoked"][view["state"]]
+    unit = bytes.fromhex(view["unit"][2:]).rstrip(b"\0").decode("ascii", "replace")
+    click.echo(json.dumps({"certificate": "0x" + raw.hex(), "state": state, "unit": unit,
+                           "issuedAt": view["issuedAt"], "revocationReason": view["revocationReason"]}))
+    sys.exit(EXIT_OK if state == "valid" else EXIT_REJECTED)
 
 
 @main.command("deploy")

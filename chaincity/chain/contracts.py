@@ -23,3 +23,30 @@ def load_contracts(w3: Web3, deployments_dir: Path) -> dict[str, Contract]:
         name: w3.eth.contract(address=entry["address"], abi=json.loads((deployments_dir / entry["abi"]).read_text()))
         for name, entry in record["contracts"].items()
     }
+
+
+def named(outputs: list[dict], values) -> dict | list:
+    """A call's result with the ABI's names: structs become dicts, bytes become hex."""
+
+    def convert(entry: dict, value):
+        if entry["type"].startswith("tuple"):
+            if entry["type"].endswith("[]"):
+                item = {**entry, "type": entry["type"][:-2]}
+                return [convert(item, v) for v in value]
+            return {c["name"]: convert(c, v) for c, v in zip(entry["components"], value)}
+        if entry["type"].endswith("[]"):
+            item = {**entry, "type": entry["type"][:-2]}
+            return [convert(item, v) for v in value]
+        if isinstance(value, bytes):
+            return "0x" + value.hex()
+        return value
+
+    if len(outputs) == 1:
+        return convert(outputs[0], values)
+    return {o["name"] or str(i): convert(o, v) for i, (o, v) in enumerate(zip(outputs, values))}
+
+
+def call_named(contract: Contract, function: str, *args) -> dict | list:
+    """Call a view function and name its result."""
+    (entry,) = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
+    return named(entry["outputs"], getattr(contract.functions, function)(*args).call())

@@ -80,3 +80,27 @@ def test_court_seizes_queues_and_lifts(anvil, city, tmp_path):
     seizures = registry.functions.titleOf(unit_key(UNITS[2])).call()[9]
     assert [(bytes(s[1]), s[4]) for s in seizures] == [(hasher.document("(2024)湘13执2号"), True)]  # the queued one took effect
     assert not registry.functions.isTransferable(unit_key(UNITS[2])).call()
+
+
+def test_query_title_and_verify_certificate_from_the_cli(anvil, anvil_net, city, tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
+
+    register_titles(anvil, city, tmp_path)
+    monkeypatch.setenv("CHAINCITY_DEPLOYMENTS_DIR", str(city["config"].deployments_dir))
+    runner = CliRunner()
+    result = runner.invoke(main, ["query", "title", UNITS[0], "--rpc-url", anvil_net.rpc_url])
+    assert result.exit_code == EXIT_OK, result.output
+    title = json.loads(result.output)
+    assert title["unit"] == UNITS[0] and title["status"] == 1
+    assert title["owners"] == [{"holder": "0x" + Hasher(PEPPER).person(OWNER).hex(), "share": 10000}]
+    valid = runner.invoke(main, ["verify", "certificate", title["certificate"], "--rpc-url", anvil_net.rpc_url])
+    assert valid.exit_code == EXIT_OK and json.loads(valid.output)["state"] == "valid"
+    assert json.loads(valid.output)["unit"] == UNITS[0]
+    unknown = runner.invoke(main, ["verify", "certificate", "0x" + "11" * 32, "--rpc-url", anvil_net.rpc_url])
+    assert unknown.exit_code == EXIT_REJECTED and json.loads(unknown.output)["state"] == "unknown"
+    bad = runner.invoke(main, ["query", "title", "4313", "--rpc-url", anvil_net.rpc_url])
+    assert bad.exit_code == EXIT_USAGE and "length 4, expected 28" in bad.output
