@@ -1,0 +1,136 @@
+"""The sync survives being killed at random points and the RPC going away mid-run."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chaincity.config import OracleConfig
+from chaincity.datagen import generate
+from chaincity.db import SourceRecord, open_database
+from chaincity.departments import DEPARTMENTS
+from chaincity.departments.real_estate import unit_key
+from chaincity.load import load_csv
+from chaincity.oracle.run import sync_department
+
+from conftest import ROOT, free_port
+
+PEPPER = bytes(range(32))
+KILLS = 20
+
+
+def load_titles(tmp_path, households: int):
+    files = generate(tmp_path / "data", households=households, bad_share=0, seed=5)
+    db_path = tmp_path / "rec.db"
+    engine = open_database(f"sqlite:///{db_path}")
+    load = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
+    return engine, db_path, load
+
+
+def statuses(engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return dict(session.execute(select(SourceRecord.status, func.count()).group_by(SourceRecord.status)).all())
+
+
+def assert_each_title_on_chain_once(engine, registry):
+    with Session(engine) as session:
+        units = {unit_key(p["unit_code"]) for p in session.scalars(select(SourceRecord.payload))}
+    logs = registry.events.TitleRegistered().get_logs(from_block=0)
+    registered = [bytes(log["args"]["unit"]) for log in logs]
+    assert len(registered) == len(set(registered))  # nothing twice
+    assert set(registered) == units  # nothing lost
+
+
+def test_sync_killed_at_random_points_writes_every_title_exactly_once(anvil, anvil_net, city, tmp_path):
+    engine, db_path, load = load_titles(tmp_path, households=400)
+    env = {
+        **os.environ,
+        "CHAINCITY_DEPARTMENT": "LD-REC", "CHAINCITY_PEPPER": PEPPER.hex(), "CHAINCITY_DEVNET_ACCOUNT": "3",
+        "CHAINCITY_DEPLOYMENTS_DIR": str(city["config"].deployments_dir), "CHAINCITY_BATCH_SIZE": "5",
+        "CHAINCITY_PIPELINE": "3",
+    }
+    command = [str(ROOT / ".venv" / "bin" / "chaincity"), "oracle", "sync", "real-estate",
+               "--db", f"sqlite:///{db_path}", "--rpc-url", anvil_net.rpc_url, "--json"]
+    rng = random.Random(20)
+    kills = 0
+    while kills < KILLS:
+        before = statuses(engine).get("confirmed", 0)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+        # Wait until it is writing (something new confirmed), then a random moment more.
+        deadline = time.monotonic() + 30
+        while statuses(engine).get("confirmed", 0) == before and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.6))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        assert statuses(engine).get("pending", 0) + statuses(engine).get("sent", 0) > 0, "finished before 20 kills"
+    final = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert final.returncode == 0, final.stderr
+    assert statuses(engine) == {"confirmed": load.loaded}
+    assert_each_title_on_chain_once(engine, city["contracts"]["PropertyRegistry"])
+
+
+class _Forwarder(BaseHTTPRequestHandler):
+    target = ""
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        answer = requests.post(self.target, data=body, headers={"Content-Type": "application/json"}, timeout=60)
+        self.send_response(answer.status_code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, city, tmp_path):
+    engine, _, load = load_titles(tmp_path, households=300)
+    port = free_port()
+    _Forwarder.target = anvil_net.rpc_url
+
+    def serve():
+        server = ThreadingHTTPServer(("127.0.0.1", port), _Forwarder)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    server = serve()
+    from web3 import Web3
+
+    w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}", request_kwargs={"timeout": 10}))
+    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
+                          department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=5, pipeline=3)
+    outage = {}
+
+    def cut_and_restore():
+        while statuses(engine).get("confirmed", 0) < 50:
+            time.sleep(0.01)
+        server.shutdown()
+        server.server_close()
+        outage["confirmed_at_cut"] = statuses(engine).get("confirmed", 0)
+        time.sleep(2.0)  # the RPC is gone for two seconds
+        outage["server"] = serve()
+
+    cutter = threading.Thread(target=cut_and_restore)
+    cutter.start()
+    try:
+        (summary,) = sync_department(w3, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+    finally:
+        cutter.join()
+        outage["server"].shutdown()
+    assert 50 <= outage["confirmed_at_cut"] < load.loaded  # the outage came mid-sync
+    assert (summary.confirmed, summary.pending, summary.rejected) == (load.loaded, 0, 0)
+    assert_each_title_on_chain_once(engine, city["contracts"]["PropertyRegistry"])
