@@ -24,7 +24,7 @@ from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
 from chaincity.db import open_database
 from chaincity.departments import DEPARTMENTS
 from chaincity.load import BadInputFile, load_csv
-from chaincity.oracle.run import sync_department
+from chaincity.oracle.run import follow_department, sync_department
 
 # Exit codes shared by every command.
 EXIT_OK = 0
@@ -169,8 +169,13 @@ def oracle() -> None:
 @_DB_URL
 @click.option("--as", "department_code", envvar="CHAINCITY_DEPARTMENT", default=None,
               help="The department code this oracle signs for, e.g. LD-BANK-ICBC (env CHAINCITY_DEPARTMENT).")
+@click.option("--follow", is_flag=True,
+              help="Keep running: sync new records and follow the chain into the read model until stopped.")
+@click.option("--interval", type=click.FloatRange(0.1), default=2.0, show_default=True,
+              help="Seconds between rounds with --follow.")
 @_JSON
-def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_code: str | None, as_json: bool) -> None:
+def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_code: str | None, follow: bool,
+                interval: float, as_json: bool) -> None:
     """Write the department's loaded records to the chain: each exactly once, or rejected.
 
     Safe to stop at any point and run again: records sent but not confirmed are settled with
@@ -181,8 +186,13 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
         config = oracle_config(rpc_url, db_url, department_code)
         w3 = connect(config.rpc_url)
         signer = signer_for(w3.eth.chain_id)
-        summaries = sync_department(w3, open_database(config.database_url), DEPARTMENTS[department], config, signer,
-                                    progress=not as_json)
+        engine = open_database(config.database_url)
+        if follow:
+            try:
+                follow_department(w3, engine, DEPARTMENTS[department], config, signer, interval=interval)
+            except KeyboardInterrupt:
+                pass
+        summaries = sync_department(w3, engine, DEPARTMENTS[department], config, signer, progress=not as_json)
     except ChainUnreachable as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_CHAIN_UNREACHABLE)

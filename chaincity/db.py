@@ -106,6 +106,20 @@ class FollowedBlock(Base):
     block_hash: Mapped[str] = mapped_column(String(66))
 
 
+class HeldMortgage(Base):
+    """A bank's read model: the mortgages it holds, as the chain says, and what happened to
+    the titles under them (transfers it was notified of, seizures)."""
+
+    __tablename__ = "held_mortgages"
+
+    unit: Mapped[str] = mapped_column(String(66), primary_key=True)
+    proof: Mapped[str] = mapped_column(String(66), primary_key=True)
+    amount: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))  # registered | released
+    registered_block: Mapped[int] = mapped_column(Integer)
+    notices: Mapped[list] = mapped_column(JSON, default=list)
+
+
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the tool does not know."""
 

@@ -60,6 +60,7 @@ class EventFollower:
     def __init__(self, w3: Web3, engine: Engine, name: str, contracts: dict[str, Contract], *,
                  start_block: int = 0, confirmations: int = 1, chunk: int = 2_000,
                  on_event: Callable[[Session, ChainEvent], None] | None = None,
+                 topics: list[list] | None = None, on_rewind: Callable[[Session], None] | None = None,
                  retry: RetryPolicy = RetryPolicy()):
         self.w3, self.engine, self.name = w3, engine, name
         self.contracts = contracts
@@ -68,6 +69,10 @@ class EventFollower:
         self.chunk = chunk
         self.on_event = on_event
         self.retry = retry
+        # get_logs topic filters, one query each (e.g. only this bank's mortgage events); None: all events.
+        self.topics = topics
+        # Rebuilds a read model derived from the events after a reorganisation dropped some.
+        self.on_rewind = on_rewind
         self._by_address = {Web3.to_checksum_address(c.address): (n, c) for n, c in contracts.items()}
 
     def _block_hash(self, number: int) -> str:
@@ -92,11 +97,18 @@ class EventFollower:
         session.execute(delete(FollowedBlock).where(FollowedBlock.follower == self.name, FollowedBlock.block_number > fork))
         checkpoint = session.get(Checkpoint, self.name)
         checkpoint.block_number, checkpoint.block_hash = fork, self._block_hash(fork)
+        if self.on_rewind is not None:
+            session.flush()
+            self.on_rewind(session)
 
     def _logs(self, start: int, end: int) -> list:
-        return self.retry.run(f"logs {start}-{end}", lambda: self.w3.eth.get_logs({
-            "fromBlock": start, "toBlock": end, "address": list(self._by_address),
-        }))
+        logs = []
+        for topics in self.topics or [None]:
+            query = {"fromBlock": start, "toBlock": end, "address": list(self._by_address)}
+            if topics is not None:
+                query["topics"] = topics
+            logs += self.retry.run(f"logs {start}-{end}", lambda q=query: self.w3.eth.get_logs(q))
+        return sorted(logs, key=lambda log: (log["blockNumber"], log["logIndex"]))
 
     def _decode(self, log) -> tuple[str, str, dict] | None:
         name, contract = self._by_address[Web3.to_checksum_address(log["address"])]

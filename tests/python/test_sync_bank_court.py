@@ -104,3 +104,40 @@ def test_query_title_and_verify_certificate_from_the_cli(anvil, anvil_net, city,
     assert unknown.exit_code == EXIT_REJECTED and json.loads(unknown.output)["state"] == "unknown"
     bad = runner.invoke(main, ["query", "title", "4313", "--rpc-url", anvil_net.rpc_url])
     assert bad.exit_code == EXIT_USAGE and "length 4, expected 28" in bad.output
+
+
+def test_bank_follows_its_mortgages_transfer_notices_and_seizures_into_its_read_model(anvil, city, tmp_path):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from chaincity.db import HeldMortgage
+    from chaincity.oracle.run import follow_department
+
+    register_titles(anvil, city, tmp_path)
+    hasher = Hasher(PEPPER)
+    icbc = write(tmp_path / "icbc.csv", "bank", [
+        mortgage(UNITS[0], "LD-BANK-ICBC", "JD-1"), mortgage(UNITS[0], "LD-BANK-ICBC", "JD-2"),
+        mortgage(UNITS[1], "LD-BANK-ICBC", "JD-3"), mortgage(UNITS[1], "LD-BANK-ICBC", "JD-3", action="release"),
+    ])
+    engine = open_database(f"sqlite:///{tmp_path / 'icbc.db'}")
+    load_csv(engine, DEPARTMENTS["bank"], icbc)
+    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
+                          department_code="LD-BANK-ICBC", pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
+    follow_department(anvil, engine, DEPARTMENTS["bank"], config, city["signers"]["LD-BANK-ICBC"], rounds=1)
+    # The registration centre transfers the mortgaged unit; a court seizes it.
+    registry = city["contracts"]["PropertyRegistry"]
+
+    def send(account, call):
+        tx = call.build_transaction({"from": account.address, "nonce": anvil.eth.get_transaction_count(account.address)})
+        assert anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction))["status"] == 1
+
+    buyer = hasher.person(make_id_number("431321", __import__("datetime").date(1990, 2, 3), 7))
+    send(city["signers"]["LD-REC"], registry.functions.transferTitle(unit_key(UNITS[0]), [(buyer, 10000)], b"\x05" * 32))
+    send(city["signers"]["LD-COURT-INT"], registry.functions.seize(unit_key(UNITS[0]), b"\x06" * 32, 86_400 * 30))
+    follow_department(anvil, engine, DEPARTMENTS["bank"], config, city["signers"]["LD-BANK-ICBC"], rounds=1)
+    with Session(engine) as session:
+        held = {h.proof: h for h in session.scalars(select(HeldMortgage))}
+    doc = {name: "0x" + hasher.document(name).hex() for name in ("JD-1", "JD-2", "JD-3")}
+    assert {p: h.status for p, h in held.items()} == {doc["JD-1"]: "registered", doc["JD-2"]: "registered", doc["JD-3"]: "released"}
+    assert [n["event"] for n in held[doc["JD-1"]].notices] == ["MortgageeNotified", "TitleSeized"]
+    assert held[doc["JD-3"]].notices == []
