@@ -1,0 +1,74 @@
+"""Chain plumbing with no chain: calldata, typed errors, retries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from web3 import Web3
+
+from chaincity.chain.calldata import CallEncoder
+from chaincity.chain.errors import ErrorDecoder
+from chaincity.chain.sender import RetryPolicy
+
+from conftest import ROOT
+
+ABI = json.loads((ROOT / "build" / "contracts" / "PropertyRegistry.json").read_text())["abi"]
+REGISTRY = Web3().eth.contract(address="0x" + "12" * 20, abi=ABI)
+UNIT = b"431302001002GB00017F00030102".ljust(32, b"\0")
+
+
+def test_calldata_equals_web3s_encoding_of_a_batch_of_structs():
+    titles = [(UNIT, 1, b"\x01" * 32, [(b"\x02" * 32, 6000), (b"\x03" * 32, 4000)]),
+              (UNIT[:-5] + b"9\0\0\0\0", 2, b"\x04" * 32, [(b"\x05" * 32, 10000)])]
+    ours = CallEncoder(REGISTRY, "registerTitles").encode(titles)
+    assert ours == bytes.fromhex(REGISTRY.encode_abi("registerTitles", args=[titles])[2:])
+
+
+def test_calldata_refuses_an_unknown_function():
+    with pytest.raises(ValueError, match="noSuchFunction: expected one function of that name"):
+        CallEncoder(REGISTRY, "noSuchFunction")
+
+
+def test_typed_errors_decode_to_name_and_arguments():
+    decoder = ErrorDecoder(ABI)
+    selector = Web3.keccak(text="PropertyRegistryInvalidShares(bytes32,uint256)")[:4]
+    encoded = selector + UNIT + (9_999).to_bytes(32, "big")
+    decoded = decoder.decode_data(encoded)
+    assert (decoded.name, decoded.args) == ("PropertyRegistryInvalidShares", {"unit": UNIT, "total": 9_999})
+    assert str(decoded) == f"PropertyRegistryInvalidShares(unit=0x{UNIT.hex()}, total=9999)"
+    assert decoder.decode_data(b"\xde\xad\xbe\xef") is None and decoder.decode_data(None) is None
+
+
+def test_retry_policy_retries_transient_failures_then_gives_up(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise requests.ConnectionError("connection refused")
+        return "answer"
+
+    resyncs = []
+    assert RetryPolicy(attempts=5).run("flaky", flaky, on_retry=lambda: resyncs.append(1)) == "answer"
+    assert (len(calls), len(resyncs)) == (3, 2)
+
+    def down():
+        raise requests.Timeout("timed out")
+
+    with pytest.raises(requests.Timeout):
+        RetryPolicy(attempts=3).run("down", down)
+
+
+def test_retry_policy_does_not_retry_real_errors():
+    calls = []
+
+    def wrong():
+        calls.append(1)
+        raise ValueError("bad request")
+
+    with pytest.raises(ValueError):
+        RetryPolicy().run("wrong", wrong)
+    assert len(calls) == 1
