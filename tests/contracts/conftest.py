@@ -188,3 +188,14 @@ def vouchers(directory, city_admins):
     for name, (issuers, receivers) in VOUCHER_TYPES.items():
         registry.setVoucherType(voucher_type_id(name), kind_mask(*issuers), kind_mask(*receivers), {"from": city_admins[0]})
     return registry
+
+
+# ---- DataAccessGrants fixtures ----
+
+
+@pytest.fixture(scope="module")
+def grants(directory, city_admins):
+    """A DataAccessGrants registry on the shared directory."""
+    from brownie import DataAccessGrants
+
+    return DataAccessGrants.deploy(directory, {"from": city_admins[0]})
