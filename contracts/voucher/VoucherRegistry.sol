@@ -12,7 +12,8 @@ import {DepartmentGated} from "../access/DepartmentGated.sol";
  * an active department, as the directory says at call time.
  */
 contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
-    /// @dev The directory's city administrator role, `CityDirectory.CITY_ADMIN_ROLE`.
+    /// @notice The role of city administrators in the directory (`CityDirectory.CITY_ADMIN_ROLE`),
+    /// who set voucher types.
     bytes32 public constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
     /// @dev Every department kind but None: bits 1 to 9.
     uint256 private constant ALL_KINDS = ((uint256(1) << (uint8(type(DepartmentKind).max) + 1)) - 1) & ~uint256(1);

@@ -81,6 +81,11 @@ def entry(action, at, source, target, remarks=ZERO):
 # ---- voucher types ----------------------------------------------------------------------
 
 
+def test_admin_role_is_the_directorys_and_directory_is_wired(vouchers, directory):
+    assert vouchers.CITY_ADMIN_ROLE() == directory.CITY_ADMIN_ROLE()
+    assert vouchers.directory() == directory
+
+
 def test_admin_sets_voucher_type(vouchers, city_admins):
     type_id = voucher_type_id("NEW")
     issuers, receivers = kind_mask(Kind.COURT), kind_mask(Kind.BANK, Kind.OTHER)
