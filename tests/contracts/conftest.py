@@ -283,3 +283,47 @@ def block_time() -> int:
     from brownie import chain
 
     return chain[-1].timestamp
+
+
+# ---- VoucherRegistry fixtures ----
+
+# Voucher types of the tests: name -> (issuer kinds, receiver kinds).
+VOUCHER_TYPES = {
+    "MORTGAGE_RELEASE": ((Kind.BANK,), (Kind.REAL_ESTATE_REGISTRATION, Kind.BANK)),
+    "HPF_WITHDRAWAL": ((Kind.HOUSING_PROVIDENT_FUND,), (Kind.BANK, Kind.REAL_ESTATE_REGISTRATION)),
+    "COURT_ENFORCEMENT": (
+        (Kind.COURT,),
+        (Kind.REAL_ESTATE_REGISTRATION, Kind.BANK, Kind.MARKET_REGULATION, Kind.HOUSING_PROVIDENT_FUND, Kind.COURT),
+    ),
+    "TAX_PAYMENT_CERT": ((Kind.TAX_BUREAU,), (Kind.REAL_ESTATE_REGISTRATION, Kind.BANK)),
+    "REGISTRATION_RECEIPT": (
+        (Kind.REAL_ESTATE_REGISTRATION,),
+        (Kind.BANK, Kind.COURT, Kind.HOUSING_PROVIDENT_FUND, Kind.TAX_BUREAU),
+    ),
+}
+
+
+def voucher_type_id(name: str) -> bytes:
+    return web3.keccak(text=f"voucher.{name}")
+
+
+@pytest.fixture(scope="module")
+def vouchers(directory, city_admins):
+    """A VoucherRegistry with every type in VOUCHER_TYPES set by the first city admin."""
+    from brownie import VoucherRegistry
+
+    registry = VoucherRegistry.deploy(directory, {"from": city_admins[0]})
+    for name, (issuers, receivers) in VOUCHER_TYPES.items():
+        registry.setVoucherType(voucher_type_id(name), kind_mask(*issuers), kind_mask(*receivers), {"from": city_admins[0]})
+    return registry
+
+
+# ---- DataAccessGrants fixtures ----
+
+
+@pytest.fixture(scope="module")
+def grants(directory, city_admins):
+    """A DataAccessGrants registry on the shared directory."""
+    from brownie import DataAccessGrants
+
+    return DataAccessGrants.deploy(directory, {"from": city_admins[0]})

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/**
+ * @dev Electronic vouchers passed between departments: a mortgage-release notice, a provident-fund
+ * withdrawal approval, a court assistance-in-enforcement notice, a tax payment certificate, a
+ * registration receipt. A voucher's id is the digest of its document; its subject is a bytes32
+ * reference (unit code, USCC or salted identity hash), never personal data.
+ *
+ * A type registry says which department kinds may issue and which may receive each type (masks
+ * of bits `1 << uint8(DepartmentKind)`). Types are a city-level setting made by one city
+ * administrator of the directory (`CITY_ADMIN_ROLE`): the directory's proposals can only call the
+ * directory itself, and a type only widens or narrows what departments already registered by
+ * proposal may do with vouchers.
+ *
+ * A voucher is issued to a first holder. The holder nominates the next holder (a department whose
+ * kind may receive the type), who accepts or rejects; only an accepted hand-over moves it. It
+ * ends when a holder of a receiving kind redeems it, when its holder surrenders it to the issuer,
+ * when the issuer revokes it, or when it expires; after that it cannot move. Every step is kept in
+ * the voucher's custody chain with a remarks digest.
+ */
+interface IVoucherRegistry {
+    /// @dev Stored states are None, Active, Redeemed, Surrendered and Revoked; Expired is only
+    /// reported by the views, for an Active voucher past its expiry.
+    enum VoucherState {
+        None,
+        Active,
+        Redeemed,
+        Surrendered,
+        Revoked,
+        Expired
+    }
+
+    /// @dev The kind of step recorded in a custody entry.
+    enum CustodyAction {
+        Issued,
+        Nominated,
+        Accepted,
+        Rejected,
+        NominationCancelled,
+        Redeemed,
+        Surrendered,
+        Revoked
+    }
+
+    /// @dev Which department kinds may issue and receive a type. Fits into a single slot.
+    struct VoucherType {
+        uint128 issuerKinds;
+        uint128 receiverKinds;
+    }
+
+    /// @dev A voucher to issue, for {issueVoucher} and {issueVouchers}.
+    struct VoucherIssue {
+        bytes32 voucherId;
+        bytes32 typeId;
+        bytes32 subject;
+        bytes32 firstHolder;
+        uint64 expiresAt;
+    }
+
+    /// @dev A stored voucher: five words of ids, then one slot for times and state.
+    struct Voucher {
+        bytes32 typeId;
+        bytes32 subject;
+        bytes32 issuer;
+        bytes32 holder;
+        bytes32 nominee;
+        uint64 issuedAt;
+        uint64 expiresAt;
+        VoucherState state;
+    }
+
+    /**
+     * @dev One step in a voucher's life: who it came from and went to (for a nomination, the
+     * holder and the nominee), the digest of the remarks (the reason code for a revocation).
+     */
+    struct CustodyEntry {
+        CustodyAction action;
+        uint64 at;
+        bytes32 from;
+        bytes32 to;
+        bytes32 remarks;
+    }
+
+    /// @dev The caller is not a city administrator of the directory.
+    error VoucherRegistryUnauthorizedAdmin(address account);
+    /// @dev A zero type id.
+    error VoucherRegistryInvalidType(bytes32 typeId);
+    /// @dev A mask with the None bit or a bit past the last kind.
+    error VoucherRegistryInvalidKinds(bytes32 typeId, uint256 issuerKinds, uint256 receiverKinds);
+    /// @dev A zero voucher id.
+    error VoucherRegistryInvalidVoucher(bytes32 voucherId);
+    /// @dev The type does not exist or no kind may issue it any more.
+    error VoucherRegistryUnknownType(bytes32 voucherId, bytes32 typeId);
+    /// @dev The issuing department's kind may not issue the voucher's type.
+    error VoucherRegistryIssuerNotAllowed(bytes32 voucherId, bytes32 departmentId);
+    /// @dev The department is unknown or its kind may not receive (or redeem) the voucher's type.
+    error VoucherRegistryReceiverNotAllowed(bytes32 voucherId, bytes32 departmentId);
+    /// @dev A non-zero expiry that is not in the future.
+    error VoucherRegistryInvalidExpiry(bytes32 voucherId, uint64 expiresAt);
+    /// @dev The voucher exists with other data.
+    error VoucherRegistryVoucherConflict(bytes32 voucherId);
+    error VoucherRegistryUnknownVoucher(bytes32 voucherId);
+    /// @dev The voucher was redeemed, surrendered, revoked or has expired.
+    error VoucherRegistryVoucherNotLive(bytes32 voucherId, VoucherState state);
+    error VoucherRegistryNotHolder(bytes32 voucherId, bytes32 departmentId);
+    error VoucherRegistryNotIssuer(bytes32 voucherId, bytes32 departmentId);
+    error VoucherRegistryNotNominee(bytes32 voucherId, bytes32 departmentId);
+    /// @dev The holder nominated itself.
+    error VoucherRegistrySelfHandover(bytes32 voucherId);
+    /// @dev Another department is nominated already.
+    error VoucherRegistryHandoverPending(bytes32 voucherId, bytes32 nominee);
+    error VoucherRegistryNoPendingHandover(bytes32 voucherId);
+
+    event VoucherTypeSet(bytes32 indexed typeId, uint256 issuerKinds, uint256 receiverKinds, address indexed admin);
+    event VoucherIssued(
+        bytes32 indexed voucherId,
+        bytes32 indexed typeId,
+        bytes32 indexed issuer,
+        bytes32 subject,
+        bytes32 holder,
+        uint64 expiresAt
+    );
+    event HandoverNominated(bytes32 indexed voucherId, bytes32 indexed holder, bytes32 indexed nominee, bytes32 remarks);
+    event HandoverAccepted(bytes32 indexed voucherId, bytes32 indexed previousHolder, bytes32 indexed holder, bytes32 remarks);
+    event HandoverRejected(bytes32 indexed voucherId, bytes32 indexed holder, bytes32 indexed nominee, bytes32 remarks);
+    event NominationCancelled(bytes32 indexed voucherId, bytes32 indexed holder, bytes32 indexed nominee, bytes32 remarks);
+    event VoucherRedeemed(bytes32 indexed voucherId, bytes32 indexed holder, bytes32 remarks);
+    event VoucherSurrendered(bytes32 indexed voucherId, bytes32 indexed holder, bytes32 indexed issuer, bytes32 remarks);
+    event VoucherRevoked(bytes32 indexed voucherId, bytes32 indexed issuer, bytes32 reasonCode);
+
+    // ---- types ------------------------------------------------------------------------
+
+    /**
+     * @notice Say which department kinds may issue and receive a voucher type.
+     * @dev Idempotent: setting what is stored changes nothing and returns false. A zero
+     * `issuerKinds` closes the type to new vouchers; vouchers already issued keep circulating
+     * under the current receiver mask.
+     *
+     * Requirements:
+     * - the caller is a city administrator of the directory;
+     * - a non-zero type id; masks without the None bit and without bits past the last kind.
+     *
+     * Emits a {VoucherTypeSet} event unless nothing changed.
+     */
+    function setVoucherType(bytes32 typeId, uint256 issuerKinds, uint256 receiverKinds) external returns (bool changed);
+
+    // ---- issue ------------------------------------------------------------------------
+
+    /**
+     * @notice Issue a voucher from the caller's department to a first holder.
+     * @dev Idempotent: issuing again exactly what was issued (same issuer, type, subject, first
+     * holder and expiry) changes nothing and returns false, whatever happened to it since.
+     *
+     * Requirements:
+     * - the caller signs for an active department whose kind may issue the type;
+     * - a non-zero voucher id; a type that some kind may issue; a first holder whose kind may
+     *   receive the type; no expiry (zero) or one in the future;
+     * - no voucher with that id and other data.
+     *
+     * Emits a {VoucherIssued} event unless nothing changed.
+     */
+    function issueVoucher(VoucherIssue calldata voucher) external returns (bool issued);
+
+    /**
+     * @notice Issue several vouchers; each as {issueVoucher}. One failing voucher reverts all.
+     * @return issued how many were new.
+     */
+    function issueVouchers(VoucherIssue[] calldata vouchers) external returns (uint256 issued);
+
+    // ---- circulation ------------------------------------------------------------------
+
+    /**
+     * @notice Nominate the next holder of a voucher; the voucher moves only when it accepts.
+     * @dev Idempotent: nominating the department already nominated changes nothing and returns false.
+     *
+     * Requirements:
+     * - the caller signs for the active department holding the voucher; the voucher is live;
+     * - `nominee` is another department whose kind may receive the type;
+     * - no other department is nominated.
+     *
+     * Emits a {HandoverNominated} event unless nothing changed.
+     */
+    function nominateHolder(bytes32 voucherId, bytes32 nominee, bytes32 remarks) external returns (bool nominated);
+
+    /**
+     * @notice Withdraw the pending nomination of a voucher.
+     *
+     * Requirements:
+     * - the caller signs for the active department holding the voucher; the voucher is live;
+     * - a department is nominated.
+     *
+     * Emits a {NominationCancelled} event.
+     */
+    function cancelNomination(bytes32 voucherId, bytes32 remarks) external;
+
+    /**
+     * @notice Accept a voucher the holder nominated the caller's department for; it becomes the holder.
+     *
+     * Requirements:
+     * - the caller signs for the active nominated department, whose kind may receive the type;
+     * - the voucher is live.
+     *
+     * Emits a {HandoverAccepted} event.
+     */
+    function acceptHandover(bytes32 voucherId, bytes32 remarks) external;
+
+    /**
+     * @notice Refuse a voucher the holder nominated the caller's department for; it stays put.
+     *
+     * Requirements:
+     * - the caller signs for the active nominated department; the voucher is live.
+     *
+     * Emits a {HandoverRejected} event.
+     */
+    function rejectHandover(bytes32 voucherId, bytes32 remarks) external;
+
+    // ---- end of life ------------------------------------------------------------------
+
+    /**
+     * @notice Redeem a voucher: the holder has acted on it, and it ends.
+     * @dev A pending nomination lapses.
+     *
+     * Requirements:
+     * - the caller signs for the active department holding the voucher, whose kind may
+     *   receive the type; the voucher is live.
+     *
+     * Emits a {VoucherRedeemed} event.
+     */
+    function redeemVoucher(bytes32 voucherId, bytes32 remarks) external;
+
+    /**
+     * @notice Surrender a voucher back to its issuer, which becomes its last holder; it ends.
+     * @dev A pending nomination lapses.
+     *
+     * Requirements:
+     * - the caller signs for the active department holding the voucher; the voucher is live.
+     *
+     * Emits a {VoucherSurrendered} event.
+     */
+    function surrenderVoucher(bytes32 voucherId, bytes32 remarks) external;
+
+    /**
+     * @notice Revoke a voucher the caller's department issued; it ends where it is.
+     * @dev A pending nomination lapses.
+     *
+     * Requirements:
+     * - the caller signs for the active issuing department; the voucher is live.
+     *
+     * Emits a {VoucherRevoked} event.
+     */
+    function revokeVoucher(bytes32 voucherId, bytes32 reasonCode) external;
+
+    // ---- reads ------------------------------------------------------------------------
+
+    /**
+     * @notice What anyone needs to check a voucher document: hash it and pass the digest.
+     * @return state None for an unknown digest; Expired for an active voucher past its expiry.
+     * @return typeId the voucher's type.
+     * @return issuer the issuing department.
+     * @return holder the department holding it now (the last holder once it ended).
+     * @return historyLength the number of entries in its custody chain.
+     */
+    function verifyVoucher(bytes32 voucherId)
+        external
+        view
+        returns (VoucherState state, bytes32 typeId, bytes32 issuer, bytes32 holder, uint256 historyLength);
+
+    /// @notice The stored voucher (state None if unknown); the stored state is never Expired.
+    function getVoucher(bytes32 voucherId) external view returns (Voucher memory);
+
+    /// @notice The state of a voucher, Expired for an active one past its expiry.
+    function voucherState(bytes32 voucherId) external view returns (VoucherState);
+
+    /// @notice Every step of a voucher's life, oldest first (empty if unknown).
+    function custodyChain(bytes32 voucherId) external view returns (CustodyEntry[] memory);
+
+    /// @notice The number of entries in a voucher's custody chain.
+    function custodyLength(bytes32 voucherId) external view returns (uint256);
+
+    /// @notice The kinds that may issue and receive a type (both zero if unknown).
+    function getVoucherType(bytes32 typeId) external view returns (VoucherType memory);
+}
