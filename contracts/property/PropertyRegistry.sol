@@ -36,10 +36,12 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
     uint256 public constant SHARES_TOTAL = 10_000;
     /// @notice Co-owners per title (their shares are packed into the title's header slot).
     uint256 public constant MAX_OWNERS = 7;
+    /// @notice Mortgages per title, and live seizures per title (bounds every queue walk).
     uint256 public constant MAX_MORTGAGES = 16;
     uint256 public constant MAX_SEIZURES = 16;
     /// @notice A seizure term is at most three years.
     uint40 public constant MAX_SEIZURE_TERM = 3 * 365 days;
+    /// @notice An advance notice lapses 90 days after registration; an objection after 15 days.
     uint40 public constant ADVANCE_NOTICE_LIFETIME = 90 days;
     uint40 public constant OBJECTION_LIFETIME = 15 days;
 
