@@ -205,6 +205,8 @@ interface ICityDirectory {
      *   paused, or an executed proposal (for a lost key);
      * - `oldSigner` signs for the department; `newSigner` is non-zero and signs for none.
      *
+     * Rotating a key to itself changes nothing and emits nothing.
+     *
      * Emits a {DepartmentSignerRemoved} and a {DepartmentSignerAdded} event.
      */
     function rotateSigner(bytes32 departmentId, address oldSigner, address newSigner) external;

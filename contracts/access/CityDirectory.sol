@@ -192,6 +192,7 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
             !paused();
         if (!bySigner && caller != address(this)) revert CityDirectoryUnauthorizedSigner(departmentId, caller);
         if (_departmentOfSigner[oldSigner] != departmentId) revert CityDirectoryNotSigner(departmentId, oldSigner);
+        if (newSigner == oldSigner) return; // nothing changes: no event, like any idempotent write
 
         delete _departmentOfSigner[oldSigner];
         emit DepartmentSignerRemoved(departmentId, oldSigner);

@@ -431,3 +431,10 @@ def test_gated_write_rejects_other_kinds(gated, court, stranger):
     for account in (court, stranger):
         with brownie.reverts(typed_error("DepartmentUnauthorized", account, mask)):
             gated.writeAsLender({"from": account})
+
+
+def test_rotating_a_key_to_itself_changes_nothing(directory, bank):
+    dept = department_id(DEPARTMENTS["bank"][0])
+    tx = directory.rotateSigner(dept, bank, bank, {"from": bank})
+    assert len(tx.events) == 0
+    assert plain(directory.activeDepartmentOf(bank)) == plain([dept, Kind.BANK])

@@ -244,7 +244,7 @@ def test_grants_state_machine(grants):
     GrantsMachine.registry = grants
     chain.snapshot()
     GrantsMachine.stats = Counter()
-    run_machine(GrantsMachine, examples=5, steps=25)
+    run_machine(GrantsMachine, examples=5, steps=25, draw="hypothesis")
     # The programs reached every kind of step, and some were refused.
     for name in ("requestAccess", "grantAccess", "recordReceipts", "reverted"):
         assert GrantsMachine.stats[name] > 0, dict(GrantsMachine.stats)

@@ -316,7 +316,7 @@ def test_voucher_state_machine(vouchers):
     VoucherMachine.registry = vouchers
     chain.snapshot()
     VoucherMachine.stats = Counter()
-    run_machine(VoucherMachine, examples=5, steps=25)
+    run_machine(VoucherMachine, examples=5, steps=25, draw="hypothesis")
     # The programs reached every kind of step, and some were refused.
     for name in ("issueVoucher", "nominateHolder", "acceptHandover", "reverted"):
         assert VoucherMachine.stats[name] > 0, dict(VoucherMachine.stats)
