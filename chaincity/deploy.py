@@ -71,6 +71,8 @@ CITY_CONTRACTS: tuple[ContractSpec, ...] = (
     ContractSpec("CreditLists", _on_directory),
     ContractSpec("CompanyRegistry", lambda deployed, config: [deployed["CityDirectory"], deployed["CreditLists"]]),
     ContractSpec("BiddingEligibility", lambda deployed, config: [deployed["CompanyRegistry"]]),
+    ContractSpec("VoucherRegistry", _on_directory),
+    ContractSpec("DataAccessGrants", _on_directory),
 )
 
 
