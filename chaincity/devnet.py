@@ -40,6 +40,7 @@ class Devnet:
     port: int
     chain_id: int
     brownie_id: str
+    extra_args: tuple[str, ...] = ()  # appended to the command line (e.g. a benchmark's own flags)
 
     @property
     def rpc_url(self) -> str:
@@ -64,7 +65,7 @@ class Devnet:
             ]
             if state_dir is not None:
                 args += ["--database.dbPath", str(state_dir / "ganache-db")]
-            return args
+            return args + list(self.extra_args)
         args = [
             executable,
             "--host", HOST,
@@ -79,7 +80,7 @@ class Devnet:
         ]
         if state_dir is not None:
             args += ["--state", str(state_dir / "anvil-state.json")]
-        return args
+        return args + list(self.extra_args)
 
     def brownie_network(self) -> dict:
         """The entry for Brownie's network-config.yaml (development section).

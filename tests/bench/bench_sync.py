@@ -33,7 +33,8 @@ from chaincity.datagen import generate  # noqa: E402
 from chaincity.db import SourceRecord, open_database  # noqa: E402
 from chaincity.departments import DEPARTMENTS  # noqa: E402
 from chaincity.departments.real_estate import CHAIN  # noqa: E402
-from chaincity.deploy import DeployConfig, deploy_city, load_record  # noqa: E402
+from chaincity.chain.contracts import load_contracts  # noqa: E402
+from chaincity.deploy import DeployConfig, deploy_city  # noqa: E402
 from chaincity.hashing import Hasher  # noqa: E402
 from chaincity.load import load_csv  # noqa: E402
 from chaincity.oracle.sync import SyncEngine  # noqa: E402
@@ -49,19 +50,19 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=300)
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--pipeline", type=int, default=8)
+    parser.add_argument("--prune-history", action="store_true",
+                        help="run Anvil with --prune-history (no per-block copies of the state in memory)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
-    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
+    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port(),
+                              extra_args=("--prune-history",) if args.prune_history else ())
+    print(f"anvil: {' '.join(net.command('anvil')[1:])}")
     devnets.up(net, ROOT, work / "state")
     try:
         w3 = Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 120}))
         config = DeployConfig(tuple(w3.eth.accounts[:3]), 2, ROOT / "build", work / "deployments")
         deploy_city(w3, w3.eth.accounts[0], config)
-        record = load_record(config.deployments_dir, w3.eth.chain_id)["contracts"]
-        import json
-
-        contracts = {n: w3.eth.contract(address=e["address"], abi=json.loads((config.deployments_dir / e["abi"]).read_text()))
-                     for n, e in record.items()}
+        contracts = load_contracts(w3, config.deployments_dir)
         registrar = devnet_account(3)
         register_department(w3, contracts["CityDirectory"], list(w3.eth.accounts[:3]), "LD-REC",
                             DepartmentKind.REAL_ESTATE_REGISTRATION, "Loudi registration centre", [registrar.address])

@@ -8,20 +8,7 @@ from enum import IntEnum
 import pytest
 from brownie import CityDirectory, accounts, web3
 
-
-class Kind(IntEnum):
-    """Mirror of `DepartmentKind` in interfaces/ICityDirectory.sol."""
-
-    NONE = 0
-    REAL_ESTATE_REGISTRATION = 1
-    BANK = 2
-    COURT = 3
-    MARKET_REGULATION = 4
-    TAX_BUREAU = 5
-    CREDIT_OFFICE = 6
-    FINANCE = 7
-    HOUSING_PROVIDENT_FUND = 8
-    OTHER = 9
+from chaincity.onboard import DepartmentKind as Kind  # mirror of DepartmentKind in ICityDirectory.sol
 
 
 class Status(IntEnum):
@@ -111,6 +98,29 @@ DEPARTMENTS = {
     "provident_fund": ("LD-HPF", Kind.HOUSING_PROVIDENT_FUND, 12),
     "other_department": ("LD-OTHER", Kind.OTHER, 13),
 }
+
+
+# ---- permission matrices: every mutating function x every one of these roles ----
+
+ROLES = ["city_admin", *DEPARTMENTS, "stranger"]
+
+
+def caller_for(role, city_admins, stranger):
+    """The account acting in `role` in a permission matrix."""
+    if role == "city_admin":
+        return city_admins[0]
+    if role == "stranger":
+        return stranger
+    return accounts[DEPARTMENTS[role][2]]
+
+
+def mutating_functions(contract) -> set[str]:
+    """Every function of the contract that can change state: a matrix must cover them all."""
+    return {
+        abi["name"]
+        for abi in contract.abi
+        if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -9,21 +9,14 @@ import brownie
 import pytest
 from brownie import accounts, web3
 
-from conftest import DEPARTMENTS, Kind, department_id, typed_error
+from conftest import DEPARTMENTS, Kind, ROLES, caller_for, department_id, mutating_functions, typed_error
 
 CITY_ADMIN_ROLE = web3.keccak(text="CITY_ADMIN_ROLE")
 DEFAULT_ADMIN_ROLE = b"\x00" * 32
-ROLES = ["city_admin", *DEPARTMENTS, "stranger"]
 BANK_ID = department_id(DEPARTMENTS["bank"][0])
 NEW_ID = department_id("LD-MATRIX")
 
 
-def caller_for(role, city_admins, stranger):
-    if role == "city_admin":
-        return city_admins[0]
-    if role == "stranger":
-        return stranger
-    return accounts[DEPARTMENTS[role][2]]
 
 
 @pytest.fixture
@@ -76,12 +69,7 @@ MATRIX = {
 
 
 def test_matrix_covers_every_mutating_function(directory):
-    mutating = {
-        abi["name"]
-        for abi in directory.abi
-        if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
-    }
-    assert mutating == set(MATRIX)
+    assert mutating_functions(directory) == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)

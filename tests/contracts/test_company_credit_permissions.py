@@ -11,6 +11,9 @@ from brownie import accounts, web3
 
 from conftest import (
     DEPARTMENTS,
+    ROLES,
+    caller_for,
+    mutating_functions,
     LIST_OWNER,
     Kind,
     ListType,
@@ -23,7 +26,6 @@ from conftest import (
     uscc,
 )
 
-ROLES = ["city_admin", *DEPARTMENTS, "stranger"]
 CODE = uscc("MA4L0000")
 NEW = uscc("12345678")
 ABNORMAL = uscc("YXWUTRQP")
@@ -38,12 +40,6 @@ OWNER_KIND = {
 }
 
 
-def caller_for(role, city_admins, stranger):
-    if role == "city_admin":
-        return city_admins[0]
-    if role == "stranger":
-        return stranger
-    return accounts[DEPARTMENTS[role][2]]
 
 
 @pytest.fixture(scope="module")
@@ -91,19 +87,13 @@ for _type, _kind in OWNER_KIND.items():
     MATRIX[f"lift:{_type.name}"] = ("credit_lists", "lift", lambda s, t=_type: [t, PERSON, DIGEST], kind_mask(_kind))
 
 
-def mutating(contract):
-    return {
-        abi["name"]
-        for abi in contract.abi
-        if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
-    }
 
 
 def test_matrix_covers_every_mutating_function(company_registry, credit_lists, bidding):
     covered = {(contract, function) for contract, function, _, _ in MATRIX.values()}
-    assert {f for c, f in covered if c == "company_registry"} == mutating(company_registry)
-    assert {f for c, f in covered if c == "credit_lists"} == mutating(credit_lists)
-    assert mutating(bidding) == set()
+    assert {f for c, f in covered if c == "company_registry"} == mutating_functions(company_registry)
+    assert {f for c, f in covered if c == "credit_lists"} == mutating_functions(credit_lists)
+    assert mutating_functions(bidding) == set()
 
 
 @pytest.mark.parametrize("cell", sorted(MATRIX))

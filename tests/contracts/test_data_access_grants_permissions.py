@@ -7,11 +7,10 @@ expects success or the exact typed error for that caller.
 
 import brownie
 import pytest
-from brownie import accounts, web3
+from brownie import web3
 
-from conftest import DEPARTMENTS, department_id, typed_error
+from conftest import DEPARTMENTS, ROLES, caller_for, department_id, mutating_functions, typed_error
 
-ROLES = ["city_admin", *DEPARTMENTS, "stranger"]
 ALL_KINDS = 0x3FE
 PENDING = web3.keccak(text="pending request")
 LIVE = web3.keccak(text="live grant")
@@ -26,12 +25,6 @@ REGISTRAR = department_id(DEPARTMENTS["registrar"][0])
 FAR_FUTURE = 2**40
 
 
-def caller_for(role, city_admins, stranger):
-    if role == "city_admin":
-        return city_admins[0]
-    if role == "stranger":
-        return stranger
-    return accounts[DEPARTMENTS[role][2]]
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +68,7 @@ MATRIX = {
 
 
 def test_matrix_covers_every_mutating_function(grants):
-    mutating = {
-        abi["name"]
-        for abi in grants.abi
-        if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
-    }
-    assert mutating == set(MATRIX)
+    assert mutating_functions(grants) == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,9 +7,8 @@ differs between roles is the permission check: success or the exact typed error.
 
 import brownie
 import pytest
-from brownie import accounts
 
-from conftest import DEPARTMENTS, typed_error
+from conftest import ROLES, caller_for, mutating_functions, typed_error
 from property_helpers import (
     COURT_MASK,
     LENDER_MASK,
@@ -25,7 +24,6 @@ from property_helpers import (
     unit_no,
 )
 
-ROLES = ["city_admin", *DEPARTMENTS, "stranger"]
 LENDERS = ["bank", "bank2", "provident_fund"]
 COURTS = ["court", "court2"]
 SEIZED = unit_no(40)
@@ -33,12 +31,6 @@ FREE = unit_no(41)
 FREE2 = unit_no(42)
 
 
-def caller_for(role, city_admins, stranger):
-    if role == "city_admin":
-        return city_admins[0]
-    if role == "stranger":
-        return stranger
-    return accounts[DEPARTMENTS[role][2]]
 
 
 @pytest.fixture(scope="module")
@@ -100,12 +92,7 @@ MATRIX = {
 
 
 def test_matrix_covers_every_mutating_function(property_registry):
-    mutating = {
-        abi["name"]
-        for abi in property_registry.abi
-        if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
-    }
-    assert mutating == set(MATRIX)
+    assert mutating_functions(property_registry) == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -8,11 +8,10 @@ success or the exact typed error for that caller.
 
 import brownie
 import pytest
-from brownie import accounts, web3
+from brownie import web3
 
-from conftest import DEPARTMENTS, Kind, department_id, kind_mask, typed_error, voucher_type_id
+from conftest import DEPARTMENTS, Kind, ROLES, caller_for, department_id, kind_mask, mutating_functions, typed_error, voucher_type_id
 
-ROLES = ["city_admin", *DEPARTMENTS, "stranger"]
 ALL_KINDS = 0x3FE
 MORTGAGE = voucher_type_id("MORTGAGE_RELEASE")
 NOMINATED = web3.keccak(text="nominated voucher")
@@ -25,12 +24,6 @@ BANK = department_id(DEPARTMENTS["bank"][0])
 BANK2 = department_id(DEPARTMENTS["bank2"][0])
 
 
-def caller_for(role, city_admins, stranger):
-    if role == "city_admin":
-        return city_admins[0]
-    if role == "stranger":
-        return stranger
-    return accounts[DEPARTMENTS[role][2]]
 
 
 @pytest.fixture(scope="module")
@@ -81,12 +74,7 @@ MATRIX = {
 
 
 def test_matrix_covers_every_mutating_function(vouchers):
-    mutating = {
-        abi["name"]
-        for abi in vouchers.abi
-        if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
-    }
-    assert mutating == set(MATRIX)
+    assert mutating_functions(vouchers) == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -41,20 +41,14 @@ def city(anvil, tmp_path):
     """A fresh deployment on the private Anvil with a registration centre, two banks and a
     court onboarded (signers: devnet accounts 3, 4, 5, 6); returns the deployment record,
     the contracts by name and the signers by department code."""
-    import json
-
+    from chaincity.chain.contracts import load_contracts
     from chaincity.chain.signer import devnet_account
-    from chaincity.deploy import DeployConfig, deploy_city, load_record
+    from chaincity.deploy import DeployConfig, deploy_city
     from chaincity.onboard import DepartmentKind, register_department
 
     config = DeployConfig(tuple(anvil.eth.accounts[:3]), 2, ROOT / "build", tmp_path / "deployments")
     deploy_city(anvil, anvil.eth.accounts[0], config)
-    record = load_record(config.deployments_dir, anvil.eth.chain_id)
-    contracts = {
-        name: anvil.eth.contract(address=entry["address"],
-                                 abi=json.loads((config.deployments_dir / entry["abi"]).read_text()))
-        for name, entry in record["contracts"].items()
-    }
+    contracts = load_contracts(anvil, config.deployments_dir)
     departments = {
         "LD-REC": (DepartmentKind.REAL_ESTATE_REGISTRATION, devnet_account(3)),
         "LD-BANK-ICBC": (DepartmentKind.BANK, devnet_account(4)),
