@@ -49,7 +49,9 @@ test: test-python test-contracts
 test-python: compile
 	$(BIN)/python -m pytest -p no:pytest-brownie -p no:cacheprovider tests/python
 
-test-contracts: test-ganache test-anvil
+# Both devnets at once (two cores); -O prints each suite's output whole when it ends.
+test-contracts: compile
+	$(MAKE) --no-print-directory -j2 -O test-ganache test-anvil
 
 test-ganache: compile
 	@echo "=== contract tests on Ganache ==="

@@ -32,7 +32,7 @@ from chaincity.hashing import Hasher
 
 logger = logging.getLogger(__name__)
 # Over the largest gas per record estimated so far (records differ: one owner or several).
-OPTIMISTIC_GAS_MARGIN = 1.25
+OPTIMISTIC_GAS_MARGIN = 1.1
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class SyncEngine:
     def __init__(self, engine: Engine, department: str, mapping: ChainMapping, contract: Contract,
                  sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, *,
                  department_code: str | None = None, batch_size: int = 200, pipeline: int = 8,
-                 block_gas_share: float = 0.5):
+                 block_gas_share: float = 0.9):
         self.engine = engine
         self.department = department
         self.department_code = department_code
@@ -276,8 +276,8 @@ class SyncEngine:
             if not records:
                 continue
             if gas > block_gas * self.block_gas_share and len(records) > 1:
-                # Too big for a block with room to spare: halve the batch size from now on.
-                batch_size = max(1, len(records) // 2)
+                # Too big for a block: from now on, as many records as fit.
+                batch_size = max(1, min(len(records) - 1, int(block_gas * self.block_gas_share * len(records) / gas)))
                 last_id = records[0].id - 1
                 continue
             signed = self.sender.sign(self.encoder.to, data, gas)
