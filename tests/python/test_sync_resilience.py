@@ -51,7 +51,7 @@ def assert_each_title_on_chain_once(engine, registry):
 
 
 def test_sync_killed_at_random_points_writes_every_title_exactly_once(anvil, anvil_net, city, tmp_path):
-    engine, db_path, load = load_titles(tmp_path, households=400)
+    engine, db_path, load = load_titles(tmp_path, households=1000)
     env = {
         **os.environ,
         "CHAINCITY_DEPARTMENT": "LD-REC", "CHAINCITY_PEPPER": PEPPER.hex(), "CHAINCITY_DEVNET_ACCOUNT": "3",
@@ -69,7 +69,7 @@ def test_sync_killed_at_random_points_writes_every_title_exactly_once(anvil, anv
         deadline = time.monotonic() + 30
         while statuses(engine).get("confirmed", 0) == before and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.6))
+        time.sleep(rng.uniform(0, 0.4))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
