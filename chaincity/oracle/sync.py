@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 from web3.contract import Contract
-from web3.exceptions import ContractCustomError, ContractLogicError
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
 from chaincity.chain.calldata import CallEncoder
 from chaincity.chain.errors import DecodedError, ErrorDecoder
@@ -33,6 +33,10 @@ from chaincity.hashing import Hasher
 logger = logging.getLogger(__name__)
 # Over the largest gas per record estimated so far (records differ: one owner or several).
 OPTIMISTIC_GAS_MARGIN = 1.1
+
+
+class BatchTooLarge(Exception):
+    """The node cannot even estimate the batch: it needs more gas than a block holds."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ class SyncEngine:
     def __init__(self, engine: Engine, department: str, mapping: ChainMapping, contract: Contract,
                  sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, *,
                  department_code: str | None = None, batch_size: int = 200, pipeline: int = 8,
-                 block_gas_share: float = 0.9):
+                 block_gas_share: float = 0.5):
         self.engine = engine
         self.department = department
         self.department_code = department_code
@@ -173,6 +177,10 @@ class SyncEngine:
             data = self._calldata(records)
             try:
                 return records, self.sender.estimate_gas(self.encoder.to, data), data
+            except Web3RPCError as exc:
+                if len(records) > 1 and "gas" in str(exc).lower() and "exceed" in str(exc).lower():
+                    raise BatchTooLarge(len(records)) from None
+                raise
             except (ContractCustomError, ContractLogicError) as exc:
                 decoded = self.decoder.decode(exc)
                 culprit = self._culprit(records, decoded)
@@ -269,14 +277,22 @@ class SyncEngine:
                 records, data = batch, self._calldata(batch)
                 gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)
             else:
-                records, gas, data = self._estimate(batch, summary)
+                try:
+                    records, gas, data = self._estimate(batch, summary)
+                except BatchTooLarge:  # more than a block holds: halve and read the batch again
+                    batch_size = max(1, len(batch) // 2)
+                    last_id = batch[0].id - 1
+                    continue
                 if records:
                     self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
             bar.update(len(batch) - len(records))
             if not records:
                 continue
             if gas > block_gas * self.block_gas_share and len(records) > 1:
-                # Too big for a block: from now on, as many records as fit.
+                # Keep each transaction within half a block: EIP-1559 raises the base fee after
+                # every block fuller than that, and a bulk import of full blocks drives it up
+                # exponentially (measured: a 350k import ran out of 10,000 ETH of gas money).
+                # From now on, as many records as fit in that share.
                 batch_size = max(1, min(len(records) - 1, int(block_gas * self.block_gas_share * len(records) / gas)))
                 last_id = records[0].id - 1
                 continue

@@ -120,3 +120,20 @@ def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_p
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded - 1, 1, 0)
     with Session(engine) as session:
         assert session.scalars(select(Reject.source_id).where(Reject.stage == "chain")).one() == victim.source_id
+
+
+def test_bulk_sync_keeps_the_base_fee_from_climbing(anvil, city, tmp_path):
+    """Batches stay within half a block (the EIP-1559 target), so a long import does not make
+    every next block dearer; with full blocks the fee grows ~12 % a block until funds run out."""
+    engine, load = loaded(tmp_path, households=800)
+    base_fee_before = anvil.eth.get_block("latest")["baseFeePerGas"]
+    summary = make_engine(anvil, city, engine, batch_size=250).run()
+    assert summary.confirmed == load.loaded and summary.transactions >= 10
+    assert anvil.eth.get_block("latest")["baseFeePerGas"] <= base_fee_before
+
+
+def test_a_batch_larger_than_a_block_is_split_until_it_fits(anvil, city, tmp_path):
+    engine, load = loaded(tmp_path, households=300)
+    summary = make_engine(anvil, city, engine, batch_size=400).run()  # 400 titles need ~40M gas; a block holds 30M
+    assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded, 0, 0)
+    assert summary.transactions >= 5
