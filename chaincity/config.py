@@ -32,6 +32,7 @@ class OracleConfig:
     confirmations: int
     batch_size: int
     pipeline: int
+    block_share: float = 0.5
 
 
 def _int(key: str, default: int, low: int = 1) -> int:
@@ -41,6 +42,19 @@ def _int(key: str, default: int, low: int = 1) -> int:
     if not raw.isdigit() or int(raw) < low:
         raise ConfigError(f"{key} must be a whole number of at least {low}, not {raw!r}")
     return int(raw)
+
+
+def _share(key: str, default: float) -> float:
+    raw = os.environ.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{key} must be a number between 0.05 and 1, not {raw!r}") from None
+    if not 0.05 <= value <= 1:
+        raise ConfigError(f"{key} must be between 0.05 and 1, not {value}")
+    return value
 
 
 def oracle_config(rpc_url: str | None = None, database_url: str | None = None,
@@ -61,6 +75,7 @@ def oracle_config(rpc_url: str | None = None, database_url: str | None = None,
         confirmations=_int("CHAINCITY_CONFIRMATIONS", 1),
         batch_size=_int("CHAINCITY_BATCH_SIZE", 200),
         pipeline=_int("CHAINCITY_PIPELINE", 8),
+        block_share=_share("CHAINCITY_BLOCK_SHARE", 0.5),
     )
 
 

@@ -32,7 +32,7 @@ def sync_department(w3: Web3, engine: Engine, spec: DepartmentSpec, config: Orac
     for mapping in spec.chains:
         sync = SyncEngine(engine, spec.name, mapping, contracts[mapping.contract], sender, decoder, hasher,
                           department_code=config.department_code, batch_size=config.batch_size,
-                          pipeline=config.pipeline)
+                          pipeline=config.pipeline, block_gas_share=config.block_share)
         summaries.append(sync.run(progress=progress))
     return summaries
 

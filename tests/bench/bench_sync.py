@@ -50,6 +50,8 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=300)
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--pipeline", type=int, default=8)
+    parser.add_argument("--block-share", type=float, default=0.5,
+                        help="share of the block gas limit per transaction (CHAINCITY_BLOCK_SHARE)")
     parser.add_argument("--prune-history", action="store_true",
                         help="run Anvil with --prune-history (no per-block copies of the state in memory)")
     args = parser.parse_args()
@@ -88,7 +90,8 @@ def main() -> None:
         naive_rate = len(sample) / (time.monotonic() - naive_start)
 
         sync = SyncEngine(engine, "real-estate", CHAIN, registry, TransactionSender(w3, registrar),
-                          ErrorDecoder(registry.abi), hasher, batch_size=args.batch_size, pipeline=args.pipeline)
+                          ErrorDecoder(registry.abi), hasher, batch_size=args.batch_size, pipeline=args.pipeline,
+                          block_gas_share=args.block_share)
         sync_start = time.monotonic()
         summary = sync.run(progress=True)
         sync_seconds = time.monotonic() - sync_start

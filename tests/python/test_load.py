@@ -137,3 +137,13 @@ def test_cli_exit_codes_and_summary(tmp_path):
     assert "row 2: unit_code: length 26, expected 28" in bad.output
     missing = runner.invoke(main, ["db", "load", "court", str(tmp_path / "nope.csv"), "--db", db_url])
     assert missing.exit_code == EXIT_USAGE and "no such file" in missing.output
+
+
+@pytest.mark.parametrize(("value", "message"), [("2", "between 0.05 and 1"), ("half", "must be a number")])
+def test_block_share_setting_is_checked(monkeypatch, value, message):
+    from chaincity.config import ConfigError, oracle_config
+
+    monkeypatch.setenv("CHAINCITY_PEPPER", "ab" * 32)
+    monkeypatch.setenv("CHAINCITY_BLOCK_SHARE", value)
+    with pytest.raises(ConfigError, match=message):
+        oracle_config(department_code="LD-REC")
