@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import brownie
 import pytest
 from brownie import CityDirectory, accounts, web3
 
@@ -121,6 +122,39 @@ def mutating_functions(contract) -> set[str]:
         for abi in contract.abi
         if abi["type"] == "function" and abi["stateMutability"] not in ("view", "pure")
     }
+
+
+# Every department kind but None (bits 1 to 9): what DepartmentUnauthorized names for
+# functions open to any active department.
+ALL_KINDS = 0x3FE
+
+
+def department_rule(allowed, error, key):
+    """Matrix rule: `allowed` roles succeed, other departments get `error(key, their id)`, and
+    accounts that sign for no active department get DepartmentUnauthorized."""
+
+    def expected(role):
+        if role in allowed:
+            return None
+        if role in ("city_admin", "stranger"):
+            return ("DepartmentUnauthorized", "caller", ALL_KINDS)
+        return (error, key, department_id(DEPARTMENTS[role][0]))
+
+    return expected
+
+
+def check_permission(contract, function, args, caller, expected):
+    """Call `function` from `caller`: it succeeds and emits, or reverts with exactly `expected`
+    (an error name and arguments, "caller" standing for the caller's address)."""
+    if expected is None:
+        tx = getattr(contract, function)(*args, {"from": caller})
+        assert tx.status == 1
+        assert tx.events  # every allowed write changed something and said so
+        return
+    name, *error_args = expected
+    error_args = [caller if a == "caller" else a for a in error_args]
+    with brownie.reverts(typed_error(name, *error_args)):
+        getattr(contract, function)(*args, {"from": caller})
 
 
 @pytest.fixture(autouse=True)

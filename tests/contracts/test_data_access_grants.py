@@ -4,11 +4,10 @@ import brownie
 import pytest
 from brownie import chain, web3
 
-from conftest import DEPARTMENTS, department_id, plain, typed_error
+from conftest import ALL_KINDS, DEPARTMENTS, department_id, plain, typed_error
 
 ZERO = b"\x00" * 32
 ZERO_HEX = "0x" + "00" * 32
-ALL_KINDS = 0x3FE
 DAY = 86_400
 GRANT = web3.keccak(text="request letter 2026-17")
 GRANT2 = web3.keccak(text="request letter 2026-18")

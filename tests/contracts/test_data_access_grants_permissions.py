@@ -5,13 +5,11 @@ The scene: the bank asked the registrar for two grants, PENDING (not decided) an
 expects success or the exact typed error for that caller.
 """
 
-import brownie
 import pytest
 from brownie import web3
 
-from conftest import DEPARTMENTS, ROLES, caller_for, department_id, mutating_functions, typed_error
+from conftest import ALL_KINDS, DEPARTMENTS, ROLES, caller_for, check_permission, department_id, department_rule, mutating_functions
 
-ALL_KINDS = 0x3FE
 PENDING = web3.keccak(text="pending request")
 LIVE = web3.keccak(text="live grant")
 NEW = web3.keccak(text="new request")
@@ -35,18 +33,6 @@ def scene(grants, bank, registrar):
     return grants
 
 
-def departments(allowed, error, key):
-    """Rule: `allowed` roles succeed, other departments get `error(key, their id)`, and
-    accounts that sign for no active department get DepartmentUnauthorized."""
-
-    def expected(role):
-        if role in allowed:
-            return None
-        if role in ("city_admin", "stranger"):
-            return ("DepartmentUnauthorized", "caller", ALL_KINDS)
-        return (error, key, department_id(DEPARTMENTS[role][0]))
-
-    return expected
 
 
 def any_department_but_the_owner(role):
@@ -59,11 +45,11 @@ def any_department_but_the_owner(role):
 # function name -> (arguments, expected-error rule by role)
 MATRIX = {
     "requestAccess": ([NEW, REGISTRAR, CATEGORY, SUBJECT, PURPOSE], any_department_but_the_owner),
-    "grantAccess": ([PENDING, FAR_FUTURE], departments({"registrar"}, "DataAccessGrantsNotOwner", PENDING)),
-    "refuseAccess": ([PENDING, REASON], departments({"registrar"}, "DataAccessGrantsNotOwner", PENDING)),
-    "revokeAccess": ([LIVE, REASON], departments({"bank", "registrar"}, "DataAccessGrantsNotParty", LIVE)),
-    "recordReceipt": ([(LIVE, QUERY, ANSWER)], departments({"registrar"}, "DataAccessGrantsNotOwner", LIVE)),
-    "recordReceipts": ([[(LIVE, QUERY, ANSWER)]], departments({"registrar"}, "DataAccessGrantsNotOwner", LIVE)),
+    "grantAccess": ([PENDING, FAR_FUTURE], department_rule({"registrar"}, "DataAccessGrantsNotOwner", PENDING)),
+    "refuseAccess": ([PENDING, REASON], department_rule({"registrar"}, "DataAccessGrantsNotOwner", PENDING)),
+    "revokeAccess": ([LIVE, REASON], department_rule({"bank", "registrar"}, "DataAccessGrantsNotParty", LIVE)),
+    "recordReceipt": ([(LIVE, QUERY, ANSWER)], department_rule({"registrar"}, "DataAccessGrantsNotOwner", LIVE)),
+    "recordReceipts": ([[(LIVE, QUERY, ANSWER)]], department_rule({"registrar"}, "DataAccessGrantsNotOwner", LIVE)),
 }
 
 
@@ -76,13 +62,4 @@ def test_matrix_covers_every_mutating_function(grants):
 def test_permission(scene, city_admins, stranger, function, role):
     args, rule = MATRIX[function]
     caller = caller_for(role, city_admins, stranger)
-    expected = rule(role)
-    if expected is None:
-        tx = getattr(scene, function)(*args, {"from": caller})
-        assert tx.status == 1
-        assert tx.events  # every allowed write changed something and said so
-    else:
-        name, *error_args = expected
-        error_args = [caller if a == "caller" else a for a in error_args]
-        with brownie.reverts(typed_error(name, *error_args)):
-            getattr(scene, function)(*args, {"from": caller})
+    check_permission(scene, function, args, caller, rule(role))

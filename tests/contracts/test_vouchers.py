@@ -5,6 +5,7 @@ import pytest
 from brownie import chain, web3
 
 from conftest import (
+    ALL_KINDS,
     DEPARTMENTS,
     Kind,
     department_id,
@@ -17,7 +18,6 @@ from conftest import (
 
 ZERO = b"\x00" * 32
 ZERO_HEX = "0x" + "00" * 32
-ALL_KINDS = 0x3FE
 MORTGAGE = voucher_type_id("MORTGAGE_RELEASE")
 RECEIPT = voucher_type_id("REGISTRATION_RECEIPT")
 DOC = web3.keccak(text="mortgage release notice 2026-0001")
