@@ -62,10 +62,15 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print a machine-re
 @_STATE_DIR
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
               help="Listen on this port instead of the chain's default (ganache 8545, anvil 8546).")
+@click.option("--block-time", type=click.IntRange(1, 60), default=None,
+              help="Mine a block every N seconds, like the production QBFT chain (default: a block per transaction).")
+@click.option("--gas-limit", type=click.IntRange(15_000_000), default=devnets.BLOCK_GAS_LIMIT, show_default=True,
+              help="Block gas limit (a consortium chain may set it far higher).")
 @_JSON
-def devnet_up(chain: str, state_dir: Path, port: int | None, as_json: bool) -> None:
+def devnet_up(chain: str, state_dir: Path, port: int | None, block_time: int | None, gas_limit: int,
+              as_json: bool) -> None:
     """Start the devnet in the background unless it already runs; its state survives restarts."""
-    net = devnets.DEVNETS[chain]
+    net = dataclasses.replace(devnets.DEVNETS[chain], block_time=block_time, block_gas_limit=gas_limit)
     if port is not None:
         net = dataclasses.replace(net, port=port)
     try:
@@ -142,7 +147,7 @@ def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None
 @click.option("--households", type=click.IntRange(1, 150_000), default=1_000, show_default=True,
               help="Households to generate (Loudi: 150,000 households, 350,000 properties).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="Folder for real_estate.csv, bank_<code>.csv and court_<code>.csv.")
+              show_default=True, help="Folder for real_estate.csv, real_estate_changes.csv, bank_<code>.csv and court_<code>.csv.")
 @click.option("--bad-share", type=click.FloatRange(0, 1), default=0.01, show_default=True,
               help="Share of rows given one realistic defect each.")
 @click.option("--seed", type=int, default=2018, show_default=True, help="Same seed, same files.")
@@ -151,7 +156,7 @@ def datagen(households: int, out_dir: Path, bad_share: float, seed: int, as_json
     """Write Loudi-shaped synthetic department exports (valid by the national algorithms)."""
     files = generate(out_dir, households, bad_share, seed, progress=not as_json)
     if as_json:
-        listed = {"real-estate": str(files.real_estate)} | {c: str(p) for c, p in (files.banks | files.courts).items()}
+        listed = {"real-estate": str(files.real_estate), "real-estate changes": str(files.real_estate_changes)} | {c: str(p) for c, p in (files.banks | files.courts).items()}
         click.echo(json.dumps({"files": listed, "rows": files.rows, "bad_rows": files.bad_rows}))
     else:
         for name, count in files.rows.items():

@@ -1,5 +1,6 @@
 """Synthetic department exports shaped like Loudi's: households, their properties, co-owners,
-mortgages and court seizures, with a controlled share of realistic bad rows.
+mortgages, court seizures and the registration centre's later transfers, replacement
+certificates and cancellations, with a controlled share of realistic bad rows.
 
 Everything valid is built by the national algorithms (real county codes, unit codes, identity
 numbers with their check characters); every bad row carries one known defect, so a test can
@@ -26,6 +27,11 @@ PROPERTIES_PER_HOUSEHOLD = 350_000 / 150_000
 CO_OWNED_SHARE = 0.4
 MORTGAGED_SHARE = 0.3
 SEIZED_SHARE = 0.01
+# The registration centre's later export: transfers, replacement certificates, cancellations.
+TRANSFERRED_SHARE = 0.03
+REISSUED_SHARE = 0.005
+CANCELLED_SHARE = 0.003  # of titles with no mortgage or seizure (others cannot be cancelled)
+CHANGE_CERTIFICATES_FROM = 5_000_000  # certificate numbers of the changes, apart from first registrations
 BANKS = ("LD-BANK-ICBC", "LD-BANK-CCB", "LD-BANK-ABC", "LD-HPF")
 COURTS = ("LD-COURT-INT", "LD-COURT-LX", "LD-COURT-SF")
 COUNTIES = tuple(LOUDI_COUNTIES)
@@ -33,10 +39,12 @@ COUNTIES = tuple(LOUDI_COUNTIES)
 
 @dataclass(frozen=True)
 class GeneratedFiles:
-    """The exports: the registration centre's, and one per bank and per court (each
-    department exports only its own records). Row counts are per department kind."""
+    """The exports: the registration centre's (first registrations, then its later changes),
+    and one per bank and per court (each department exports only its own records). Row counts
+    are per department kind."""
 
     real_estate: Path
+    real_estate_changes: Path
     banks: dict[str, Path]
     courts: dict[str, Path]
     rows: dict[str, int]
@@ -67,27 +75,32 @@ def _spoil(rng: random.Random, row: dict, defects) -> dict:
 
 def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int = 2018,
              progress: bool = False) -> GeneratedFiles:
-    """Write real_estate.csv, bank_<code>.csv and court_<code>.csv for ``households`` households."""
+    """Write real_estate.csv, real_estate_changes.csv, bank_<code>.csv and court_<code>.csv
+    for ``households`` households."""
     rng = random.Random(seed)
+    changes_rng = random.Random(seed + 1)  # its own stream: the first registrations stay as they were
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {("real-estate", None): out_dir / "real_estate.csv"}
+    paths = {("real-estate", None): out_dir / "real_estate.csv", ("real-estate", "changes"): out_dir / "real_estate_changes.csv"}
     paths |= {("bank", code): out_dir / f"bank_{code}.csv" for code in BANKS}
     paths |= {("court", code): out_dir / f"court_{code}.csv" for code in COURTS}
     rows = dict.fromkeys(DEPARTMENTS, 0)
     bad = dict.fromkeys(DEPARTMENTS, 0)
     handles = {key: path.open("w", newline="", encoding="utf-8") for key, path in paths.items()}
     writers = {key: csv.DictWriter(handles[key], DEPARTMENTS[key[0]].columns) for key in paths}
+    writers[("real-estate", "changes")] = csv.DictWriter(
+        handles[("real-estate", "changes")], DEPARTMENTS["real-estate"].columns + DEPARTMENTS["real-estate"].optional_columns)
     for writer in writers.values():
         writer.writeheader()
 
     def write(name: str, owner: str | None, row: dict, defects) -> None:
-        if rng.random() < bad_share:
+        if defects and rng.random() < bad_share:
             row = _spoil(rng, row, defects)
             bad[name] += 1
         writers[(name, owner)].writerow(row)
         rows[name] += 1
 
     certificate = contract = order = 0
+    change_certificate = CHANGE_CERTIFICATES_FROM
     try:
         for household in tqdm(range(households), desc="households", disable=not progress):
             county = COUNTIES[household % len(COUNTIES)]
@@ -111,7 +124,9 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                     "certificate_no": f"湘({registered.year})娄底市不动产权第{certificate:07d}号",
                     "registered_at": registered.isoformat(),
                 }, _TITLE_DEFECTS)
+                encumbered = False
                 if rng.random() < MORTGAGED_SHARE:
+                    encumbered = True
                     contract += 1
                     bank = BANKS[rng.randrange(len(BANKS))]
                     # Mortgages still running: registered since 2019, for 10 to 30 years.
@@ -122,6 +137,7 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                         "registered_at": mortgaged.isoformat(),
                     }, _BANK_DEFECTS)
                 if rng.random() < SEIZED_SHARE:
+                    encumbered = True
                     order += 1
                     court = COURTS[rng.randrange(len(COURTS))]
                     write("court", court, {
@@ -129,11 +145,28 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                         "order_no": f"(2020)湘13执{order}号", "action": "seize", "term_months": "36",
                         "issued_at": date(2020, 1, 1 + rng.randrange(28)).isoformat(),
                     }, _COURT_DEFECTS)
+                draw = changes_rng.random()
+                action = ("transfer" if draw < TRANSFERRED_SHARE else
+                          "reissue" if draw < TRANSFERRED_SHARE + REISSUED_SHARE else
+                          "cancel" if not encumbered and changes_rng.random() < CANCELLED_SHARE else None)
+                if action is not None:
+                    changed = registered + timedelta(days=changes_rng.randrange(1, 2_000))
+                    change_certificate += 1
+                    buyer = make_id_number(county, date(1960, 1, 1) + timedelta(days=changes_rng.randrange(14_600)),
+                                           changes_rng.randrange(1000))
+                    write("real-estate", "changes", {
+                        "unit_code": unit, "action": action, "right_type": "",
+                        "owner_id_numbers": buyer if action == "transfer" else "",
+                        "shares": str(WHOLE) if action == "transfer" else "",
+                        "certificate_no": (f"湘({registered.year})娄底市不动产权第{certificate:07d}号" if action == "cancel"
+                                           else f"湘({changed.year})娄底市不动产权第{change_certificate:07d}号"),
+                        "registered_at": changed.isoformat(), "reason": "destroyed" if action == "cancel" else "",
+                    }, None)
     finally:
         for handle in handles.values():
             handle.close()
     return GeneratedFiles(
-        paths[("real-estate", None)],
+        paths[("real-estate", None)], paths[("real-estate", "changes")],
         {code: paths[("bank", code)] for code in BANKS},
         {code: paths[("court", code)] for code in COURTS},
         rows, bad,

@@ -40,6 +40,9 @@ class Devnet:
     port: int
     chain_id: int
     brownie_id: str
+    block_gas_limit: int = BLOCK_GAS_LIMIT
+    # Seconds between blocks, as on the production QBFT chain; None mines a block per transaction.
+    block_time: int | None = None
     extra_args: tuple[str, ...] = ()  # appended to the command line (e.g. a benchmark's own flags)
 
     @property
@@ -59,10 +62,12 @@ class Devnet:
                 "--wallet.mnemonic", DEVNET_MNEMONIC,
                 "--wallet.totalAccounts", str(ACCOUNTS),
                 "--wallet.defaultBalance", str(BALANCE_ETHER),
-                "--miner.blockGasLimit", str(BLOCK_GAS_LIMIT),
+                "--miner.blockGasLimit", str(self.block_gas_limit),
                 "--chain.vmErrorsOnRPCResponse", "true",
                 "--logging.quiet", "true",
             ]
+            if self.block_time is not None:
+                args += ["--miner.blockTime", str(self.block_time)]
             if state_dir is not None:
                 args += ["--database.dbPath", str(state_dir / "ganache-db")]
             return args + list(self.extra_args)
@@ -75,9 +80,11 @@ class Devnet:
             "--mnemonic", DEVNET_MNEMONIC,
             "--accounts", str(ACCOUNTS),
             "--balance", str(BALANCE_ETHER),
-            "--gas-limit", str(BLOCK_GAS_LIMIT),
+            "--gas-limit", str(self.block_gas_limit),
             "--quiet",
         ]
+        if self.block_time is not None:
+            args += ["--block-time", str(self.block_time)]
         if state_dir is not None:
             args += ["--state", str(state_dir / "anvil-state.json")]
         return args + list(self.extra_args)
@@ -101,7 +108,7 @@ class Devnet:
                 "mnemonic": DEVNET_MNEMONIC,
                 "accounts": ACCOUNTS,
                 "default_balance": BALANCE_ETHER,
-                "gas_limit": BLOCK_GAS_LIMIT,
+                "gas_limit": self.block_gas_limit,
             },
         }
 

@@ -67,6 +67,7 @@ CHAINS = (
 SPEC = DepartmentSpec(
     name="bank",
     columns=("unit_code", "bank", "contract_no", "amount", "term_months", "registered_at"),
+    optional_columns=("action",),
     parse=parse,
     chains=CHAINS,
 )

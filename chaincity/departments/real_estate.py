@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from web3 import Web3
+
 from chaincity.departments.rows import DepartmentSpec, ParsedRow, RowError, choice, text, timestamp, unit_code
 from chaincity.formats import FormatError, validate_id_number
 from chaincity.hashing import Hasher
@@ -22,8 +24,13 @@ RIGHT_TYPES = {
 CERTIFICATE_NO = re.compile(r"^湘\((\d{4})\)\S+?不动产权第(\d{7})号$")
 
 
-def parse(row: dict[str, str]) -> ParsedRow:
-    unit = unit_code(row)
+# What a row of the export does; a bare export (no `action` column) registers titles.
+ACTIONS = ("register", "transfer", "reissue", "cancel")
+# Grounds for cancelling a title (注销登记, Regulations on Real Estate Registration Art. 21).
+CANCEL_REASONS = ("destroyed", "abandoned", "expropriated", "confiscated", "court_decision", "term_expired")
+
+
+def _owners(row: dict[str, str]) -> tuple[list[str], list[int]]:
     owners = [part.strip() for part in text(row, "owner_id_numbers", 400).split(";")]
     for index, owner in enumerate(owners, 1):
         try:
@@ -40,18 +47,49 @@ def parse(row: dict[str, str]) -> ParsedRow:
     shares = [int(s) for s in shares_text]
     if sum(shares) != WHOLE:
         raise RowError("shares", f"shares sum to {sum(shares)}, not the whole ({WHOLE})")
+    return owners, shares
+
+
+def _must_be_empty(row: dict[str, str], field: str, action: str) -> None:
+    if (row.get(field) or "").strip():
+        raise RowError(field, f"a {action} row leaves {field} empty")
+
+
+def parse(row: dict[str, str]) -> ParsedRow:
+    """A row of the registration centre's export.
+
+    register: a first registration (its certificate number is the record's key);
+    transfer: new owners and shares under a new certificate; reissue: a replacement
+    certificate, same owners; cancel: the title ends, `certificate_no` is the surrendered
+    certificate and `reason` one of CANCEL_REASONS.
+    """
+    action = (row.get("action") or "register").strip()
+    if action not in ACTIONS:
+        raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
+    unit = unit_code(row)
+    payload: dict = {"unit_code": unit}
+    if action in ("register", "transfer"):
+        payload["owner_id_numbers"], payload["shares"] = _owners(row)
+    else:
+        for field in ("owner_id_numbers", "shares"):
+            _must_be_empty(row, field, action)
+    if action == "register":
+        payload["right_type"] = choice(row, "right_type", RIGHT_TYPES)
+    else:  # the right type is the title's, fixed at its registration
+        _must_be_empty(row, "right_type", action)
     certificate = text(row, "certificate_no")
     if not CERTIFICATE_NO.match(certificate):
         raise RowError("certificate_no", f"{certificate!r} is not a property certificate number (湘(YYYY)…不动产权第NNNNNNN号)")
-    payload = {
-        "unit_code": unit,
-        "owner_id_numbers": owners,
-        "shares": shares,
-        "right_type": choice(row, "right_type", RIGHT_TYPES),
-        "certificate_no": certificate,
-        "registered_at": timestamp(row, "registered_at"),
-    }
-    return ParsedRow(source_id=certificate, kind="title", payload=payload)
+    payload["certificate_no"] = certificate
+    payload["registered_at"] = timestamp(row, "registered_at")
+    if action == "cancel":
+        payload["reason"] = choice(row, "reason", CANCEL_REASONS)
+    else:
+        _must_be_empty(row, "reason", action)
+    if action == "register":  # the key and payload of the first version of this export
+        return ParsedRow(source_id=certificate, kind="title", payload=payload)
+    payload["action"] = action
+    return ParsedRow(source_id=f"{certificate}:{action}", kind="title.change", payload=payload)
 
 
 def unit_key(unit_code: str) -> bytes:
@@ -61,20 +99,48 @@ def unit_key(unit_code: str) -> bytes:
 
 def title_input(payload: dict, hasher: Hasher) -> tuple:
     """IPropertyRegistry.TitleInput: (unit, rightType, documents, owners[(holder, share)])."""
-    owners = [(hasher.person(id_number), share) for id_number, share in zip(payload["owner_id_numbers"], payload["shares"])]
     return (unit_key(payload["unit_code"]), RIGHT_TYPES[payload["right_type"]],
-            hasher.document(payload["certificate_no"]), owners)
+            hasher.document(payload["certificate_no"]), _holders(payload, hasher))
 
+
+def _holders(payload: dict, hasher: Hasher) -> list[tuple[bytes, int]]:
+    return [(hasher.person(id_number), share) for id_number, share in zip(payload["owner_id_numbers"], payload["shares"])]
+
+
+def reason_code(reason: str) -> bytes:
+    """A cancellation reason as the registry records it: keccak256 of the upper-case name,
+    like the registry's own SPLIT and MERGED codes."""
+    return Web3.keccak(text=reason.upper())
+
+
+def _unit(payload: dict) -> bytes:
+    return unit_key(payload["unit_code"])
+
+
+# action -> (PropertyRegistry function, its arguments); every one is idempotent on chain.
+CHANGES = {
+    "transfer": ("transferTitle", lambda p, h: (_unit(p), _holders(p, h), h.document(p["certificate_no"]))),
+    "reissue": ("reissueCertificate", lambda p, h: (_unit(p), h.document(p["certificate_no"]))),
+    "cancel": ("cancelTitle", lambda p, h: (_unit(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
+}
 
 CHAIN = ChainMapping(
     contract="PropertyRegistry", function="registerTitles", kind="title",
-    to_input=title_input, chain_key=lambda payload: unit_key(payload["unit_code"]),
+    to_input=title_input, chain_key=_unit,
 )
-CHAINS = (CHAIN,)
+# After the first registrations: the changes one by one, in the order of the export, since a
+# later change of a title depends on the earlier ones (transfer, then reissue, then cancel).
+CHANGE_CHAIN = ChainMapping(
+    contract="PropertyRegistry", function=tuple(function for function, _ in CHANGES.values()), kind="title.change",
+    to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=_unit,
+    batched=False, function_of=lambda payload: CHANGES[payload["action"]][0],
+)
+CHAINS = (CHAIN, CHANGE_CHAIN)
 
 SPEC = DepartmentSpec(
     name="real-estate",
     columns=("unit_code", "owner_id_numbers", "shares", "right_type", "certificate_no", "registered_at"),
+    optional_columns=("action", "reason"),
     parse=parse,
     chains=CHAINS,
 )

@@ -40,6 +40,7 @@ class DepartmentSpec:
     columns: tuple[str, ...]
     parse: Callable[[dict[str, str]], ParsedRow]
     chains: tuple = ()
+    optional_columns: tuple[str, ...] = ()  # read when present (e.g. `action`), documented in the README
 
 
 def text(row: dict[str, str], field: str, max_length: int = 128) -> str:

@@ -45,7 +45,7 @@ class ChainMapping:
     one record becomes its arguments (batched: one element of the function's list argument)."""
 
     contract: str  # name in the deployment record
-    function: str
+    function: str | tuple[str, ...]  # several when `function_of` picks one per record
     kind: str  # SourceRecord.kind it writes
     to_input: Callable[[dict, Hasher], tuple]
     chain_key: Callable[[dict], bytes]  # the record's key on chain, as typed errors name it
@@ -53,6 +53,12 @@ class ChainMapping:
     # The payload field naming the department a record belongs to (a bank's own contracts):
     # an oracle writes only its own department's records and rejects the others.
     owner_field: str | None = None
+    # For unbatched mappings whose records call different functions (a title's changes).
+    function_of: Callable[[dict], str] | None = None
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return self.function if isinstance(self.function, tuple) else (self.function,)
 
 
 @dataclass
@@ -75,6 +81,7 @@ class SyncSummary:
 class _InFlight:
     signed: SignedTransaction
     record_ids: list[int]
+    gas: int
 
 
 class SyncEngine:
@@ -94,7 +101,8 @@ class SyncEngine:
         self.pipeline = pipeline
         self.block_gas_share = block_gas_share
         self._in_flight: deque[_InFlight] = deque()
-        self.encoder = CallEncoder(contract, mapping.function)
+        self.encoders = {function: CallEncoder(contract, function) for function in mapping.functions}
+        self.to = contract.address
         # Gas per record seen in the last estimate. Once known, batches are sent without
         # their own estimate (running each batch twice would halve the throughput); a batch
         # that reverts sends its records back, and the next pass estimates every batch.
@@ -168,15 +176,17 @@ class SyncEngine:
     def _calldata(self, records: list[SourceRecord]) -> bytes:
         if not self.mapping.batched:
             (record,) = records
-            return self.encoder.encode(*self.mapping.to_input(record.payload, self.hasher))
-        return self.encoder.encode([self.mapping.to_input(r.payload, self.hasher) for r in records])
+            function = self.mapping.function_of(record.payload) if self.mapping.function_of else self.mapping.function
+            return self.encoders[function].encode(*self.mapping.to_input(record.payload, self.hasher))
+        (encoder,) = self.encoders.values()
+        return encoder.encode([self.mapping.to_input(r.payload, self.hasher) for r in records])
 
     def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes]:
         """The batch's calldata and gas; records the contract refuses are rejected and left out."""
         while records:
             data = self._calldata(records)
             try:
-                return records, self.sender.estimate_gas(self.encoder.to, data), data
+                return records, self.sender.estimate_gas(self.to, data), data
             except Web3RPCError as exc:
                 if len(records) > 1 and "gas" in str(exc).lower() and "exceed" in str(exc).lower():
                     raise BatchTooLarge(len(records)) from None
@@ -228,10 +238,15 @@ class SyncEngine:
         if receipt["status"] == 1:
             self._set(flight.record_ids, status="confirmed", block_number=receipt["blockNumber"], synced_at=datetime.now(UTC))
             summary.written_now += len(flight.record_ids)
-        else:  # state changed between estimate and mining: estimate again next round
+        else:
             logger.warning("transaction %s reverted; its %s records go again", flight.signed.hash, len(flight.record_ids))
             self._set(flight.record_ids, status="pending", tx_hash=None)
-            self._estimate_every_batch = True
+            if receipt["gasUsed"] >= flight.gas:
+                # Out of gas: the records cost more than those the figure was learnt from
+                # (e.g. a first batch partly on chain already). Learn it again.
+                self._gas_per_record = None
+            else:  # state changed between estimate and mining: estimate every batch from now on
+                self._estimate_every_batch = True
 
     def run(self, progress: bool = False, max_passes: int = 3) -> SyncSummary:
         """Write every pending record; returns the summary (loaded = confirmed + rejected + pending).
@@ -273,7 +288,7 @@ class SyncEngine:
             batch = self._own(batch, summary)
             if not batch:
                 continue
-            if self._gas_per_record is not None and not self._estimate_every_batch:
+            if self.mapping.batched and self._gas_per_record is not None and not self._estimate_every_batch:
                 records, data = batch, self._calldata(batch)
                 gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)
             else:
@@ -296,12 +311,12 @@ class SyncEngine:
                 batch_size = max(1, min(len(records) - 1, int(block_gas * self.block_gas_share * len(records) / gas)))
                 last_id = records[0].id - 1
                 continue
-            signed = self.sender.sign(self.encoder.to, data, gas)
+            signed = self.sender.sign(self.to, data, gas)
             ids = [r.id for r in records]
             self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
             self.sender.broadcast(signed)
             summary.transactions += 1
-            self._in_flight.append(_InFlight(signed, ids))
+            self._in_flight.append(_InFlight(signed, ids, gas))
             bar.update(len(records))
             if len(self._in_flight) >= self.pipeline:
                 self._wait_oldest(summary)

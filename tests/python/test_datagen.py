@@ -13,7 +13,7 @@ from chaincity.load import load_csv
 def test_generated_rows_load_and_exactly_the_spoiled_ones_are_rejected(tmp_path):
     files = generate(tmp_path / "data", households=600, bad_share=0.05, seed=7)
     engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    exports = [("real-estate", files.real_estate)] + [("bank", p) for p in files.banks.values()] + [
+    exports = [("real-estate", files.real_estate), ("real-estate", files.real_estate_changes)] + [("bank", p) for p in files.banks.values()] + [
         ("court", p) for p in files.courts.values()]
     totals = {name: [0, 0, 0] for name in files.rows}
     for name, path in exports:
@@ -36,6 +36,10 @@ def test_households_shape_matches_loudi(tmp_path):
     assert 0.25 < files.rows["bank"] / len(titles) < 0.35
     for code, path in files.banks.items():
         assert {r["bank"] for r in csv.DictReader(path.open(encoding="utf-8"))} == {code}
+    changes = list(csv.DictReader(files.real_estate_changes.open(encoding="utf-8")))
+    actions = {a: sum(c["action"] == a for c in changes) / len(titles) for a in ("transfer", "reissue", "cancel")}
+    assert 0.02 < actions["transfer"] < 0.04 and 0 < actions["reissue"] < 0.01 and 0 < actions["cancel"] < 0.005
+    assert {c["unit_code"] for c in changes} <= {t["unit_code"] for t in titles}
 
 
 def test_same_seed_same_files(tmp_path):

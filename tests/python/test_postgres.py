@@ -25,7 +25,7 @@ def test_load_and_sync_on_postgresql(anvil, city, tmp_path, postgres_url):
     assert (again.loaded, again.unchanged) == (0, load.loaded)
     config = OracleConfig(rpc_url="", database_url=postgres_url, deployments_dir=city["config"].deployments_dir,
                           department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=20, pipeline=3)
-    (summary,) = sync_department(anvil, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+    summary, _ = sync_department(anvil, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded, 0, 0)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Reject)) == 2 * load.rejected  # both loads reported them

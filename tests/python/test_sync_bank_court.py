@@ -1,4 +1,5 @@
-"""Bank and court oracles on a devnet: mortgages in order, releases, seizures, queue, lifts."""
+"""Department oracles on a devnet: the registration centre's title changes, banks' mortgages in
+order and releases, courts' seizures, queue and lifts."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ UNITS = [make_unit_code("431302", 9, 9, i, 1, 101) for i in range(1, 4)]
 
 def write(path: Path, department: str, rows: list[dict]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, list(DEPARTMENTS[department].columns) + (["action"] if department == "bank" else []))
+        spec = DEPARTMENTS[department]
+        writer = csv.DictWriter(handle, list(spec.columns) + [c for c in spec.optional_columns if c not in spec.columns])
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -38,8 +40,62 @@ def run(anvil, city, tmp_path, department: str, code: str, path: Path):
 def register_titles(anvil, city, tmp_path):
     rows = [{"unit_code": u, "owner_id_numbers": OWNER, "shares": "10000", "right_type": "house_ownership",
              "certificate_no": f"湘(2020)娄底市不动产权第{i:07d}号", "registered_at": "2020-01-01"} for i, u in enumerate(UNITS, 1)]
-    _, (summary,) = run(anvil, city, tmp_path, "real-estate", "LD-REC", write(tmp_path / "t.csv", "real-estate", rows))
+    _, (summary, _) = run(anvil, city, tmp_path, "real-estate", "LD-REC", write(tmp_path / "t.csv", "real-estate", rows))
     assert summary.confirmed == len(UNITS)
+
+
+def certificate(number: int) -> str:
+    return f"湘(2020)娄底市不动产权第{number:07d}号"
+
+
+def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvil, city, tmp_path):
+    register_titles(anvil, city, tmp_path)  # certificates 1, 2, 3 for UNITS[0..2]
+    registry = city["contracts"]["PropertyRegistry"]
+    hasher = Hasher(PEPPER)
+    buyer = make_id_number("431321", __import__("datetime").date(1990, 2, 3), 7)
+    seize = {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执9号", "action": "seize",
+             "term_months": "12", "issued_at": "2024-03-01"}
+    run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", [seize]))
+    old_certificate = registry.functions.titleOf(unit_key(UNITS[0])).call()[6]
+
+    def change(unit, action, number, owners="", shares="", reason=""):
+        return {"unit_code": unit, "owner_id_numbers": owners, "shares": shares, "right_type": "",
+                "certificate_no": certificate(number), "registered_at": "2024-05-01", "action": action, "reason": reason}
+
+    rows = [
+        change(UNITS[0], "transfer", 11, f"{OWNER};{buyer}", "5000;5000"),
+        change(UNITS[0], "transfer", 12, buyer, "10000"),  # a second transfer: must land after the first
+        change(UNITS[0], "reissue", 13),
+        change(UNITS[1], "cancel", 2, reason="destroyed"),
+        change(UNITS[1], "reissue", 14),  # a cancelled title: refused by the registry
+        change(UNITS[2], "transfer", 15, buyer, "10000"),  # under seizure: refused by the registry
+    ]
+    path = write(tmp_path / "changes.csv", "real-estate", rows)
+    load, (titles, changes) = run(anvil, city, tmp_path, "real-estate", "LD-REC", path)
+    assert (load.loaded, titles.total, changes.total, changes.confirmed, changes.rejected) == (6, 3, 6, 4, 2)
+    reasons = {r["row_number"]: r["reason"] for r in changes.rejects}
+    assert set(reasons) == {6, 7}
+    assert reasons[6].startswith("PropertyRegistryTitleNotRegistered(unit=")
+    assert reasons[7].startswith("PropertyRegistryTitleFrozen(unit=")
+
+    title = registry.functions.titleOf(unit_key(UNITS[0])).call()
+    assert [(bytes(h), s) for h, s in title[7]] == [(hasher.person(buyer), 10000)]
+    assert bytes(title[5]) == hasher.document(certificate(13))
+    assert registry.functions.verifyCertificate(title[6]).call()[0] == 1  # Valid
+    assert registry.functions.verifyCertificate(old_certificate).call()[0] == 2  # Superseded by the transfer
+    transfers = registry.events.TitleTransferred().get_logs(from_block=0, argument_filters={"unit": unit_key(UNITS[0])})
+    assert len(transfers) == 2
+    cancelled = registry.events.TitleCancelled().get_logs(from_block=0, argument_filters={"unit": unit_key(UNITS[1])})
+    assert [bytes(e["args"]["reasonCode"]) for e in cancelled] == [bytes(__import__("web3").Web3.keccak(text="DESTROYED"))]
+    assert registry.functions.titleOf(unit_key(UNITS[1])).call()[1] == 2  # Cancelled
+    assert [(bytes(h), s) for h, s in registry.functions.titleOf(unit_key(UNITS[2])).call()[7]] == [(hasher.person(OWNER), 10000)]
+
+    # Loading and syncing the same export again sends nothing and changes nothing.
+    signer = city["signers"]["LD-REC"].address
+    nonce = anvil.eth.get_transaction_count(signer)
+    again, (_, changes_again) = run(anvil, city, tmp_path, "real-estate", "LD-REC", path)
+    assert (again.unchanged, changes_again.written_now, changes_again.confirmed) == (6, 0, 4)
+    assert anvil.eth.get_transaction_count(signer) == nonce
 
 
 def mortgage(unit, bank, contract, action="register"):

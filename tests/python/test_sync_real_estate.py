@@ -53,6 +53,33 @@ def test_every_loaded_title_reaches_the_chain_once(anvil, city, tmp_path):
     assert all(registered_events(registry, unit_key(r.payload["unit_code"])) == 1 for r in records)
 
 
+def test_the_generated_later_export_changes_titles_after_their_first_registration(anvil, city, tmp_path):
+    from chaincity.departments.real_estate import CHANGE_CHAIN
+
+    files = generate(tmp_path / "data", households=300, bad_share=0, seed=5)
+    engine = open_database(f"sqlite:///{tmp_path / 'rec.db'}")
+    load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
+    changes = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate_changes)
+    assert changes.loaded > 10
+    make_engine(anvil, city, engine, batch_size=100, pipeline=4).run()
+    registry = city["contracts"]["PropertyRegistry"]
+    sender = TransactionSender(anvil, city["signers"]["LD-REC"])
+    summary = SyncEngine(engine, "real-estate", CHANGE_CHAIN, registry, sender, ErrorDecoder(registry.abi),
+                         Hasher(PEPPER), pipeline=4).run()
+    assert (summary.total, summary.confirmed, summary.rejected) == (changes.loaded, changes.loaded, 0)
+    hasher = Hasher(PEPPER)
+    with Session(engine) as session:
+        records = session.scalars(select(SourceRecord).where(SourceRecord.kind == CHANGE_CHAIN.kind)).all()
+    for record in records:
+        view = registry.functions.titleOf(unit_key(record.payload["unit_code"])).call()
+        action = record.payload["action"]
+        assert view[1] == (2 if action == "cancel" else 1), record.payload  # Cancelled / Registered
+        if action == "transfer":
+            assert [bytes(h) for h, _ in view[7]] == [hasher.person(record.payload["owner_id_numbers"][0])]
+        if action != "cancel":
+            assert bytes(view[5]) == hasher.document(record.payload["certificate_no"])
+
+
 def test_a_second_run_sends_nothing(anvil, city, tmp_path):
     engine, _ = loaded(tmp_path, households=10)
     make_engine(anvil, city, engine).run()

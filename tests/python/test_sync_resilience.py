@@ -127,7 +127,7 @@ def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, cit
     cutter = threading.Thread(target=cut_and_restore)
     cutter.start()
     try:
-        (summary,) = sync_department(w3, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+        summary, _ = sync_department(w3, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
     finally:
         cutter.join()
         outage["server"].shutdown()
