@@ -124,9 +124,22 @@ CHANGES = {
     "cancel": ("cancelTitle", lambda p, h: (_unit(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
 }
 
+def _logged(event: str):
+    """Whether the registry logged `event` for the record's unit with the record's documents
+    (certificate numbers are unique, so their digests name one registration act)."""
+    def written(registry, payload: dict, hasher: Hasher) -> bool:
+        documents = hasher.document(payload["certificate_no"])
+        logs = getattr(registry.events, event)().get_logs(from_block=0, argument_filters={"unit": _unit(payload)})
+        return any(bytes(log["args"]["documents"]) == documents for log in logs)
+    return written
+
+
+CHANGE_EVENTS = {"transfer": _logged("TitleTransferred"), "reissue": _logged("CertificateReissued"),
+                 "cancel": _logged("TitleCancelled")}
+
 CHAIN = ChainMapping(
     contract="PropertyRegistry", function="registerTitles", kind="title",
-    to_input=title_input, chain_key=_unit,
+    to_input=title_input, chain_key=_unit, written_before=_logged("TitleRegistered"),
 )
 # After the first registrations: the changes one by one, in the order of the export, since a
 # later change of a title depends on the earlier ones (transfer, then reissue, then cancel).
@@ -134,6 +147,7 @@ CHANGE_CHAIN = ChainMapping(
     contract="PropertyRegistry", function=tuple(function for function, _ in CHANGES.values()), kind="title.change",
     to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=_unit,
     batched=False, function_of=lambda payload: CHANGES[payload["action"]][0],
+    written_before=lambda registry, payload, hasher: CHANGE_EVENTS[payload["action"]](registry, payload, hasher),
 )
 CHAINS = (CHAIN, CHANGE_CHAIN)
 

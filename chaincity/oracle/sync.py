@@ -55,6 +55,11 @@ class ChainMapping:
     owner_field: str | None = None
     # For unbatched mappings whose records call different functions (a title's changes).
     function_of: Callable[[dict], str] | None = None
+    # Whether the chain's history already holds this record (its event is logged), though the
+    # current state has moved on: a registration resent after a transfer conflicts with the
+    # present owners, and an earlier transfer resent would undo a later one. Asked before
+    # sending each unbatched record, and for a batched one the contract refuses.
+    written_before: Callable[[Contract, dict, Hasher], bool] | None = None
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -203,7 +208,8 @@ class SyncEngine:
                         rest = self._estimate(records[half:], summary)[0]
                         records = kept + rest
                         continue
-                summary.rejects.append(self._reject(culprit, decoded or str(exc)))
+                if not self._in_history(culprit):
+                    summary.rejects.append(self._reject(culprit, decoded or str(exc)))
                 records = [r for r in records if r is not culprit]
         return [], 0, b""
 
@@ -222,6 +228,14 @@ class SyncEngine:
                     record, f"{field_name}: {owner} is not this oracle's department {self.department_code}",
                     field_name=field_name))
         return own
+
+    def _in_history(self, record: SourceRecord) -> bool:
+        """Confirm a record the chain's history already holds; True if it did."""
+        if self.mapping.written_before is None or not self.mapping.written_before(self.contract, record.payload, self.hasher):
+            return False
+        logger.info("%s is in the chain's history already", record.source_id)
+        self._set([record.id], status="confirmed", synced_at=datetime.now(UTC))
+        return True
 
     def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
         if decoded is None:
@@ -286,6 +300,8 @@ class SyncEngine:
                 break
             last_id = batch[-1].id
             batch = self._own(batch, summary)
+            if not self.mapping.batched:
+                batch = [r for r in batch if not self._in_history(r)]
             if not batch:
                 continue
             if self.mapping.batched and self._gas_per_record is not None and not self._estimate_every_batch:

@@ -48,6 +48,12 @@ def certificate(number: int) -> str:
     return f"湘(2020)娄底市不动产权第{number:07d}号"
 
 
+def change(unit, action, number, owners="", shares="", reason=""):
+    """A row of the registration centre's later export."""
+    return {"unit_code": unit, "owner_id_numbers": owners, "shares": shares, "right_type": "",
+            "certificate_no": certificate(number), "registered_at": "2024-05-01", "action": action, "reason": reason}
+
+
 def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvil, city, tmp_path):
     register_titles(anvil, city, tmp_path)  # certificates 1, 2, 3 for UNITS[0..2]
     registry = city["contracts"]["PropertyRegistry"]
@@ -57,11 +63,6 @@ def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvi
              "term_months": "12", "issued_at": "2024-03-01"}
     run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", [seize]))
     old_certificate = registry.functions.titleOf(unit_key(UNITS[0])).call()[6]
-
-    def change(unit, action, number, owners="", shares="", reason=""):
-        return {"unit_code": unit, "owner_id_numbers": owners, "shares": shares, "right_type": "",
-                "certificate_no": certificate(number), "registered_at": "2024-05-01", "action": action, "reason": reason}
-
     rows = [
         change(UNITS[0], "transfer", 11, f"{OWNER};{buyer}", "5000;5000"),
         change(UNITS[0], "transfer", 12, buyer, "10000"),  # a second transfer: must land after the first
@@ -96,6 +97,34 @@ def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvi
     again, (_, changes_again) = run(anvil, city, tmp_path, "real-estate", "LD-REC", path)
     assert (again.unchanged, changes_again.written_now, changes_again.confirmed) == (6, 0, 4)
     assert anvil.eth.get_transaction_count(signer) == nonce
+
+
+def test_a_rebuilt_database_replays_its_exports_without_rewriting_history(anvil, city, tmp_path):
+    """The registration centre loses its database and loads every export again: the first
+    registrations conflict with today's owners and the earlier transfer would undo the later
+    one, but the chain's history holds them all, so they are confirmed and nothing changes."""
+    register_titles(anvil, city, tmp_path)
+    registry = city["contracts"]["PropertyRegistry"]
+    buyer = make_id_number("431321", __import__("datetime").date(1990, 2, 3), 7)
+    changes = write(tmp_path / "changes.csv", "real-estate", [
+        change(UNITS[0], "transfer", 11, buyer, "10000"), change(UNITS[0], "transfer", 12, OWNER, "10000"),
+        change(UNITS[0], "reissue", 13), change(UNITS[1], "cancel", 2, reason="destroyed"),
+    ])
+    run(anvil, city, tmp_path, "real-estate", "LD-REC", changes)
+    before = registry.functions.titleOf(unit_key(UNITS[0])).call()
+    block = anvil.eth.block_number
+
+    (tmp_path / "LD-REC.db").unlink()  # the lost database; `run` opens a fresh one at the same path
+    engine = open_database(f"sqlite:///{tmp_path / 'LD-REC.db'}")
+    for path in (tmp_path / "t.csv", changes):
+        load_csv(engine, DEPARTMENTS["real-estate"], path)
+    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
+                          department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
+    titles, replayed = sync_department(anvil, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+    assert (titles.confirmed, titles.rejected, replayed.confirmed, replayed.rejected) == (3, 0, 4, 0)
+    # No event since (an unchanged title's registration may go again as a no-op), same state.
+    assert anvil.eth.get_logs({"address": registry.address, "fromBlock": block + 1, "toBlock": "latest"}) == []
+    assert registry.functions.titleOf(unit_key(UNITS[0])).call() == before
 
 
 def mortgage(unit, bank, contract, action="register"):
