@@ -35,6 +35,27 @@ def test_devnet_commands_carry_hardfork_chain_id_accounts_and_host(tmp_path):
         assert not any(str(tmp_path) in arg for arg in net.command(net.executable))
 
 
+def test_an_interval_mined_devnet_with_a_large_block_runs_on_both_chains(tmp_path):
+    """`devnet up --block-time 2 --gas-limit 1000000000` (a QBFT-like chain): blocks come on
+    time, not per transaction, and carry the requested gas limit."""
+    for name in ("anvil", "ganache"):
+        net = dataclasses.replace(devnets.DEVNETS[name], port=free_port(), block_time=2, block_gas_limit=1_000_000_000)
+        state = tmp_path / name
+        devnets.up(net, ROOT, state)
+        try:
+            w3 = __import__("web3").Web3(__import__("web3").Web3.HTTPProvider(net.rpc_url))
+            first = w3.eth.get_block("latest")
+            sent = [w3.eth.send_transaction({"from": w3.eth.accounts[0], "to": w3.eth.accounts[1], "value": v})
+                    for v in (1, 2, 3)]
+            blocks = {w3.eth.wait_for_transaction_receipt(tx, timeout=30)["blockNumber"] for tx in sent}
+            assert len(blocks) <= 2, name  # a block per transaction would make three
+            last = w3.eth.get_block(max(blocks))
+            assert last["gasLimit"] == 1_000_000_000, name
+            assert last["timestamp"] - first["timestamp"] >= 1, name
+        finally:
+            devnets.down(net, state)
+
+
 def test_devnets_do_not_share_ports_chain_ids_or_brownie_ids():
     nets = list(devnets.DEVNETS.values())
     for attribute in ("port", "chain_id", "brownie_id"):
