@@ -124,6 +124,7 @@ CHANGES = {
     "cancel": ("cancelTitle", lambda p, h: (_unit(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
 }
 
+
 def _logged(event: str):
     """Whether the registry logged `event` for the record's unit with the record's documents
     (certificate numbers are unique, so their digests name one registration act)."""
