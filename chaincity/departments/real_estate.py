@@ -9,7 +9,7 @@ from web3 import Web3
 from chaincity.departments.rows import DepartmentSpec, ParsedRow, RowError, choice, text, timestamp, unit_code
 from chaincity.formats import FormatError, validate_id_number
 from chaincity.hashing import Hasher
-from chaincity.oracle.sync import ChainMapping
+from chaincity.oracle.sync import ChainMapping, NotOnChain
 
 WHOLE = 10_000  # shares are basis points of the whole, as on chain
 # Right types as the registry stores them (IPropertyRegistry rightType).
@@ -25,9 +25,13 @@ CERTIFICATE_NO = re.compile(r"^湘\((\d{4})\)\S+?不动产权第(\d{7})号$")
 
 
 # What a row of the export does; a bare export (no `action` column) registers titles.
-ACTIONS = ("register", "transfer", "reissue", "cancel")
-# Grounds for cancelling a title (注销登记, Regulations on Real Estate Registration Art. 21).
-CANCEL_REASONS = ("destroyed", "abandoned", "expropriated", "confiscated", "court_decision", "term_expired")
+ACTIONS = ("register", "transfer", "reissue", "cancel", "revoke")
+# Grounds for cancelling a title (注销登记, Regulations on Real Estate Registration Art. 21),
+# and for revoking a certificate without a replacement.
+REASONS = {
+    "cancel": ("destroyed", "abandoned", "expropriated", "confiscated", "court_decision", "term_expired"),
+    "revoke": ("lost", "fraud", "registration_error", "court_decision"),
+}
 
 
 def _owners(row: dict[str, str]) -> tuple[list[str], list[int]]:
@@ -61,7 +65,8 @@ def parse(row: dict[str, str]) -> ParsedRow:
     register: a first registration (its certificate number is the record's key);
     transfer: new owners and shares under a new certificate; reissue: a replacement
     certificate, same owners; cancel: the title ends, `certificate_no` is the surrendered
-    certificate and `reason` one of CANCEL_REASONS.
+    certificate; revoke: the certificate `certificate_no` is void, the title stays.
+    Cancel and revoke give a `reason` from REASONS.
     """
     action = (row.get("action") or "register").strip()
     if action not in ACTIONS:
@@ -82,8 +87,8 @@ def parse(row: dict[str, str]) -> ParsedRow:
         raise RowError("certificate_no", f"{certificate!r} is not a property certificate number (湘(YYYY)…不动产权第NNNNNNN号)")
     payload["certificate_no"] = certificate
     payload["registered_at"] = timestamp(row, "registered_at")
-    if action == "cancel":
-        payload["reason"] = choice(row, "reason", CANCEL_REASONS)
+    if action in REASONS:
+        payload["reason"] = choice(row, "reason", REASONS[action])
     else:
         _must_be_empty(row, "reason", action)
     if action == "register":  # the key and payload of the first version of this export
@@ -108,7 +113,7 @@ def _holders(payload: dict, hasher: Hasher) -> list[tuple[bytes, int]]:
 
 
 def reason_code(reason: str) -> bytes:
-    """A cancellation reason as the registry records it: keccak256 of the upper-case name,
+    """A cancellation or revocation reason as the registry records it: keccak256 of the upper-case name,
     like the registry's own SPLIT and MERGED codes."""
     return Web3.keccak(text=reason.upper())
 
@@ -122,7 +127,23 @@ CHANGES = {
     "transfer": ("transferTitle", lambda p, h: (_unit(p), _holders(p, h), h.document(p["certificate_no"]))),
     "reissue": ("reissueCertificate", lambda p, h: (_unit(p), h.document(p["certificate_no"]))),
     "cancel": ("cancelTitle", lambda p, h: (_unit(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
+    "revoke": ("revokeCertificate", lambda p, h: (bytes.fromhex(p["certificate"]), reason_code(p["reason"]))),
 }
+# Events that issue a certificate: each names the certificate digest and its documents.
+ISSUING_EVENTS = ("TitleRegistered", "TitleTransferred", "CertificateReissued")
+
+
+def _certificate_digest(registry, payload: dict, hasher: Hasher) -> dict:
+    """The digest of the certificate a revocation names: the one the registry issued for the
+    unit with the digest of `certificate_no` as its documents."""
+    if payload["action"] != "revoke":
+        return {}
+    documents = hasher.document(payload["certificate_no"])
+    for event in ISSUING_EVENTS:
+        for log in getattr(registry.events, event)().get_logs(from_block=0, argument_filters={"unit": _unit(payload)}):
+            if bytes(log["args"]["documents"]) == documents:
+                return {"certificate": bytes(log["args"]["certificate"]).hex()}
+    raise NotOnChain("certificate_no", f"the registry issued no certificate {payload['certificate_no']} for {payload['unit_code']}")
 
 
 def _logged(event: str):
@@ -135,8 +156,12 @@ def _logged(event: str):
     return written
 
 
+def _not_logged(registry, payload: dict, hasher: Hasher) -> bool:
+    return False  # a revocation again is a no-op on chain (same certificate, same reason)
+
+
 CHANGE_EVENTS = {"transfer": _logged("TitleTransferred"), "reissue": _logged("CertificateReissued"),
-                 "cancel": _logged("TitleCancelled")}
+                 "cancel": _logged("TitleCancelled"), "revoke": _not_logged}
 
 CHAIN = ChainMapping(
     contract="PropertyRegistry", function="registerTitles", kind="title",
@@ -149,6 +174,7 @@ CHANGE_CHAIN = ChainMapping(
     to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=_unit,
     batched=False, function_of=lambda payload: CHANGES[payload["action"]][0],
     written_before=lambda registry, payload, hasher: CHANGE_EVENTS[payload["action"]](registry, payload, hasher),
+    resolve=_certificate_digest,
 )
 CHAINS = (CHAIN, CHANGE_CHAIN)
 

@@ -35,6 +35,15 @@ logger = logging.getLogger(__name__)
 OPTIMISTIC_GAS_MARGIN = 1.1
 
 
+class NotOnChain(LookupError):
+    """A chain fact a record needs is not there (e.g. the certificate a revocation names)."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
 class BatchTooLarge(Exception):
     """The node cannot even estimate the batch: it needs more gas than a block holds."""
 
@@ -60,6 +69,9 @@ class ChainMapping:
     # present owners, and an earlier transfer resent would undo a later one. Asked before
     # sending each unbatched record, and for a batched one the contract refuses.
     written_before: Callable[[Contract, dict, Hasher], bool] | None = None
+    # Chain facts an unbatched record's arguments need, merged into its payload before it is
+    # encoded (the digest of the certificate a revocation names); raises NotOnChain.
+    resolve: Callable[[Contract, dict, Hasher], dict] | None = None
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -237,6 +249,17 @@ class SyncEngine:
         self._set([record.id], status="confirmed", synced_at=datetime.now(UTC))
         return True
 
+    def _resolved(self, record: SourceRecord, summary: SyncSummary) -> bool:
+        """Add the chain facts the record needs to its payload; reject it, named, if missing."""
+        if self.mapping.resolve is None:
+            return True
+        try:
+            record.payload = {**record.payload, **self.mapping.resolve(self.contract, record.payload, self.hasher)}
+        except NotOnChain as exc:
+            summary.rejects.append(self._reject(record, exc.reason, field_name=exc.field))
+            return False
+        return True
+
     def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
         if decoded is None:
             return None
@@ -301,7 +324,7 @@ class SyncEngine:
             last_id = batch[-1].id
             batch = self._own(batch, summary)
             if not self.mapping.batched:
-                batch = [r for r in batch if not self._in_history(r)]
+                batch = [r for r in batch if not self._in_history(r) and self._resolved(r, summary)]
             if not batch:
                 continue
             if self.mapping.batched and self._gas_per_record is not None and not self._estimate_every_batch:

@@ -54,7 +54,7 @@ def change(unit, action, number, owners="", shares="", reason=""):
             "certificate_no": certificate(number), "registered_at": "2024-05-01", "action": action, "reason": reason}
 
 
-def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvil, city, tmp_path):
+def test_registration_centre_transfers_reissues_cancels_and_revokes_in_export_order(anvil, city, tmp_path):
     register_titles(anvil, city, tmp_path)  # certificates 1, 2, 3 for UNITS[0..2]
     registry = city["contracts"]["PropertyRegistry"]
     hasher = Hasher(PEPPER)
@@ -70,19 +70,24 @@ def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvi
         change(UNITS[1], "cancel", 2, reason="destroyed"),
         change(UNITS[1], "reissue", 14),  # a cancelled title: refused by the registry
         change(UNITS[2], "transfer", 15, buyer, "10000"),  # under seizure: refused by the registry
+        change(UNITS[0], "revoke", 13, reason="fraud"),  # the replacement was obtained by fraud
+        change(UNITS[2], "revoke", 99, reason="lost"),  # a certificate the registry never issued
     ]
     path = write(tmp_path / "changes.csv", "real-estate", rows)
     load, (titles, changes) = run(anvil, city, tmp_path, "real-estate", "LD-REC", path)
-    assert (load.loaded, titles.total, changes.total, changes.confirmed, changes.rejected) == (6, 3, 6, 4, 2)
+    assert (load.loaded, titles.total, changes.total, changes.confirmed, changes.rejected) == (8, 3, 8, 5, 3)
     reasons = {r["row_number"]: r["reason"] for r in changes.rejects}
-    assert set(reasons) == {6, 7}
+    assert set(reasons) == {6, 7, 9}
+    assert [r["field"] for r in changes.rejects if r["row_number"] == 9] == ["certificate_no"]
+    assert "issued no certificate 湘(2020)娄底市不动产权第0000099号" in reasons[9]
     assert reasons[6].startswith("PropertyRegistryTitleNotRegistered(unit=")
     assert reasons[7].startswith("PropertyRegistryTitleFrozen(unit=")
 
     title = registry.functions.titleOf(unit_key(UNITS[0])).call()
     assert [(bytes(h), s) for h, s in title[7]] == [(hasher.person(buyer), 10000)]
     assert bytes(title[5]) == hasher.document(certificate(13))
-    assert registry.functions.verifyCertificate(title[6]).call()[0] == 1  # Valid
+    revoked = registry.functions.verifyCertificate(title[6]).call()
+    assert (revoked[0], bytes(revoked[3])) == (3, bytes(__import__("web3").Web3.keccak(text="FRAUD")))  # Revoked
     assert registry.functions.verifyCertificate(old_certificate).call()[0] == 2  # Superseded by the transfer
     transfers = registry.events.TitleTransferred().get_logs(from_block=0, argument_filters={"unit": unit_key(UNITS[0])})
     assert len(transfers) == 2
@@ -95,7 +100,7 @@ def test_registration_centre_transfers_reissues_and_cancels_in_export_order(anvi
     signer = city["signers"]["LD-REC"].address
     nonce = anvil.eth.get_transaction_count(signer)
     again, (_, changes_again) = run(anvil, city, tmp_path, "real-estate", "LD-REC", path)
-    assert (again.unchanged, changes_again.written_now, changes_again.confirmed) == (6, 0, 4)
+    assert (again.unchanged, changes_again.written_now, changes_again.confirmed) == (8, 0, 5)
     assert anvil.eth.get_transaction_count(signer) == nonce
 
 
