@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from chaincity.chain.signer import SignerError, from_keystore
 from chaincity.deploy import DEVNET_CHAIN_IDS, DeploymentError
 
 
@@ -31,8 +31,10 @@ def deployer_account(w3: Web3) -> str | LocalAccount:
         password = os.environ.get("DEPLOYER_PASSWORD")
         if password is None:
             raise DeploymentError("DEPLOYER_PASSWORD must be set to unlock DEPLOYER_KEYSTORE")
-        with open(keystore) as handle:
-            return Account.from_key(Account.decrypt(handle.read(), password))
+        try:
+            return from_keystore(keystore, password)
+        except SignerError as exc:
+            raise DeploymentError(f"DEPLOYER_KEYSTORE: {exc}") from None
     if w3.eth.chain_id in DEVNET_CHAIN_IDS:
         return w3.eth.accounts[0]
     raise DeploymentError(f"chain {w3.eth.chain_id} is not a devnet: set DEPLOYER_KEYSTORE and DEPLOYER_PASSWORD")

@@ -22,10 +22,15 @@ def from_keystore(path: str | Path, password: str | None) -> LocalAccount:
         encrypted = Path(path).read_text()
     except OSError as exc:
         raise SignerError(f"cannot read the keystore {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SignerError(f"cannot unlock the keystore {path}: not a keystore (not UTF-8 text)") from None
     try:
         return Account.from_key(Account.decrypt(encrypted, password))
-    except ValueError as exc:
+    except ValueError as exc:  # a wrong password ("MAC mismatch"), or not JSON at all
         raise SignerError(f"cannot unlock the keystore {path}: {exc}") from None
+    except (KeyError, TypeError, AttributeError) as exc:  # JSON, but not shaped like a keystore
+        raise SignerError(f"cannot unlock the keystore {path}: not an eth-account keystore "
+                          f"({type(exc).__name__}: {exc})") from None
 
 
 def devnet_account(index: int) -> LocalAccount:
