@@ -9,7 +9,7 @@ from chaincity.departments.rows import (
     DepartmentSpec, ParsedRow, RowError, department_code, integer, text, timestamp, unit_code, yuan_to_fen,
 )
 
-from chaincity.departments.real_estate import unit_key
+from chaincity.departments.real_estate import unit_of
 from chaincity.hashing import Hasher
 from chaincity.oracle.sync import ChainMapping
 
@@ -43,23 +43,19 @@ def _add_months(moment: datetime, months: int) -> datetime:
 def mortgage_input(payload: dict, hasher: Hasher) -> tuple:
     """IPropertyRegistry.MortgageInput: (unit, proof, amount, termEnd, noTransfer)."""
     term_end = _add_months(datetime.fromisoformat(payload["registered_at"]), payload["term_months"])
-    return (unit_key(payload["unit_code"]), hasher.document(payload["contract_no"]), payload["amount_fen"],
+    return (unit_of(payload), hasher.document(payload["contract_no"]), payload["amount_fen"],
             int(term_end.timestamp()), False)
 
 
 def release_input(payload: dict, hasher: Hasher) -> tuple:
-    return (unit_key(payload["unit_code"]), hasher.document(payload["contract_no"]))
-
-
-def _unit(payload: dict) -> bytes:
-    return unit_key(payload["unit_code"])
+    return (unit_of(payload), hasher.document(payload["contract_no"]))
 
 
 # Registrations before releases: a release in the same export needs its mortgage first.
 CHAINS = (
-    ChainMapping("PropertyRegistry", "registerMortgages", "mortgage.register", mortgage_input, _unit,
+    ChainMapping("PropertyRegistry", "registerMortgages", "mortgage.register", mortgage_input, unit_of,
                  owner_field="bank"),
-    ChainMapping("PropertyRegistry", "releaseMortgage", "mortgage.release", release_input, _unit,
+    ChainMapping("PropertyRegistry", "releaseMortgage", "mortgage.release", release_input, unit_of,
                  batched=False, owner_field="bank"),
 )
 

@@ -6,7 +6,7 @@ from chaincity.departments.rows import (
     DepartmentSpec, ParsedRow, RowError, choice, department_code, integer, text, timestamp, unit_code,
 )
 
-from chaincity.departments.real_estate import unit_key
+from chaincity.departments.real_estate import unit_of
 from chaincity.hashing import Hasher
 from chaincity.oracle.sync import ChainMapping
 
@@ -41,20 +41,16 @@ def term_seconds(months: int) -> int:
 
 
 def seizure_input(payload: dict, hasher: Hasher) -> tuple:
-    return (unit_key(payload["unit_code"]), hasher.document(payload["order_no"]), term_seconds(payload["term_months"]))
+    return (unit_of(payload), hasher.document(payload["order_no"]), term_seconds(payload["term_months"]))
 
 
 def lift_input(payload: dict, hasher: Hasher) -> tuple:
-    return (unit_key(payload["unit_code"]), hasher.document(payload["order_no"]))
-
-
-def _unit(payload: dict) -> bytes:
-    return unit_key(payload["unit_code"])
+    return (unit_of(payload), hasher.document(payload["order_no"]))
 
 
 # In the order a court acts: seizures, then renewals, then lifts.
 CHAINS = tuple(
-    ChainMapping("PropertyRegistry", function, f"seizure.{action}", to_input, _unit, batched=False, owner_field="court")
+    ChainMapping("PropertyRegistry", function, f"seizure.{action}", to_input, unit_of, batched=False, owner_field="court")
     for action, function, to_input in (
         ("seize", "seize", seizure_input), ("renew", "renewSeizure", seizure_input), ("lift", "liftSeizure", lift_input),
     )

@@ -104,7 +104,7 @@ def unit_key(unit_code: str) -> bytes:
 
 def title_input(payload: dict, hasher: Hasher) -> tuple:
     """IPropertyRegistry.TitleInput: (unit, rightType, documents, owners[(holder, share)])."""
-    return (unit_key(payload["unit_code"]), RIGHT_TYPES[payload["right_type"]],
+    return (unit_of(payload), RIGHT_TYPES[payload["right_type"]],
             hasher.document(payload["certificate_no"]), _holders(payload, hasher))
 
 
@@ -118,17 +118,31 @@ def reason_code(reason: str) -> bytes:
     return Web3.keccak(text=reason.upper())
 
 
-def _unit(payload: dict) -> bytes:
+def unit_of(payload: dict) -> bytes:
+    """The registry key of a record's `unit_code` (every department's records name one)."""
     return unit_key(payload["unit_code"])
 
 
-# action -> (PropertyRegistry function, its arguments); every one is idempotent on chain.
-CHANGES = {
-    "transfer": ("transferTitle", lambda p, h: (_unit(p), _holders(p, h), h.document(p["certificate_no"]))),
-    "reissue": ("reissueCertificate", lambda p, h: (_unit(p), h.document(p["certificate_no"]))),
-    "cancel": ("cancelTitle", lambda p, h: (_unit(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
-    "revoke": ("revokeCertificate", lambda p, h: (bytes.fromhex(p["certificate"]), reason_code(p["reason"]))),
-}
+def _logged_act(registry, events: tuple[str, ...], payload: dict, hasher: Hasher):
+    """The first of `events` the registry logged for the record's unit with the record's
+    documents (certificate numbers are unique, so their digests name one registration act)."""
+    documents = hasher.document(payload["certificate_no"])
+    for event in events:
+        for log in getattr(registry.events, event)().get_logs(from_block=0, argument_filters={"unit": unit_of(payload)}):
+            if bytes(log["args"]["documents"]) == documents:
+                return log
+    return None
+
+
+def _logged(event: str):
+    """Whether the registry logged `event` for this record (see _logged_act)."""
+    return lambda registry, payload, hasher: _logged_act(registry, (event,), payload, hasher) is not None
+
+
+def _not_logged(registry, payload: dict, hasher: Hasher) -> bool:
+    return False  # a revocation again is a no-op on chain (same certificate, same reason)
+
+
 # Events that issue a certificate: each names the certificate digest and its documents.
 ISSUING_EVENTS = ("TitleRegistered", "TitleTransferred", "CertificateReissued")
 
@@ -138,42 +152,36 @@ def _certificate_digest(registry, payload: dict, hasher: Hasher) -> dict:
     unit with the digest of `certificate_no` as its documents."""
     if payload["action"] != "revoke":
         return {}
-    documents = hasher.document(payload["certificate_no"])
-    for event in ISSUING_EVENTS:
-        for log in getattr(registry.events, event)().get_logs(from_block=0, argument_filters={"unit": _unit(payload)}):
-            if bytes(log["args"]["documents"]) == documents:
-                return {"certificate": bytes(log["args"]["certificate"]).hex()}
-    raise NotOnChain("certificate_no", f"the registry issued no certificate {payload['certificate_no']} for {payload['unit_code']}")
+    log = _logged_act(registry, ISSUING_EVENTS, payload, hasher)
+    if log is None:
+        raise NotOnChain("certificate_no", f"the registry issued no certificate {payload['certificate_no']} for {payload['unit_code']}")
+    return {"certificate": bytes(log["args"]["certificate"]).hex()}
 
 
-def _logged(event: str):
-    """Whether the registry logged `event` for the record's unit with the record's documents
-    (certificate numbers are unique, so their digests name one registration act)."""
-    def written(registry, payload: dict, hasher: Hasher) -> bool:
-        documents = hasher.document(payload["certificate_no"])
-        logs = getattr(registry.events, event)().get_logs(from_block=0, argument_filters={"unit": _unit(payload)})
-        return any(bytes(log["args"]["documents"]) == documents for log in logs)
-    return written
-
-
-def _not_logged(registry, payload: dict, hasher: Hasher) -> bool:
-    return False  # a revocation again is a no-op on chain (same certificate, same reason)
-
-
-CHANGE_EVENTS = {"transfer": _logged("TitleTransferred"), "reissue": _logged("CertificateReissued"),
-                 "cancel": _logged("TitleCancelled"), "revoke": _not_logged}
+# action -> (PropertyRegistry function, its arguments, whether the registry logged it already);
+# every function is idempotent on chain.
+CHANGES = {
+    "transfer": ("transferTitle", lambda p, h: (unit_of(p), _holders(p, h), h.document(p["certificate_no"])),
+                 _logged("TitleTransferred")),
+    "reissue": ("reissueCertificate", lambda p, h: (unit_of(p), h.document(p["certificate_no"])),
+                _logged("CertificateReissued")),
+    "cancel": ("cancelTitle", lambda p, h: (unit_of(p), h.document(p["certificate_no"]), reason_code(p["reason"])),
+               _logged("TitleCancelled")),
+    "revoke": ("revokeCertificate", lambda p, h: (bytes.fromhex(p["certificate"]), reason_code(p["reason"])),
+               _not_logged),
+}
 
 CHAIN = ChainMapping(
     contract="PropertyRegistry", function="registerTitles", kind="title",
-    to_input=title_input, chain_key=_unit, written_before=_logged("TitleRegistered"),
+    to_input=title_input, chain_key=unit_of, written_before=_logged("TitleRegistered"),
 )
 # After the first registrations: the changes one by one, in the order of the export, since a
 # later change of a title depends on the earlier ones (transfer, then reissue, then cancel).
 CHANGE_CHAIN = ChainMapping(
-    contract="PropertyRegistry", function=tuple(function for function, _ in CHANGES.values()), kind="title.change",
-    to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=_unit,
+    contract="PropertyRegistry", function=tuple(function for function, _, _ in CHANGES.values()), kind="title.change",
+    to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=unit_of,
     batched=False, function_of=lambda payload: CHANGES[payload["action"]][0],
-    written_before=lambda registry, payload, hasher: CHANGE_EVENTS[payload["action"]](registry, payload, hasher),
+    written_before=lambda registry, payload, hasher: CHANGES[payload["action"]][2](registry, payload, hasher),
     resolve=_certificate_digest,
 )
 CHAINS = (CHAIN, CHANGE_CHAIN)
