@@ -53,13 +53,17 @@ test-python: compile
 test-contracts: compile
 	$(MAKE) --no-print-directory -j2 -O test-ganache test-anvil
 
+# Brownie kills its chain with SIGKILL, so Ganache never removes its database from $$TMPDIR:
+# each suite gets a folder of the project's own, emptied before the run.
 test-ganache: compile
 	@echo "=== contract tests on Ganache ==="
-	$(BIN)/brownie test tests/contracts --network city-ganache
+	rm -rf build/tmp/ganache && mkdir -p build/tmp/ganache
+	TMPDIR=$(CURDIR)/build/tmp/ganache $(BIN)/brownie test tests/contracts --network city-ganache
 
 test-anvil: compile
 	@echo "=== contract tests on Anvil ==="
-	$(BIN)/brownie test tests/contracts --network city-anvil
+	rm -rf build/tmp/anvil && mkdir -p build/tmp/anvil
+	TMPDIR=$(CURDIR)/build/tmp/anvil $(BIN)/brownie test tests/contracts --network city-anvil
 
 lint: install
 	$(BIN)/python tools/lint.py

@@ -27,9 +27,11 @@ PROPERTIES_PER_HOUSEHOLD = 350_000 / 150_000
 CO_OWNED_SHARE = 0.4
 MORTGAGED_SHARE = 0.3
 SEIZED_SHARE = 0.01
-# The registration centre's later export: transfers, replacement certificates, cancellations.
+# The registration centre's later export: transfers, replacement certificates, revocations
+# without replacement (a certificate reported lost), cancellations.
 TRANSFERRED_SHARE = 0.03
 REISSUED_SHARE = 0.005
+REVOKED_SHARE = 0.002
 CANCELLED_SHARE = 0.003  # of titles with no mortgage or seizure (others cannot be cancelled)
 CHANGE_CERTIFICATES_FROM = 5_000_000  # certificate numbers of the changes, apart from first registrations
 BANKS = ("LD-BANK-ICBC", "LD-BANK-CCB", "LD-BANK-ABC", "LD-HPF")
@@ -148,6 +150,7 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                 draw = changes_rng.random()
                 action = ("transfer" if draw < TRANSFERRED_SHARE else
                           "reissue" if draw < TRANSFERRED_SHARE + REISSUED_SHARE else
+                          "revoke" if draw < TRANSFERRED_SHARE + REISSUED_SHARE + REVOKED_SHARE else
                           "cancel" if not encumbered and changes_rng.random() < CANCELLED_SHARE else None)
                 if action is not None:
                     changed = registered + timedelta(days=changes_rng.randrange(1, 2_000))
@@ -158,9 +161,12 @@ def generate(out_dir: Path, households: int, bad_share: float = 0.01, seed: int 
                         "unit_code": unit, "action": action, "right_type": "",
                         "owner_id_numbers": buyer if action == "transfer" else "",
                         "shares": str(WHOLE) if action == "transfer" else "",
-                        "certificate_no": (f"湘({registered.year})娄底市不动产权第{certificate:07d}号" if action == "cancel"
+                        # Cancel and revoke name the certificate they end, the others the new one.
+                        "certificate_no": (f"湘({registered.year})娄底市不动产权第{certificate:07d}号"
+                                           if action in ("cancel", "revoke")
                                            else f"湘({changed.year})娄底市不动产权第{change_certificate:07d}号"),
-                        "registered_at": changed.isoformat(), "reason": "destroyed" if action == "cancel" else "",
+                        "registered_at": changed.isoformat(),
+                        "reason": {"cancel": "destroyed", "revoke": "lost"}.get(action, ""),
                     }, None)
     finally:
         for handle in handles.values():

@@ -8,6 +8,7 @@ oracles, so both paths run the same hardfork, chain id, accounts and gas limit.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -27,6 +28,10 @@ DEVNET_MNEMONIC = "test test test test test test test test test test test junk"
 HARDFORK = "shanghai"
 BLOCK_GAS_LIMIT = 30_000_000
 ACCOUNTS = 20
+# Anvil writes every state older than its in-memory window to ~/.foundry/anvil/tmp and
+# leaves it there when killed (Brownie kills with SIGKILL): tens of GB over a few test runs
+# filled the CI disk. A devnet keeps recent states in memory only.
+ANVIL_MEMORY_ONLY = ("--max-persisted-states", "0")
 BALANCE_ETHER = 10_000
 HOST = "127.0.0.1"
 
@@ -82,6 +87,7 @@ class Devnet:
             "--balance", str(BALANCE_ETHER),
             "--gas-limit", str(self.block_gas_limit),
             "--quiet",
+            *ANVIL_MEMORY_ONLY,
         ]
         if self.block_time is not None:
             args += ["--block-time", str(self.block_time)]
@@ -93,12 +99,14 @@ class Devnet:
         """The entry for Brownie's network-config.yaml (development section).
 
         Brownie picks its launcher by the first word of ``cmd``, so it must be the bare
-        executable name; the Makefile puts ``node_modules/.bin`` on PATH.
+        executable name (the Makefile puts ``node_modules/.bin`` on PATH); flags it has no
+        setting for follow that word.
         """
+        flags = ANVIL_MEMORY_ONLY if self.name == "anvil" else ()
         return {
             "name": f"Chain City {self.name.capitalize()}",
             "id": self.brownie_id,
-            "cmd": self.executable,
+            "cmd": " ".join((self.executable, *flags)),
             "host": f"http://{HOST}",
             "timeout": 120,
             "cmd_settings": {
@@ -182,7 +190,7 @@ def up(devnet: Devnet, project_root: Path, state_dir: Path, wait_seconds: float 
                 f"{devnet.name} exited with code {process.returncode}; see {state_dir / (devnet.name + '.log')}"
             )
         time.sleep(0.25)
-    process.kill()
+    _signal_group(process.pid, signal.SIGKILL)
     raise DevnetError(f"{devnet.name} did not answer on {devnet.rpc_url} within {wait_seconds:.0f} s")
 
 
@@ -194,7 +202,7 @@ def down(devnet: Devnet, state_dir: Path, wait_seconds: float = 15.0) -> bool:
     pid = int(pid_file.read_text())
     pid_file.unlink()
     try:
-        os.kill(pid, signal.SIGTERM)  # Anvil writes its --state file on SIGTERM
+        _signal_group(pid, signal.SIGTERM)  # Anvil writes its --state file on SIGTERM
     except ProcessLookupError:
         return False
     deadline = time.monotonic() + wait_seconds
@@ -202,20 +210,27 @@ def down(devnet: Devnet, state_dir: Path, wait_seconds: float = 15.0) -> bool:
         if not _alive(pid):
             return True
         time.sleep(0.1)
-    os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        _signal_group(pid, signal.SIGKILL)
     return True
 
 
+def _signal_group(pid: int, signum: int) -> None:
+    """Signal the devnet and its children: npm's ``anvil`` is a Node wrapper that forwards
+    SIGTERM to the real binary but cannot forward SIGKILL, which would orphan the chain."""
+    os.killpg(pid, signum)  # `up` starts each devnet in a session (group) of its own
+
+
 def _alive(pid: int) -> bool:
-    """Whether ``pid`` still runs; reaps it first when it is our own child (a process that
-    started and stops a devnet, like a test), since an unreaped child never disappears."""
+    """Whether the devnet started as ``pid`` (or a child of it, the real binary behind a
+    wrapper) still runs. Reaps ``pid`` first when it is our own child (a process that started
+    and stops a devnet, like a test), since an unreaped child never disappears."""
     try:
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
+        os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         pass  # not our child: `chaincity devnet up` has exited and init reaps it
     try:
-        os.kill(pid, 0)
+        os.killpg(pid, 0)
     except ProcessLookupError:
         return False
     return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -117,6 +118,7 @@ def main() -> None:
         print(f"confirmed {summary.confirmed}, rejected {summary.rejected}, pending {summary.pending}")
     finally:
         devnets.down(net, work / "state")
+        shutil.rmtree(work, ignore_errors=True)  # the chain's state dump alone is GBs at 350k titles
 
 
 if __name__ == "__main__":

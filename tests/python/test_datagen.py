@@ -37,8 +37,9 @@ def test_households_shape_matches_loudi(tmp_path):
     for code, path in files.banks.items():
         assert {r["bank"] for r in csv.DictReader(path.open(encoding="utf-8"))} == {code}
     changes = list(csv.DictReader(files.real_estate_changes.open(encoding="utf-8")))
-    actions = {a: sum(c["action"] == a for c in changes) / len(titles) for a in ("transfer", "reissue", "cancel")}
-    assert 0.02 < actions["transfer"] < 0.04 and 0 < actions["reissue"] < 0.01 and 0 < actions["cancel"] < 0.005
+    actions = {a: sum(c["action"] == a for c in changes) / len(titles) for a in ("transfer", "reissue", "revoke", "cancel")}
+    assert 0.02 < actions["transfer"] < 0.04 and 0 < actions["reissue"] < 0.01
+    assert 0 < actions["revoke"] < 0.004 and 0 < actions["cancel"] < 0.005
     assert {c["unit_code"] for c in changes} <= {t["unit_code"] for t in titles}
 
 

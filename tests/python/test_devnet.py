@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import requests
 import yaml
@@ -56,6 +59,63 @@ def test_an_interval_mined_devnet_with_a_large_block_runs_on_both_chains(tmp_pat
             devnets.down(net, state)
 
 
+def _files_under(path):
+    return [f for _, _, files in os.walk(path) for f in files]
+
+
+def test_a_long_anvil_chain_writes_no_states_to_disk(tmp_path, monkeypatch):
+    """Anvil moves states past its in-memory window to ~/.foundry and a killed Anvil leaves
+    them there (they once filled the CI disk). Both ways we start it keep them in memory."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
+    brownie_cmd = net.brownie_network()["cmd"].split(" ")
+    for name, start in (
+        ("devnet up", lambda: devnets.up(net, ROOT, tmp_path / "state")),
+        ("brownie", lambda: subprocess.Popen(
+            [devnets.find_executable(net, ROOT), *brownie_cmd[1:], "--port", str(net.port), "--quiet"],
+            start_new_session=True)),
+    ):
+        started = start()
+        try:
+            _wait_for_chain(net)
+            requests.post(net.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "anvil_mine",
+                                             "params": [hex(1200)]}, timeout=60).raise_for_status()
+            assert devnets.chain_id_at(net.rpc_url) == net.chain_id
+        finally:
+            if name == "devnet up":
+                devnets.down(net, tmp_path / "state", wait_seconds=0)  # as hard as a SIGKILL
+            else:
+                os.killpg(started.pid, signal.SIGKILL)
+                started.wait()
+        assert _files_under(home) == [], name
+        _wait_for_no_chain(net)
+
+
+def test_down_kills_the_real_binary_behind_npms_anvil_wrapper(tmp_path):
+    """`node_modules/.bin/anvil` is a Node script that runs the binary as its child; a
+    SIGKILL of the script alone would leave the chain running on its port."""
+    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
+    assert devnets.find_executable(net, ROOT).endswith("node_modules/.bin/anvil")
+    devnets.up(net, ROOT, tmp_path)
+    assert devnets.down(net, tmp_path, wait_seconds=0) is True  # straight to SIGKILL
+    _wait_for_no_chain(net)
+
+
+def _wait_for_chain(net, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while devnets.chain_id_at(net.rpc_url, timeout=1.0) != net.chain_id:
+        assert time.monotonic() < deadline, f"{net.name} did not start"
+        time.sleep(0.2)
+
+
+def _wait_for_no_chain(net, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while devnets.chain_id_at(net.rpc_url, timeout=1.0) is not None:
+        assert time.monotonic() < deadline, f"{net.name} still answers on {net.rpc_url}"
+        time.sleep(0.2)
+
+
 def test_devnets_do_not_share_ports_chain_ids_or_brownie_ids():
     nets = list(devnets.DEVNETS.values())
     for attribute in ("port", "chain_id", "brownie_id"):
@@ -65,7 +125,7 @@ def test_devnets_do_not_share_ports_chain_ids_or_brownie_ids():
 def test_brownie_entry_starts_the_bare_executable_with_matching_settings():
     for net in devnets.DEVNETS.values():
         entry = net.brownie_network()
-        assert entry["cmd"] == net.executable  # Brownie picks its launcher by this word
+        assert entry["cmd"].split(" ")[0] == net.executable  # Brownie picks its launcher by this word
         assert entry["cmd_settings"]["evm_version"] == devnets.HARDFORK
         assert (entry["cmd_settings"]["port"], entry["cmd_settings"]["chain_id"]) == (net.port, net.chain_id)
 

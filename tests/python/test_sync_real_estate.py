@@ -54,9 +54,9 @@ def test_every_loaded_title_reaches_the_chain_once(anvil, city, tmp_path):
 
 
 def test_the_generated_later_export_changes_titles_after_their_first_registration(anvil, city, tmp_path):
-    from chaincity.departments.real_estate import CHANGE_CHAIN
+    from chaincity.departments.real_estate import CHANGE_CHAIN, reason_code
 
-    files = generate(tmp_path / "data", households=300, bad_share=0, seed=5)
+    files = generate(tmp_path / "data", households=300, bad_share=0, seed=8)  # a seed that draws every action
     engine = open_database(f"sqlite:///{tmp_path / 'rec.db'}")
     load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
     changes = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate_changes)
@@ -70,6 +70,7 @@ def test_the_generated_later_export_changes_titles_after_their_first_registratio
     hasher = Hasher(PEPPER)
     with Session(engine) as session:
         records = session.scalars(select(SourceRecord).where(SourceRecord.kind == CHANGE_CHAIN.kind)).all()
+    assert {r.payload["action"] for r in records} == {"transfer", "reissue", "revoke", "cancel"}
     for record in records:
         view = registry.functions.titleOf(unit_key(record.payload["unit_code"])).call()
         action = record.payload["action"]
@@ -78,6 +79,9 @@ def test_the_generated_later_export_changes_titles_after_their_first_registratio
             assert [bytes(h) for h, _ in view[7]] == [hasher.person(record.payload["owner_id_numbers"][0])]
         if action != "cancel":
             assert bytes(view[5]) == hasher.document(record.payload["certificate_no"])
+        if action == "revoke":  # the certificate reported lost stays the title's, revoked
+            certificate = registry.functions.verifyCertificate(view[6]).call()
+            assert (certificate[0], bytes(certificate[3])) == (3, reason_code("lost"))  # Revoked
 
 
 def test_a_second_run_sends_nothing(anvil, city, tmp_path):
