@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -31,6 +32,20 @@ EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 EXIT_CHAIN_UNREACHABLE = 3
+
+
+@contextlib.contextmanager
+def _one_line_errors(*usage_errors: type[Exception]):
+    """Turn the errors a user can act on into one line on stderr and an exit code, never a
+    traceback: 3 when the chain does not answer, 2 for ``usage_errors`` (bad configuration)."""
+    try:
+        yield
+    except ChainUnreachable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CHAIN_UNREACHABLE)
+    except usage_errors as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @click.group()
@@ -187,7 +202,7 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
     the chain first. Exit 0: everything on chain; 1: some records rejected (see the rejects
     table); 2: bad configuration; 3: chain unreachable.
     """
-    try:
+    with _one_line_errors(ConfigError, DeploymentNotFound):
         config = oracle_config(rpc_url, db_url, department_code)
         w3 = connect(config.rpc_url)
         signer = signer_for(w3.eth.chain_id)
@@ -198,12 +213,6 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
             except KeyboardInterrupt:
                 pass
         summaries = sync_department(w3, engine, DEPARTMENTS[department], config, signer, progress=not as_json)
-    except ChainUnreachable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CHAIN_UNREACHABLE)
-    except (ConfigError, DeploymentNotFound) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in summaries]))
     else:
@@ -226,14 +235,8 @@ def _registry(rpc_url: str | None):
 
 
 def _read(rpc_url: str | None, function: str, arg: bytes) -> dict:
-    try:
+    with _one_line_errors(DeploymentNotFound):
         return call_named(_registry(rpc_url), function, arg)
-    except ChainUnreachable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CHAIN_UNREACHABLE)
-    except DeploymentNotFound as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
 
 
 _RPC = click.option("--rpc-url", envvar="CHAINCITY_RPC_URL", default=None, help="JSON-RPC endpoint (env CHAINCITY_RPC_URL).")
@@ -302,16 +305,10 @@ def deploy(rpc_url: str, build_dir: Path, deployments_dir: Path, as_json: bool) 
     three accounts, 2 of 3); outside a devnet the deployer key is DEPLOYER_KEYSTORE, unlocked
     with DEPLOYER_PASSWORD.
     """
-    try:
+    with _one_line_errors(deployment.DeploymentError):
         w3 = connect(rpc_url)
         config = deployment.config_from_env(w3, build_dir, deployments_dir)
         results = deployment.deploy_city(w3, deployer_account(w3), config)
-    except ChainUnreachable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CHAIN_UNREACHABLE)
-    except deployment.DeploymentError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
     chain_id = w3.eth.chain_id
     if as_json:
         click.echo(json.dumps({

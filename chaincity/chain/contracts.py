@@ -25,6 +25,20 @@ def load_contracts(w3: Web3, deployments_dir: Path) -> dict[str, Contract]:
     }
 
 
+def jsonable(value):
+    """A decoded ABI value as JSON can carry it: bytes as 0x-hex, sequences as lists, integers
+    past 2^53 as strings (JSON readers lose precision above that)."""
+    if isinstance(value, bytes):  # HexBytes included
+        return "0x" + bytes(value).hex()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)
+    return value
+
+
 def named(outputs: list[dict], values) -> dict | list:
     """A call's result with the ABI's names: structs become dicts, bytes become hex."""
 
@@ -37,9 +51,7 @@ def named(outputs: list[dict], values) -> dict | list:
         if entry["type"].endswith("[]"):
             item = {**entry, "type": entry["type"][:-2]}
             return [convert(item, v) for v in value]
-        if isinstance(value, bytes):
-            return "0x" + value.hex()
-        return value
+        return jsonable(value)
 
     if len(outputs) == 1:
         return convert(outputs[0], values)

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hexbytes import HexBytes
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from web3.contract import Contract
 from web3.exceptions import MismatchedABI
 from web3.exceptions import Web3RPCError
 
+from chaincity.chain.contracts import jsonable
 from chaincity.chain.sender import RetryPolicy
 from chaincity.db import ChainEvent, Checkpoint, FollowedBlock
 
@@ -40,18 +40,6 @@ class FollowResult:
     from_block: int
     to_block: int
     reorgs: int
-
-
-def _plain(value):
-    if isinstance(value, (bytes, HexBytes)):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
-        return str(value)  # JSON numbers above 2^53 lose precision in most readers
-    return value
 
 
 class EventFollower:
@@ -157,8 +145,8 @@ class EventFollower:
                 contract, event, args = decoded
                 row = {
                     "follower": self.name, "contract": contract, "event": event,
-                    "key": _plain(next(iter(args.values()))) if args else None,
-                    "args": json.loads(json.dumps(_plain(args))),
+                    "key": jsonable(next(iter(args.values()))) if args else None,
+                    "args": json.loads(json.dumps(jsonable(args))),
                     "block_number": log["blockNumber"], "block_hash": "0x" + bytes(log["blockHash"]).hex(),
                     "tx_hash": "0x" + bytes(log["transactionHash"]).hex(), "log_index": log["logIndex"],
                 }

@@ -128,7 +128,8 @@ class SyncEngine:
 
     # ---- bookkeeping ----------------------------------------------------------------------
 
-    def _records(self, session: Session, status: str):
+    def _records(self, status: str):
+        """The query of this mapping's records in ``status``."""
         return select(SourceRecord).where(
             SourceRecord.department == self.department, SourceRecord.kind == self.mapping.kind,
             SourceRecord.status == status,
@@ -315,7 +316,7 @@ class SyncEngine:
         while True:
             with Session(self.engine) as session:
                 batch = list(session.scalars(
-                    self._records(session, "pending").where(SourceRecord.id > last_id)
+                    self._records("pending").where(SourceRecord.id > last_id)
                     .order_by(SourceRecord.id).limit(batch_size)
                 ))
                 session.expunge_all()
