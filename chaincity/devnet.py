@@ -190,7 +190,7 @@ def up(devnet: Devnet, project_root: Path, state_dir: Path, wait_seconds: float 
                 f"{devnet.name} exited with code {process.returncode}; see {state_dir / (devnet.name + '.log')}"
             )
         time.sleep(0.25)
-    _signal_group(process.pid, signal.SIGKILL)
+    _kill_group(process.pid)
     raise DevnetError(f"{devnet.name} did not answer on {devnet.rpc_url} within {wait_seconds:.0f} s")
 
 
@@ -202,7 +202,9 @@ def down(devnet: Devnet, state_dir: Path, wait_seconds: float = 15.0) -> bool:
     pid = int(pid_file.read_text())
     pid_file.unlink()
     try:
-        _signal_group(pid, signal.SIGTERM)  # Anvil writes its --state file on SIGTERM
+        # Anvil writes its --state file on SIGTERM; npm's `anvil` wrapper passes it on (a
+        # second one, sent to the whole group, could cut that write short).
+        os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return False
     deadline = time.monotonic() + wait_seconds
@@ -211,14 +213,14 @@ def down(devnet: Devnet, state_dir: Path, wait_seconds: float = 15.0) -> bool:
             return True
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
-        _signal_group(pid, signal.SIGKILL)
+        _kill_group(pid)
     return True
 
 
-def _signal_group(pid: int, signum: int) -> None:
-    """Signal the devnet and its children: npm's ``anvil`` is a Node wrapper that forwards
-    SIGTERM to the real binary but cannot forward SIGKILL, which would orphan the chain."""
-    os.killpg(pid, signum)  # `up` starts each devnet in a session (group) of its own
+def _kill_group(pid: int) -> None:
+    """SIGKILL the devnet and its children: npm's ``anvil`` is a Node wrapper that cannot
+    pass SIGKILL on to the real binary, which would go on running on its port."""
+    os.killpg(pid, signal.SIGKILL)  # `up` starts each devnet in a session (group) of its own
 
 
 def _alive(pid: int) -> bool:
