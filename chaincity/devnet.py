@@ -87,8 +87,9 @@ class Devnet:
             "--balance", str(BALANCE_ETHER),
             "--gas-limit", str(self.block_gas_limit),
             "--quiet",
-            *ANVIL_MEMORY_ONLY,
         ]
+        if "--prune-history" not in self.extra_args:  # persists nothing itself; Anvil refuses both
+            args += ANVIL_MEMORY_ONLY
         if self.block_time is not None:
             args += ["--block-time", str(self.block_time)]
         if state_dir is not None:

@@ -66,8 +66,8 @@ def main() -> None:
     net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port(), block_gas_limit=args.gas_limit,
                               block_time=args.block_time, extra_args=("--prune-history",) if args.prune_history else ())
     print(f"anvil: {' '.join(net.command('anvil')[1:])}")
-    devnets.up(net, ROOT, work / "state")
     try:
+        devnets.up(net, ROOT, work / "state")
         w3 = Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 120}))
         config = DeployConfig(tuple(w3.eth.accounts[:3]), 2, ROOT / "build", work / "deployments")
         deploy_city(w3, w3.eth.accounts[0], config)

@@ -69,9 +69,11 @@ def test_a_long_anvil_chain_writes_no_states_to_disk(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("HOME", str(home))
     net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
+    pruned = dataclasses.replace(net, extra_args=("--prune-history",))  # the benchmark's devnet
     brownie_cmd = net.brownie_network()["cmd"].split(" ")
     for name, start in (
         ("devnet up", lambda: devnets.up(net, ROOT, tmp_path / "state")),
+        ("devnet up --prune-history", lambda: devnets.up(pruned, ROOT, tmp_path / "state")),
         ("brownie", lambda: subprocess.Popen(
             [devnets.find_executable(net, ROOT), *brownie_cmd[1:], "--port", str(net.port), "--quiet"],
             start_new_session=True)),
@@ -83,11 +85,11 @@ def test_a_long_anvil_chain_writes_no_states_to_disk(tmp_path, monkeypatch):
                                              "params": [hex(1200)]}, timeout=60).raise_for_status()
             assert devnets.chain_id_at(net.rpc_url) == net.chain_id
         finally:
-            if name == "devnet up":
-                devnets.down(net, tmp_path / "state", wait_seconds=0)  # as hard as a SIGKILL
-            else:
+            if name == "brownie":
                 os.killpg(started.pid, signal.SIGKILL)
                 started.wait()
+            else:
+                devnets.down(net, tmp_path / "state", wait_seconds=0)  # as hard as a SIGKILL
         assert _files_under(home) == [], name
         _wait_for_no_chain(net)
 
