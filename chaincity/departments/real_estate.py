@@ -7,7 +7,7 @@ import re
 from web3 import Web3
 
 from chaincity.departments.rows import DepartmentSpec, ParsedRow, RowError, choice, text, timestamp, unit_code
-from chaincity.formats import FormatError, validate_id_number
+from chaincity.formats import LOUDI_COUNTIES, FormatError, validate_id_number, validate_unit_code
 from chaincity.hashing import Hasher
 from chaincity.oracle.sync import ChainMapping, NotOnChain
 
@@ -25,7 +25,7 @@ CERTIFICATE_NO = re.compile(r"^湘\((\d{4})\)\S+?不动产权第(\d{7})号$")
 
 
 # What a row of the export does; a bare export (no `action` column) registers titles.
-ACTIONS = ("register", "transfer", "reissue", "cancel", "revoke")
+ACTIONS = ("register", "transfer", "reissue", "cancel", "revoke", "split", "merge")
 # Grounds for cancelling a title (注销登记, Regulations on Real Estate Registration Art. 21),
 # and for revoking a certificate without a replacement.
 REASONS = {
@@ -66,25 +66,41 @@ def parse(row: dict[str, str]) -> ParsedRow:
     transfer: new owners and shares under a new certificate; reissue: a replacement
     certificate, same owners; cancel: the title ends, `certificate_no` is the surrendered
     certificate; revoke: the certificate `certificate_no` is void, the title stays.
-    Cancel and revoke give a `reason` from REASONS.
+    Cancel and revoke give a `reason` from REASONS. split: the title ends and
+    `part_unit_codes` are registered in its place with its owners and right type, under the
+    certificates `certificate_no` (one per part, `;`-separated); merge: the titles
+    `source_unit_codes` end and `unit_code` is registered in their place like a first
+    registration.
     """
     action = (row.get("action") or "register").strip()
     if action not in ACTIONS:
         raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
     unit = unit_code(row)
     payload: dict = {"unit_code": unit}
-    if action in ("register", "transfer"):
+    if action in ("register", "transfer", "merge"):
         payload["owner_id_numbers"], payload["shares"] = _owners(row)
     else:
         for field in ("owner_id_numbers", "shares"):
             _must_be_empty(row, field, action)
-    if action == "register":
+    if action in ("register", "merge"):
         payload["right_type"] = choice(row, "right_type", RIGHT_TYPES)
     else:  # the right type is the title's, fixed at its registration
         _must_be_empty(row, "right_type", action)
-    certificate = text(row, "certificate_no")
-    if not CERTIFICATE_NO.match(certificate):
-        raise RowError("certificate_no", f"{certificate!r} is not a property certificate number (湘(YYYY)…不动产权第NNNNNNN号)")
+    for field, its_action in (("part_unit_codes", "split"), ("source_unit_codes", "merge")):
+        if action == its_action:
+            payload[field] = _other_units(row, field, unit)
+        else:
+            _must_be_empty(row, field, action)
+    certificates = [c.strip() for c in text(row, "certificate_no", 1_000).split(";")]
+    for certificate in certificates:
+        if not CERTIFICATE_NO.match(certificate):
+            raise RowError("certificate_no", f"{certificate!r} is not a property certificate number (湘(YYYY)…不动产权第NNNNNNN号)")
+    expected = len(payload["part_unit_codes"]) if action == "split" else 1
+    if len(certificates) != expected or len(set(certificates)) != len(certificates):
+        raise RowError("certificate_no", f"{len(certificates)} certificate numbers for {expected} "
+                       f"{'parts' if action == 'split' else 'title'}, each its own")
+    # A split's certificates, one per part, together name the split act (see CHANGES).
+    certificate = ";".join(certificates)
     payload["certificate_no"] = certificate
     payload["registered_at"] = timestamp(row, "registered_at")
     if action in REASONS:
@@ -95,6 +111,19 @@ def parse(row: dict[str, str]) -> ParsedRow:
         return ParsedRow(source_id=certificate, kind="title", payload=payload)
     payload["action"] = action
     return ParsedRow(source_id=f"{certificate}:{action}", kind="title.change", payload=payload)
+
+
+def _other_units(row: dict[str, str], field: str, unit: str) -> list[str]:
+    """The parts of a split or the sources of a merge: two or more distinct unit codes besides `unit`."""
+    units = [part.strip() for part in text(row, field, 1_000).split(";")]
+    for index, other in enumerate(units, 1):
+        try:
+            validate_unit_code(other, LOUDI_COUNTIES)
+        except FormatError as exc:
+            raise RowError(field, f"unit {index}: {exc}") from None
+    if len(units) < 2 or len(set(units)) != len(units) or unit in units:
+        raise RowError(field, f"needs two or more distinct unit codes other than {unit}")
+    return units
 
 
 def unit_key(unit_code: str) -> bytes:
@@ -150,12 +179,29 @@ ISSUING_EVENTS = ("TitleRegistered", "TitleTransferred", "CertificateReissued")
 def _certificate_digest(registry, payload: dict, hasher: Hasher) -> dict:
     """The digest of the certificate a revocation names: the one the registry issued for the
     unit with the digest of `certificate_no` as its documents."""
-    if payload["action"] != "revoke":
-        return {}
     log = _logged_act(registry, ISSUING_EVENTS, payload, hasher)
     if log is None:
         raise NotOnChain("certificate_no", f"the registry issued no certificate {payload['certificate_no']} for {payload['unit_code']}")
     return {"certificate": bytes(log["args"]["certificate"]).hex()}
+
+
+def _parts(payload: dict, hasher: Hasher) -> list[tuple]:
+    """A split's parts (TitleInput each): the parent's owners and right type, read from the
+    chain by _chain_facts, under a certificate of their own."""
+    owners = [(bytes.fromhex(holder), share) for holder, share in payload["owners"]]
+    return [(unit_key(part), payload["right_type_code"], hasher.document(certificate), owners)
+            for part, certificate in zip(payload["part_unit_codes"], payload["certificate_no"].split(";"))]
+
+
+def _chain_facts(registry, payload: dict, hasher: Hasher) -> dict:
+    """What a change needs from the chain before it is encoded: the digest of the certificate
+    a revocation names, the owners and right type a split's parts keep."""
+    if payload["action"] == "revoke":
+        return _certificate_digest(registry, payload, hasher)
+    if payload["action"] == "split":
+        title = registry.functions.titleOf(unit_of(payload)).call()
+        return {"right_type_code": title[2], "owners": [(bytes(holder).hex(), share) for holder, share in title[7]]}
+    return {}
 
 
 # action -> (PropertyRegistry function, its arguments, whether the registry logged it already);
@@ -169,6 +215,11 @@ CHANGES = {
                _logged("TitleCancelled")),
     "revoke": ("revokeCertificate", lambda p, h: (bytes.fromhex(p["certificate"]), reason_code(p["reason"])),
                _not_logged),
+    "split": ("splitTitle", lambda p, h: (unit_of(p), _parts(p, h), h.document(p["certificate_no"])),
+              _logged("TitleSplit")),
+    "merge": ("mergeTitles", lambda p, h: ([unit_key(u) for u in p["source_unit_codes"]], title_input(p, h),
+                                           h.document(p["certificate_no"])),
+              _logged("TitleMerged")),
 }
 
 CHAIN = ChainMapping(
@@ -182,14 +233,14 @@ CHANGE_CHAIN = ChainMapping(
     to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=unit_of,
     batched=False, function_of=lambda payload: CHANGES[payload["action"]][0],
     written_before=lambda registry, payload, hasher: CHANGES[payload["action"]][2](registry, payload, hasher),
-    resolve=_certificate_digest,
+    resolve=_chain_facts,
 )
 CHAINS = (CHAIN, CHANGE_CHAIN)
 
 SPEC = DepartmentSpec(
     name="real-estate",
     columns=("unit_code", "owner_id_numbers", "shares", "right_type", "certificate_no", "registered_at"),
-    optional_columns=("action", "reason"),
+    optional_columns=("action", "reason", "part_unit_codes", "source_unit_codes"),
     parse=parse,
     chains=CHAINS,
 )

@@ -70,7 +70,7 @@ class ChainMapping:
     # sending each unbatched record, and for a batched one the contract refuses.
     written_before: Callable[[Contract, dict, Hasher], bool] | None = None
     # Chain facts an unbatched record's arguments need, merged into its payload before it is
-    # encoded (the digest of the certificate a revocation names); raises NotOnChain.
+    # encoded (e.g. the digest of the certificate a revocation names); raises NotOnChain.
     resolve: Callable[[Contract, dict, Hasher], dict] | None = None
 
     @property

@@ -132,6 +132,57 @@ def test_a_rebuilt_database_replays_its_exports_without_rewriting_history(anvil,
     assert registry.functions.titleOf(unit_key(UNITS[0])).call() == before
 
 
+PARTS = [make_unit_code("431302", 9, 9, i, 1, 101) for i in (50, 51)]
+MERGED = make_unit_code("431302", 9, 9, 60, 1, 101)
+
+
+def test_registration_centre_splits_and_merges_titles_and_replays_them_as_no_ops(anvil, city, tmp_path):
+    """A split registers its parts with the parent's owners of the day and right type, each
+    under its own certificate; a merge registers the new unit like a first registration."""
+    register_titles(anvil, city, tmp_path)
+    registry = city["contracts"]["PropertyRegistry"]
+    hasher = Hasher(PEPPER)
+    buyer = make_id_number("431321", __import__("datetime").date(1990, 2, 3), 7)
+    never_registered = make_unit_code("431302", 9, 9, 70, 1, 101)
+    changes = write(tmp_path / "changes.csv", "real-estate", [
+        change(UNITS[0], "transfer", 30, buyer, "10000"),  # the parts keep these owners
+        {**change(UNITS[0], "split", 0), "certificate_no": f"{certificate(31)};{certificate(32)}",
+         "part_unit_codes": ";".join(PARTS)},
+        {**change(MERGED, "merge", 33, OWNER, "10000"), "right_type": "house_ownership",
+         "source_unit_codes": f"{PARTS[1]};{UNITS[1]}"},
+        {**change(never_registered, "split", 0), "certificate_no": f"{certificate(34)};{certificate(35)}",
+         "part_unit_codes": f"{make_unit_code('431302', 9, 9, 71, 1, 101)};{make_unit_code('431302', 9, 9, 72, 1, 101)}"},
+    ])
+    load, (_, synced) = run(anvil, city, tmp_path, "real-estate", "LD-REC", changes)
+    assert (load.loaded, synced.confirmed, synced.rejected) == (4, 3, 1)
+    assert [(r["row_number"], r["reason"].split("(")[0]) for r in synced.rejects] == [
+        (5, "PropertyRegistryTitleNotRegistered")]
+
+    def title(unit):
+        view = registry.functions.titleOf(unit_key(unit)).call()
+        return view[1], view[2], bytes(view[5]), [(bytes(h), share) for h, share in view[7]]
+
+    assert title(UNITS[0])[0] == title(UNITS[1])[0] == title(PARTS[1])[0] == 2  # Cancelled
+    assert title(PARTS[0]) == (1, 1, hasher.document(certificate(31)), [(hasher.person(buyer), 10000)])
+    assert title(MERGED) == (1, 1, hasher.document(certificate(33)), [(hasher.person(OWNER), 10000)])
+    (split,) = registry.events.TitleSplit().get_logs(from_block=0, argument_filters={"unit": unit_key(UNITS[0])})
+    assert [bytes(u) for u in split["args"]["parts"]] == [unit_key(u) for u in PARTS]
+    (merge,) = registry.events.TitleMerged().get_logs(from_block=0, argument_filters={"unit": unit_key(MERGED)})
+    assert [bytes(u) for u in merge["args"]["sources"]] == [unit_key(PARTS[1]), unit_key(UNITS[1])]
+
+    # The database is lost and every export loaded again: the history holds these acts.
+    block = anvil.eth.block_number
+    (tmp_path / "LD-REC.db").unlink()
+    engine = open_database(f"sqlite:///{tmp_path / 'LD-REC.db'}")
+    for path in (tmp_path / "t.csv", changes):
+        load_csv(engine, DEPARTMENTS["real-estate"], path)
+    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
+                          department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
+    _, replayed = sync_department(anvil, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+    assert (replayed.confirmed, replayed.rejected) == (3, 1)
+    assert anvil.eth.get_logs({"address": registry.address, "fromBlock": block + 1, "toBlock": "latest"}) == []
+
+
 def mortgage(unit, bank, contract, action="register"):
     return {"unit_code": unit, "bank": bank, "contract_no": contract, "amount": "500000.00", "term_months": "240",
             "registered_at": "2024-06-01", "action": action}
