@@ -88,8 +88,8 @@ class Devnet:
             "--gas-limit", str(self.block_gas_limit),
             "--quiet",
         ]
-        if "--prune-history" not in self.extra_args:  # persists nothing itself; Anvil refuses both
-            args += ANVIL_MEMORY_ONLY
+        if not any(a.split("=")[0] == "--prune-history" for a in self.extra_args):
+            args += ANVIL_MEMORY_ONLY  # --prune-history persists nothing itself; Anvil refuses both
         if self.block_time is not None:
             args += ["--block-time", str(self.block_time)]
         if state_dir is not None:
@@ -203,11 +203,17 @@ def down(devnet: Devnet, state_dir: Path, wait_seconds: float = 15.0) -> bool:
     pid = int(pid_file.read_text())
     pid_file.unlink()
     try:
+        if os.getpgid(pid) != pid:  # the pid is another process's now, not our devnet's group
+            return False
         # Anvil writes its --state file on SIGTERM; npm's `anvil` wrapper passes it on (a
         # second one, sent to the whole group, could cut that write short).
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
-        return False
+        # The wrapper is gone; the chain it started may still run in its group.
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return False
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         if not _alive(pid):

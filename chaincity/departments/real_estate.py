@@ -91,14 +91,14 @@ def parse(row: dict[str, str]) -> ParsedRow:
             payload[field] = _other_units(row, field, unit)
         else:
             _must_be_empty(row, field, action)
-    certificates = [c.strip() for c in text(row, "certificate_no", 1_000).split(";")]
+    certificates = _listed(row, "certificate_no")
     for certificate in certificates:
         if not CERTIFICATE_NO.match(certificate):
             raise RowError("certificate_no", f"{certificate!r} is not a property certificate number (湘(YYYY)…不动产权第NNNNNNN号)")
     expected = len(payload["part_unit_codes"]) if action == "split" else 1
-    if len(certificates) != expected or len(set(certificates)) != len(certificates):
+    if len(certificates) != expected:
         raise RowError("certificate_no", f"{len(certificates)} certificate numbers for {expected} "
-                       f"{'parts' if action == 'split' else 'title'}, each its own")
+                       f"{'parts' if action == 'split' else 'title'}")
     # A split's certificates, one per part, together name the split act (see CHANGES).
     certificate = ";".join(certificates)
     payload["certificate_no"] = certificate
@@ -110,19 +110,31 @@ def parse(row: dict[str, str]) -> ParsedRow:
     if action == "register":  # the key and payload of the first version of this export
         return ParsedRow(source_id=certificate, kind="title", payload=payload)
     payload["action"] = action
-    return ParsedRow(source_id=f"{certificate}:{action}", kind="title.change", payload=payload)
+    # A certificate number is issued once, so a split's first one names the split too.
+    return ParsedRow(source_id=f"{certificates[0]}:{action}", kind="title.change", payload=payload)
+
+
+def _listed(row: dict[str, str], field: str) -> list[str]:
+    """A `;`-separated list with no empty and no repeated entry."""
+    entries = [entry.strip() for entry in text(row, field, 1_000).split(";")]
+    if not all(entries):
+        raise RowError(field, "has an empty entry (a `;` too many?)")
+    repeated = sorted({entry for entry in entries if entries.count(entry) > 1})
+    if repeated:
+        raise RowError(field, f"lists {', '.join(repeated)} twice")
+    return entries
 
 
 def _other_units(row: dict[str, str], field: str, unit: str) -> list[str]:
-    """The parts of a split or the sources of a merge: two or more distinct unit codes besides `unit`."""
-    units = [part.strip() for part in text(row, field, 1_000).split(";")]
+    """The parts of a split or the sources of a merge: two or more unit codes besides `unit`."""
+    units = _listed(row, field)
     for index, other in enumerate(units, 1):
         try:
             validate_unit_code(other, LOUDI_COUNTIES)
         except FormatError as exc:
             raise RowError(field, f"unit {index}: {exc}") from None
-    if len(units) < 2 or len(set(units)) != len(units) or unit in units:
-        raise RowError(field, f"needs two or more distinct unit codes other than {unit}")
+    if len(units) < 2 or unit in units:
+        raise RowError(field, f"needs two or more unit codes other than {unit}")
     return units
 
 
@@ -200,6 +212,8 @@ def _chain_facts(registry, payload: dict, hasher: Hasher) -> dict:
         return _certificate_digest(registry, payload, hasher)
     if payload["action"] == "split":
         title = registry.functions.titleOf(unit_of(payload)).call()
+        if title[1] != 1:  # TitleStatus.Registered
+            raise NotOnChain("unit_code", f"{payload['unit_code']} is not a registered title, so it cannot be split")
         return {"right_type_code": title[2], "owners": [(bytes(holder).hex(), share) for holder, share in title[7]]}
     return {}
 
@@ -228,12 +242,17 @@ CHAIN = ChainMapping(
 )
 # After the first registrations: the changes one by one, in the order of the export, since a
 # later change of a title depends on the earlier ones (transfer, then reissue, then cancel).
+def _units_touched(payload: dict) -> list[bytes]:
+    """The titles a change writes: its own, and a split's parts or a merge's sources."""
+    return [unit_of(payload)] + [unit_key(u) for u in payload.get("part_unit_codes", payload.get("source_unit_codes", ()))]
+
+
 CHANGE_CHAIN = ChainMapping(
     contract="PropertyRegistry", function=tuple(function for function, _, _ in CHANGES.values()), kind="title.change",
     to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=unit_of,
     batched=False, function_of=lambda payload: CHANGES[payload["action"]][0],
     written_before=lambda registry, payload, hasher: CHANGES[payload["action"]][2](registry, payload, hasher),
-    resolve=_chain_facts,
+    resolve=_chain_facts, related_keys=_units_touched,
 )
 CHAINS = (CHAIN, CHANGE_CHAIN)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -72,10 +72,16 @@ class ChainMapping:
     # Chain facts an unbatched record's arguments need, merged into its payload before it is
     # encoded (e.g. the digest of the certificate a revocation names); raises NotOnChain.
     resolve: Callable[[Contract, dict, Hasher], dict] | None = None
+    # Every chain key a record's call reads or writes, when more than its chain_key (a
+    # split's parts, a merge's sources).
+    related_keys: Callable[[dict], Iterable[bytes]] | None = None
 
     @property
     def functions(self) -> tuple[str, ...]:
         return self.function if isinstance(self.function, tuple) else (self.function,)
+
+    def keys_of(self, payload: dict) -> frozenset[bytes]:
+        return frozenset(self.related_keys(payload) if self.related_keys else (self.chain_key(payload),))
 
 
 @dataclass
@@ -99,6 +105,7 @@ class _InFlight:
     signed: SignedTransaction
     record_ids: list[int]
     gas: int
+    keys: frozenset[bytes] = frozenset()  # what an unbatched record's call touches
 
 
 class SyncEngine:
@@ -324,7 +331,14 @@ class SyncEngine:
                 break
             last_id = batch[-1].id
             batch = self._own(batch, summary)
+            keys = frozenset()
             if not self.mapping.batched:
+                # A change may build on one still in flight (a release on its mortgage, a split
+                # on the transfer before it): wait for those, so it is checked, resolved and
+                # estimated against their outcome, not the state before them.
+                keys = frozenset().union(*(self.mapping.keys_of(r.payload) for r in batch))
+                while any(flight.keys & keys for flight in self._in_flight):
+                    self._wait_oldest(summary)
                 batch = [r for r in batch if not self._in_history(r) and self._resolved(r, summary)]
             if not batch:
                 continue
@@ -356,7 +370,7 @@ class SyncEngine:
             self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
             self.sender.broadcast(signed)
             summary.transactions += 1
-            self._in_flight.append(_InFlight(signed, ids, gas))
+            self._in_flight.append(_InFlight(signed, ids, gas, keys))
             bar.update(len(records))
             if len(self._in_flight) >= self.pipeline:
                 self._wait_oldest(summary)

@@ -85,23 +85,42 @@ def test_a_long_anvil_chain_writes_no_states_to_disk(tmp_path, monkeypatch):
                                              "params": [hex(1200)]}, timeout=60).raise_for_status()
             assert devnets.chain_id_at(net.rpc_url) == net.chain_id
         finally:
+            # SIGKILL, as Brownie does: a chain that is killed cleans up nothing.
+            pid = started.pid if name == "brownie" else int((tmp_path / "state" / "anvil.pid").read_text())
+            os.killpg(pid, signal.SIGKILL)
             if name == "brownie":
-                os.killpg(started.pid, signal.SIGKILL)
                 started.wait()
             else:
-                devnets.down(net, tmp_path / "state", wait_seconds=0)  # as hard as a SIGKILL
+                os.waitpid(pid, 0)
+                (tmp_path / "state" / "anvil.pid").unlink()
         assert _files_under(home) == [], name
         _wait_for_no_chain(net)
 
 
-def test_down_kills_the_real_binary_behind_npms_anvil_wrapper(tmp_path):
+def test_down_kills_the_real_binary_behind_npms_anvil_wrapper(tmp_path, monkeypatch):
     """`node_modules/.bin/anvil` is a Node script that runs the binary as its child; a
     SIGKILL of the script alone would leave the chain running on its port."""
     net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
     assert devnets.find_executable(net, ROOT).endswith("node_modules/.bin/anvil")
     devnets.up(net, ROOT, tmp_path)
-    assert devnets.down(net, tmp_path, wait_seconds=0) is True  # straight to SIGKILL
+    kill = os.kill
+    # A devnet that ignores SIGTERM (or hangs in it): only the last-resort SIGKILL can stop it.
+    monkeypatch.setattr(os, "kill", lambda pid, sig: None if sig == signal.SIGTERM else kill(pid, sig))
+    assert devnets.down(net, tmp_path, wait_seconds=0.5) is True
     _wait_for_no_chain(net)
+
+
+def test_down_leaves_a_process_that_took_over_the_pid_alone(tmp_path):
+    """A pid file outlives a reboot; its pid may belong to anything by then."""
+    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
+    stranger = subprocess.Popen(["sleep", "60"])  # in our process group, not one of its own
+    try:
+        (tmp_path / "anvil.pid").write_text(str(stranger.pid))
+        assert devnets.down(net, tmp_path) is False
+        assert stranger.poll() is None  # still running, not signalled
+    finally:
+        stranger.kill()
+        stranger.wait()
 
 
 def _wait_for_chain(net, seconds=30.0):
