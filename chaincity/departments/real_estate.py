@@ -6,6 +6,7 @@ import re
 
 from web3 import Web3
 
+from chaincity.chain.contracts import call_named
 from chaincity.departments.rows import DepartmentSpec, ParsedRow, RowError, choice, text, timestamp, unit_code
 from chaincity.formats import LOUDI_COUNTIES, FormatError, validate_id_number, validate_unit_code
 from chaincity.hashing import Hasher
@@ -21,6 +22,7 @@ RIGHT_TYPES = {
     "forest_ownership": 5,
     "other": 9,
 }
+TITLE_REGISTERED = 1  # IPropertyRegistry.TitleStatus.Registered
 CERTIFICATE_NO = re.compile(r"^湘\((\d{4})\)\S+?不动产权第(\d{7})号$")
 
 
@@ -200,7 +202,7 @@ def _certificate_digest(registry, payload: dict, hasher: Hasher) -> dict:
 def _parts(payload: dict, hasher: Hasher) -> list[tuple]:
     """A split's parts (TitleInput each): the parent's owners and right type, read from the
     chain by _chain_facts, under a certificate of their own."""
-    owners = [(bytes.fromhex(holder), share) for holder, share in payload["owners"]]
+    owners = [(bytes.fromhex(holder.removeprefix("0x")), share) for holder, share in payload["owners"]]
     return [(unit_key(part), payload["right_type_code"], hasher.document(certificate), owners)
             for part, certificate in zip(payload["part_unit_codes"], payload["certificate_no"].split(";"))]
 
@@ -211,10 +213,10 @@ def _chain_facts(registry, payload: dict, hasher: Hasher) -> dict:
     if payload["action"] == "revoke":
         return _certificate_digest(registry, payload, hasher)
     if payload["action"] == "split":
-        title = registry.functions.titleOf(unit_of(payload)).call()
-        if title[1] != 1:  # TitleStatus.Registered
+        title = call_named(registry, "titleOf", unit_of(payload))
+        if title["status"] != TITLE_REGISTERED:
             raise NotOnChain("unit_code", f"{payload['unit_code']} is not a registered title, so it cannot be split")
-        return {"right_type_code": title[2], "owners": [(bytes(holder).hex(), share) for holder, share in title[7]]}
+        return {"right_type_code": title["rightType"], "owners": [(o["holder"], o["share"]) for o in title["owners"]]}
     return {}
 
 
@@ -240,13 +242,13 @@ CHAIN = ChainMapping(
     contract="PropertyRegistry", function="registerTitles", kind="title",
     to_input=title_input, chain_key=unit_of, written_before=_logged("TitleRegistered"),
 )
-# After the first registrations: the changes one by one, in the order of the export, since a
-# later change of a title depends on the earlier ones (transfer, then reissue, then cancel).
 def _units_touched(payload: dict) -> list[bytes]:
     """The titles a change writes: its own, and a split's parts or a merge's sources."""
     return [unit_of(payload)] + [unit_key(u) for u in payload.get("part_unit_codes", payload.get("source_unit_codes", ()))]
 
 
+# After the first registrations: the changes one by one, in the order of the export, since a
+# later change of a title depends on the earlier ones (transfer, then reissue, then cancel).
 CHANGE_CHAIN = ChainMapping(
     contract="PropertyRegistry", function=tuple(function for function, _, _ in CHANGES.values()), kind="title.change",
     to_input=lambda payload, hasher: CHANGES[payload["action"]][1](payload, hasher), chain_key=unit_of,

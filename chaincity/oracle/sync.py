@@ -333,9 +333,9 @@ class SyncEngine:
             batch = self._own(batch, summary)
             keys = frozenset()
             if not self.mapping.batched:
-                # A change may build on one still in flight (a release on its mortgage, a split
-                # on the transfer before it): wait for those, so it is checked, resolved and
-                # estimated against their outcome, not the state before them.
+                # A change may build on one still in flight (a split on the transfer before it,
+                # a revocation of the certificate reissued just before): wait for those, so it is
+                # checked, resolved and estimated against their outcome, not the state before them.
                 keys = frozenset().union(*(self.mapping.keys_of(r.payload) for r in batch))
                 while any(flight.keys & keys for flight in self._in_flight):
                     self._wait_oldest(summary)

@@ -30,12 +30,26 @@ def write(path: Path, department: str, rows: list[dict]) -> Path:
     return path
 
 
+def oracle_config(city, code: str) -> OracleConfig:
+    return OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
+                        department_code=code, pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
+
+
 def run(anvil, city, tmp_path, department: str, code: str, path: Path):
     engine = open_database(f"sqlite:///{tmp_path / (code + '.db')}")
     load = load_csv(engine, DEPARTMENTS[department], path)
-    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
-                          department_code=code, pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
-    return load, sync_department(anvil, engine, DEPARTMENTS[department], config, city["signers"][code])
+    return load, sync_department(anvil, engine, DEPARTMENTS[department], oracle_config(city, code), city["signers"][code])
+
+
+def replay_into_a_rebuilt_database(anvil, city, tmp_path, changes: Path):
+    """The registration centre loses its database (the one `run` made) and loads its first
+    registrations (`register_titles`) and `changes` again; returns the sync summaries."""
+    (tmp_path / "LD-REC.db").unlink()
+    engine = open_database(f"sqlite:///{tmp_path / 'LD-REC.db'}")
+    for path in (tmp_path / "t.csv", changes):
+        load_csv(engine, DEPARTMENTS["real-estate"], path)
+    return sync_department(anvil, engine, DEPARTMENTS["real-estate"], oracle_config(city, "LD-REC"),
+                           city["signers"]["LD-REC"])
 
 
 def register_titles(anvil, city, tmp_path):
@@ -120,13 +134,7 @@ def test_a_rebuilt_database_replays_its_exports_without_rewriting_history(anvil,
     before = registry.functions.titleOf(unit_key(UNITS[0])).call()
     block = anvil.eth.block_number
 
-    (tmp_path / "LD-REC.db").unlink()  # the lost database; `run` opens a fresh one at the same path
-    engine = open_database(f"sqlite:///{tmp_path / 'LD-REC.db'}")
-    for path in (tmp_path / "t.csv", changes):
-        load_csv(engine, DEPARTMENTS["real-estate"], path)
-    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
-                          department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
-    titles, replayed = sync_department(anvil, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+    titles, replayed = replay_into_a_rebuilt_database(anvil, city, tmp_path, changes)
     assert (titles.confirmed, titles.rejected, replayed.confirmed, replayed.rejected) == (3, 0, 4, 0)
     # No event since (an unchanged title's registration may go again as a no-op), same state.
     assert anvil.eth.get_logs({"address": registry.address, "fromBlock": block + 1, "toBlock": "latest"}) == []
@@ -188,13 +196,7 @@ def test_registration_centre_splits_and_merges_titles_and_replays_them_as_no_ops
 
     # The database is lost and every export loaded again: the history holds these acts.
     block = anvil.eth.block_number
-    (tmp_path / "LD-REC.db").unlink()
-    engine = open_database(f"sqlite:///{tmp_path / 'LD-REC.db'}")
-    for path in (tmp_path / "t.csv", changes):
-        load_csv(engine, DEPARTMENTS["real-estate"], path)
-    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
-                          department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
-    _, replayed = sync_department(anvil, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+    _, replayed = replay_into_a_rebuilt_database(anvil, city, tmp_path, changes)
     assert (replayed.confirmed, replayed.rejected) == (3, 1)
     assert anvil.eth.get_logs({"address": registry.address, "fromBlock": block + 1, "toBlock": "latest"}) == []
 
@@ -278,8 +280,7 @@ def test_bank_follows_its_mortgages_transfer_notices_and_seizures_into_its_read_
     ])
     engine = open_database(f"sqlite:///{tmp_path / 'icbc.db'}")
     load_csv(engine, DEPARTMENTS["bank"], icbc)
-    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
-                          department_code="LD-BANK-ICBC", pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
+    config = oracle_config(city, "LD-BANK-ICBC")
     follow_department(anvil, engine, DEPARTMENTS["bank"], config, city["signers"]["LD-BANK-ICBC"], rounds=1)
     # The registration centre transfers the mortgaged unit; a court seizes it.
     registry = city["contracts"]["PropertyRegistry"]
