@@ -12,9 +12,9 @@ from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
 
-from chaincity.chain.signer import SignerError, devnet_account, from_keystore
+from chaincity.chain.signer import SignerError, load_signer
 from chaincity.db import DEFAULT_URL
-from chaincity.deploy import DEVNET_CHAIN_IDS
+from chaincity.formats import LOUDI_COUNTIES
 from chaincity.hashing import parse_pepper
 
 
@@ -83,16 +83,18 @@ def signer_for(chain_id: int) -> LocalAccount:
     """The department's key: CHAINCITY_KEYSTORE (+ CHAINCITY_KEYSTORE_PASSWORD), or on a
     devnet only, CHAINCITY_DEVNET_ACCOUNT (an index into the public test mnemonic)."""
     try:
-        keystore = os.environ.get("CHAINCITY_KEYSTORE", "").strip()
-        if keystore:
-            return from_keystore(keystore, os.environ.get("CHAINCITY_KEYSTORE_PASSWORD"))
-        index = os.environ.get("CHAINCITY_DEVNET_ACCOUNT", "").strip()
-        if index:
-            if chain_id not in DEVNET_CHAIN_IDS:
-                raise ConfigError(f"CHAINCITY_DEVNET_ACCOUNT is for devnets only; chain {chain_id} needs CHAINCITY_KEYSTORE")
-            if not index.isdigit():
-                raise ConfigError(f"CHAINCITY_DEVNET_ACCOUNT must be an account index, not {index!r}")
-            return devnet_account(int(index))
+        return load_signer(chain_id, os.environ.get("CHAINCITY_KEYSTORE"), os.environ.get("CHAINCITY_KEYSTORE_PASSWORD"),
+                           os.environ.get("CHAINCITY_DEVNET_ACCOUNT"))
     except SignerError as exc:
         raise ConfigError(str(exc)) from None
-    raise ConfigError("no signing key: set CHAINCITY_KEYSTORE (or CHAINCITY_DEVNET_ACCOUNT on a devnet)")
+
+
+def city_counties() -> tuple[str, ...]:
+    """The county-level divisions (GB/T 2260) the city registers: CITY_COUNTIES, comma-separated,
+    as the deployment declared them on chain; Loudi's five when unset."""
+    raw = os.environ.get("CITY_COUNTIES", "").strip()
+    counties = tuple(c.strip() for c in raw.split(",") if c.strip()) if raw else tuple(LOUDI_COUNTIES)
+    for county in counties:
+        if len(county) != 6 or not county.isdigit():
+            raise ConfigError(f"CITY_COUNTIES: {county!r} is not a six-digit division code")
+    return counties

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from chaincity.departments import DEPARTMENTS
-from chaincity.departments.real_estate import WHOLE
+from chaincity.departments import bank, court, real_estate
+from chaincity.departments.real_estate.rows import WHOLE
 from chaincity.formats import LOUDI_COUNTIES, make_id_number, make_unit_code
 
 # Loudi: 350,000 properties of 150,000 households.
@@ -37,6 +37,8 @@ CHANGE_CERTIFICATES_FROM = 5_000_000  # certificate numbers of the changes, apar
 BANKS = ("LD-BANK-ICBC", "LD-BANK-CCB", "LD-BANK-ABC", "LD-HPF")
 COURTS = ("LD-COURT-INT", "LD-COURT-LX", "LD-COURT-SF")
 COUNTIES = tuple(LOUDI_COUNTIES)
+# The departments it writes exports for.
+DEPARTMENTS = {spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC)}
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ class Reject(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+def reject_row(department: str, stage: str, source_file: str, row_number: int, source_id: str | None,
+               field: str, reason: str) -> dict:
+    """A row of the rejects table (and of the rejects report): what failed, where, and why."""
+    return {"department": department, "stage": stage, "source_file": source_file, "row_number": row_number,
+            "source_id": source_id, "field": field, "reason": reason}
+
+
 class Checkpoint(Base):
     """Where a sync or a follower stopped: block number and hash (to detect reorganisations)."""
 
@@ -104,20 +111,6 @@ class FollowedBlock(Base):
     follower: Mapped[str] = mapped_column(String(64), primary_key=True)
     block_number: Mapped[int] = mapped_column(Integer, primary_key=True)
     block_hash: Mapped[str] = mapped_column(String(66))
-
-
-class HeldMortgage(Base):
-    """A bank's read model: the mortgages it holds, as the chain says, and what happened to
-    the titles under them (transfers it was notified of, seizures)."""
-
-    __tablename__ = "held_mortgages"
-
-    unit: Mapped[str] = mapped_column(String(66), primary_key=True)
-    proof: Mapped[str] = mapped_column(String(66), primary_key=True)
-    amount: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(16))  # registered | released
-    registered_block: Mapped[int] = mapped_column(Integer)
-    notices: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class SchemaError(RuntimeError):

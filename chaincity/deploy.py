@@ -25,13 +25,16 @@ from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
 
-from chaincity.formats import LOUDI_COUNTIES
+from chaincity.chain.deployment import City, export_abi, load_record, record_path, save_record
+from chaincity.chain.sender import TransactionReverted, TransactionSender
+from chaincity.chain.signer import SignerError, devnet_account, from_keystore
+from chaincity.config import ConfigError, city_counties
+from chaincity.devnet import DEVNET_CHAIN_IDS
+from chaincity.directory import Directory, run_proposal
 
 logger = logging.getLogger(__name__)
 
-# Chain ids of the local devnets (chaincity.devnet): their unlocked test accounts may deploy
-# and administer; any other chain needs explicit administrators and a deployer key.
-DEVNET_CHAIN_IDS = frozenset({1337, 31337})
+# On a devnet the test accounts 0, 1, 2 administer the city, 2 of 3; account 0 deploys.
 DEVNET_ADMIN_THRESHOLD = 2
 DEVNET_ADMIN_COUNT = 3
 
@@ -48,8 +51,8 @@ class DeployConfig:
     threshold: int
     build_dir: Path = Path("build")
     deployments_dir: Path = Path("deployments")
-    # County-level divisions (GB/T 2260) whose real estate the city registers.
-    counties: tuple[str, ...] = tuple(LOUDI_COUNTIES)
+    # County-level divisions (GB/T 2260) whose real estate the city registers (CITY_COUNTIES).
+    counties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def config_from_env(w3: Web3, build_dir: Path = Path("build"), deployments_dir: 
     if raw_admins:
         admins = tuple(Web3.to_checksum_address(a.strip()) for a in raw_admins.split(",") if a.strip())
     elif w3.eth.chain_id in DEVNET_CHAIN_IDS:
-        admins = tuple(w3.eth.accounts[:DEVNET_ADMIN_COUNT])
+        admins = tuple(devnet_account(i).address for i in range(DEVNET_ADMIN_COUNT))
     else:
         raise DeploymentError(f"CITY_ADMINS is not set, and chain {w3.eth.chain_id} is not a devnet")
     if raw_threshold:
@@ -109,11 +112,10 @@ def config_from_env(w3: Web3, build_dir: Path = Path("build"), deployments_dir: 
         threshold = DEVNET_ADMIN_THRESHOLD
     if not 1 <= threshold <= len(admins):
         raise DeploymentError(f"CITY_ADMIN_THRESHOLD {threshold} must be between 1 and the {len(admins)} admins")
-    raw_counties = os.environ.get("CITY_COUNTIES", "").strip()
-    counties = tuple(c.strip() for c in raw_counties.split(",") if c.strip()) if raw_counties else tuple(LOUDI_COUNTIES)
-    for county in counties:
-        if len(county) != 6 or not county.isdigit():
-            raise DeploymentError(f"CITY_COUNTIES: {county!r} is not a six-digit division code")
+    try:
+        counties = city_counties()
+    except ConfigError as exc:
+        raise DeploymentError(str(exc)) from None
     return DeployConfig(admins, threshold, build_dir, deployments_dir, counties)
 
 
@@ -144,73 +146,50 @@ def code_matches(artifact_code: str | bytes, chain_code: bytes) -> bool:
     return all(e == a or fillable[i] for i, (e, a) in enumerate(zip(expected, actual)))
 
 
-class Deployer:
-    """Sends the deployment transactions: with an unlocked node account (devnet) or a local
-    eth-account key (any other chain)."""
-
-    def __init__(self, w3: Web3, account: str | LocalAccount):
-        self.w3 = w3
-        self.account = account
-        self.address = account if isinstance(account, str) else account.address
-
-    def transact(self, call) -> dict:
-        """Send a contract call or constructor and wait for it; raises if it reverts."""
-        if isinstance(self.account, str):
-            tx_hash = call.transact({"from": self.address})
-        else:
-            tx = call.build_transaction(
-                {"from": self.address, "nonce": self.w3.eth.get_transaction_count(self.address, "pending")}
-            )
-            tx_hash = self.w3.eth.send_raw_transaction(self.account.sign_transaction(tx).raw_transaction)
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=180)
-        if receipt["status"] != 1:
-            raise DeploymentError(f"transaction 0x{bytes(tx_hash).hex()} reverted")
-        return receipt
-
-    def deploy(self, artifact: dict, args: list) -> tuple[str, int, str]:
-        factory = self.w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+def deployer_account(w3: Web3) -> LocalAccount:
+    """Who signs deployments: the key in the encrypted keystore DEPLOYER_KEYSTORE, unlocked with
+    DEPLOYER_PASSWORD; on a devnet without one, its first test account."""
+    keystore = os.environ.get("DEPLOYER_KEYSTORE", "").strip()
+    if keystore:
+        password = os.environ.get("DEPLOYER_PASSWORD")
+        if password is None:
+            raise DeploymentError("DEPLOYER_PASSWORD must be set to unlock DEPLOYER_KEYSTORE")
         try:
-            receipt = self.transact(factory.constructor(*args))
-        except DeploymentError as exc:
-            raise DeploymentError(f"{artifact['contractName']}: deployment {exc}") from None
-        return receipt["contractAddress"], receipt["blockNumber"], "0x" + bytes(receipt["transactionHash"]).hex()
+            return from_keystore(keystore, password)
+        except SignerError as exc:
+            raise DeploymentError(f"DEPLOYER_KEYSTORE: {exc}") from None
+    if w3.eth.chain_id in DEVNET_CHAIN_IDS:
+        return devnet_account(0)
+    raise DeploymentError(f"chain {w3.eth.chain_id} is not a devnet: set DEPLOYER_KEYSTORE and DEPLOYER_PASSWORD")
 
 
-def record_path(deployments_dir: Path, chain_id: int) -> Path:
-    return deployments_dir / f"{chain_id}.json"
+def devnet_admin_keys(w3: Web3, config: DeployConfig) -> list[LocalAccount]:
+    """The administrators' keys when they are the devnet's test accounts (else none)."""
+    if w3.eth.chain_id not in DEVNET_CHAIN_IDS:
+        return []
+    keys = {account.address: account for account in map(devnet_account, range(20))}
+    return [keys[a] for a in config.admins] if all(a in keys for a in config.admins) else []
 
 
-def load_record(deployments_dir: Path, chain_id: int) -> dict:
-    """The deployment record of a chain (the oracles read this), or an empty one."""
-    path = record_path(deployments_dir, chain_id)
-    if path.exists():
-        return json.loads(path.read_text())
-    return {"chainId": chain_id, "contracts": {}}
-
-
-def _save_record(deployments_dir: Path, record: dict) -> None:
-    path = record_path(deployments_dir, record["chainId"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n")
-    tmp.replace(path)  # atomic: a crash never leaves half a record
-
-
-def _export_abi(deployments_dir: Path, name: str, abi: list) -> str:
-    relative = f"abi/{name}.json"
-    path = deployments_dir / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(abi, indent=2) + "\n")
-    return relative
+def _deploy(sender: TransactionSender, artifact: dict, args: list) -> tuple[str, int, str]:
+    factory = sender.w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+    data = bytes(HexBytes(factory.constructor(*args).data_in_transaction))
+    try:
+        receipt = sender.transact(None, data)
+    except TransactionReverted as exc:
+        raise DeploymentError(f"{artifact['contractName']}: deployment {exc}") from None
+    return receipt["contractAddress"], receipt["blockNumber"], "0x" + bytes(receipt["transactionHash"]).hex()
 
 
 def deploy_city(
     w3: Web3,
-    deployer: str | LocalAccount,
+    deployer: LocalAccount,
     config: DeployConfig,
     contracts: tuple[ContractSpec, ...] = CITY_CONTRACTS,
+    admin_keys: list[LocalAccount] = (),
 ) -> list[DeployedContract]:
-    """Deploy every contract of ``contracts`` not yet in the chain's record; verify the rest.
+    """Deploy every contract of ``contracts`` not yet in the chain's record; verify the rest;
+    with the administrators' keys at hand (a devnet), set up the city's governance too.
 
     Raises :class:`DeploymentError` when a recorded contract's code on chain is missing or
     differs from the build: the record then belongs to another chain state or another build,
@@ -218,7 +197,7 @@ def deploy_city(
     """
     chain_id = w3.eth.chain_id
     record = load_record(config.deployments_dir, chain_id)
-    sender = Deployer(w3, deployer)
+    sender = TransactionSender(w3, deployer)
     deployed: dict[str, str] = {}
     results = []
     for spec in contracts:
@@ -236,40 +215,41 @@ def deploy_city(
             address, block, transaction = entry["address"], entry["block"], entry["transaction"]
         else:
             args = spec.constructor_args(deployed, config)
-            address, block, transaction = sender.deploy(artifact, args)
+            address, block, transaction = _deploy(sender, artifact, args)
             newly = True
             logger.info("deployed %s at %s in block %s", spec.name, address, block)
         record["contracts"][spec.name] = {
             "address": address,
             "block": block,
             "transaction": transaction,
-            "abi": _export_abi(config.deployments_dir, spec.name, artifact["abi"]),
+            "abi": export_abi(config.deployments_dir, spec.name, artifact["abi"]),
         }
         if newly:
             record["updatedAt"] = datetime.now(UTC).isoformat(timespec="seconds")
-        _save_record(config.deployments_dir, record)
+        save_record(config.deployments_dir, record)
         deployed[spec.name] = address
         results.append(DeployedContract(spec.name, address, block, transaction, newly))
-    _declare_counties(w3, sender, config, deployed)
+    if len(deployed) == len(CITY_CONTRACTS):
+        missing = governance_missing(City(w3, config.deployments_dir), config.counties)
+        if missing and admin_keys:
+            admins = [Directory(City(w3, config.deployments_dir), TransactionSender(w3, key)) for key in admin_keys]
+            for target, data in missing:
+                run_proposal(admins, target, data)
+                logger.info("executed %s", admins[0].describe(target, data))
+        elif missing:
+            logger.warning("the administrators still have to propose: %s",
+                           "; ".join(Directory(City(w3, config.deployments_dir)).describe(*m) for m in missing))
     return results
 
 
-def _declare_counties(w3: Web3, sender: Deployer, config: DeployConfig, deployed: dict[str, str]) -> None:
-    """Declare the city's counties in the property registry (a city administrator's call).
-
-    Idempotent like every write: a declared county is skipped. Outside a devnet the deployer
-    is usually not an administrator; the administrators then declare them themselves.
-    """
-    if "PropertyRegistry" not in deployed:
-        return
-    registry = w3.eth.contract(address=deployed["PropertyRegistry"],
-                               abi=load_artifact(config.build_dir, "PropertyRegistry")["abi"])
-    if sender.address not in config.admins:
-        missing = [c for c in config.counties if not registry.functions.isCounty(c.encode()).call()]
-        if missing:
-            logger.warning("counties %s not declared: the deployer is not a city administrator", ", ".join(missing))
-        return
-    for county in config.counties:
-        if not registry.functions.isCounty(county.encode()).call():
-            sender.transact(registry.functions.addCounty(county.encode()))
-            logger.info("declared county %s", county)
+def governance_missing(city: City, counties: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """The proposals a new city still needs (as (target, calldata)): the registries allowed as
+    proposal targets, then each county the property registry must know."""
+    directory, registry = Directory(city), city["PropertyRegistry"]
+    missing = []
+    if not all(directory.contract.functions.isCityContract(c.address).call()
+               for name, c in city.contracts.items() if name != "CityDirectory"):
+        missing.append(directory.allow_city_contracts_call())
+    missing += [directory.call("PropertyRegistry", "addCounty", county.encode())
+                for county in counties if not registry.functions.isCounty(county.encode()).call()]
+    return missing

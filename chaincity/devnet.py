@@ -126,6 +126,9 @@ DEVNETS: dict[str, Devnet] = {
     "ganache": Devnet("ganache", "ganache", 8545, 1337, "city-ganache"),
     "anvil": Devnet("anvil", "anvil", 8546, 31337, "city-anvil"),
 }
+# Chains whose test-mnemonic accounts may deploy, administer and sign: any other chain needs
+# explicit administrators and keystores.
+DEVNET_CHAIN_IDS = frozenset(net.chain_id for net in DEVNETS.values())
 
 
 class DevnetError(RuntimeError):

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from chaincity.db import Reject, SourceRecord
-from chaincity.departments import DepartmentSpec, RowError
+from chaincity.db import Reject, SourceRecord, reject_row
+from chaincity.oracle.spec import DepartmentSpec, RowContext, RowError
 
 logger = logging.getLogger(__name__)
 INSERT_BATCH = 5_000
@@ -58,7 +58,8 @@ def _open_rows(path: Path, spec: DepartmentSpec):
     return handle, reader
 
 
-def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, progress: bool = False) -> LoadSummary:
+def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, context: RowContext,
+             progress: bool = False) -> LoadSummary:
     """Load ``path`` into the department database; see the module docstring."""
     summary = LoadSummary(spec.name)
     handle, reader = _open_rows(path, spec)
@@ -71,10 +72,7 @@ def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, progress: bool = 
 
         def reject(row_number: int, source_id: str | None, field_name: str, reason: str) -> None:
             summary.rejected += 1
-            summary.rejects.append({
-                "department": spec.name, "stage": "load", "source_file": source, "row_number": row_number,
-                "source_id": source_id, "field": field_name, "reason": reason,
-            })
+            summary.rejects.append(reject_row(spec.name, "load", source, row_number, source_id, field_name, reason))
 
         try:
             rows = tqdm(reader, desc=f"load {spec.name}", unit=" rows", disable=not progress)
@@ -84,7 +82,7 @@ def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, progress: bool = 
                     reject(row_number, None, "(row)", "wrong number of columns")
                     continue
                 try:
-                    parsed = spec.parse(row)
+                    parsed = spec.parse(row, context)
                 except RowError as exc:
                     reject(row_number, None, exc.field, exc.reason)
                     continue

@@ -51,6 +51,8 @@ class ErrorDecoder:
     def decode(self, exc: Exception) -> DecodedError | None:
         """The typed error carried by a web3 exception, if any."""
         if isinstance(exc, (ContractCustomError, ContractLogicError)):
-            data = exc.data if isinstance(exc.data, (str, bytes)) else None
-            return self.decode_data(data)
+            data = exc.data
+            if isinstance(data, dict):  # Ganache: {"result": "0x<revert data>", "message": "revert", …}
+                data = data.get("result") or data.get("data")
+            return self.decode_data(data if isinstance(data, (str, bytes)) else None)
         return None

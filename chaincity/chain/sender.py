@@ -1,4 +1,5 @@
-"""Signing locally and sending many transactions without waiting for each.
+"""The one way a transaction leaves, for the deployment, the administrators' commands and
+every oracle: signed locally, many in flight without waiting for each, or one at a time.
 
 The nonce is kept here and re-read from the node after any failure; fees follow EIP-1559
 when the chain has a base fee (a legacy gas price otherwise, as on a zero-gas consortium
@@ -23,6 +24,38 @@ from web3.exceptions import TimeExhausted, Web3RPCError
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)
+# How nodes word a sender without the money for gas, and a nonce used already (Anvil and geth,
+# Ganache, Besu): errors of the sender, not of what it sends.
+NO_GAS_MONEY = ("insufficient funds", "enough funds", "upfront cost exceeds")
+NONCE_USED = ("nonce too low", "correct nonce", "replacement transaction underpriced", "already been used",
+              "known transaction with same nonce")
+
+
+class SenderError(RuntimeError):
+    """The node refused a transaction for a reason that belongs to the sender."""
+
+
+class OutOfGasMoney(SenderError):
+    """The signing account cannot pay for gas."""
+
+
+class NonceTaken(SenderError):
+    """Another process sent a transaction with this key and took the nonce."""
+
+
+class TransactionReverted(RuntimeError):
+    """A transaction sent on its own was mined and reverted."""
+
+
+def refused_by_node(exc: Exception, address: str) -> SenderError | None:
+    """The sender's own problem in a node's error, if that is what it is."""
+    message = str(exc).lower()
+    if any(words in message for words in NO_GAS_MONEY):
+        return OutOfGasMoney(f"the signing account {address} has not enough money for gas: fund it and run again")
+    if any(words in message for words in NONCE_USED):
+        return NonceTaken(f"another process is sending with the key {address} (its nonce was taken): "
+                          "run one process per key")
+    return None
 
 
 @dataclass(frozen=True)
@@ -87,36 +120,61 @@ class TransactionSender:
         priority = Web3.to_wei(1, "gwei")
         return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
 
-    def estimate_gas(self, to: str, data: bytes) -> int:
+    def estimate_gas(self, to: str | None, data: bytes) -> int:
         """Gas for a call with the margin; raises the contract's typed error if it would revert."""
-        estimate = self.retry.run("estimate gas", lambda: self.w3.eth.estimate_gas(
-            {"from": self.address, "to": to, "data": data}))
+        call = {"from": self.address, "data": data} | ({"to": to} if to is not None else {})
+        try:
+            estimate = self.retry.run("estimate gas", lambda: self.w3.eth.estimate_gas(call))
+        except Web3RPCError as exc:
+            raise refused_by_node(exc, self.address) or exc
         return int(estimate * self.gas_margin)
 
-    def sign(self, to: str, data: bytes, gas: int, fees: dict | None = None) -> SignedTransaction:
-        """Sign a call with the next local nonce (not sent yet)."""
+    def sign(self, to: str | None, data: bytes, gas: int, fees: dict | None = None) -> SignedTransaction:
+        """Sign a call (or, with ``to`` None, a contract creation) with the next local nonce."""
         if self._nonce is None:
             self.resync_nonce()
-        tx = {"to": to, "data": data, "value": 0, "nonce": self._nonce, "gas": gas, "chainId": self._chain_id,
+        tx = {"data": data, "value": 0, "nonce": self._nonce, "gas": gas, "chainId": self._chain_id,
               **(fees or self._fees())}
+        if to is not None:
+            tx["to"] = to
         signed = self.account.sign_transaction(tx)
         self._nonce += 1
         return SignedTransaction("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction), tx["nonce"], gas)
 
-    def fees(self) -> dict:
-        return self._fees()
-
     def broadcast(self, signed: SignedTransaction) -> None:
-        """Send; a transaction the node already has (a resend after a timeout) counts as sent."""
+        """Send; a transaction the node already has (a resend after a timeout) counts as sent.
+
+        Raises :class:`OutOfGasMoney` or :class:`NonceTaken` when the node refuses the sender
+        (the local nonce is re-read first, so the next one signed is right).
+        """
         def send():
             try:
                 self.w3.eth.send_raw_transaction(signed.raw)
             except Web3RPCError as exc:
                 message = str(exc).lower()
-                if "already known" in message or "already imported" in message or "known transaction" in message:
+                if "already known" in message or "already imported" in message or (
+                        "known transaction" in message and "nonce" not in message):
                     return
+                if "vm exception" in message:  # Ganache mined it, reverted, and says so at once:
+                    return  # its receipt tells the caller, as on any other node
+                refused = refused_by_node(exc, self.address)
+                if refused is not None:
+                    self._nonce = None
+                    raise refused from None
                 raise
         self.retry.run(f"send {signed.hash}", send)
+
+    def transact(self, to: str | None, data: bytes) -> dict:
+        """Send one transaction and wait for it: estimate (raising the contract's typed error
+        if it would revert), sign, send, wait. Returns the full receipt, logs included.
+        Raises :class:`TransactionReverted` if it reverts when mined."""
+        signed = self.sign(to, data, self.estimate_gas(to, data))
+        self.broadcast(signed)
+        self.wait(signed.hash, signed.nonce)
+        receipt = self.retry.run("receipt", lambda: self.w3.eth.get_transaction_receipt(signed.hash))
+        if receipt["status"] != 1:
+            raise TransactionReverted(f"transaction {signed.hash} reverted")
+        return receipt
 
     def receipt(self, tx_hash: str) -> dict | None:
         """Status and block of a mined transaction, else None.
@@ -140,15 +198,27 @@ class TransactionSender:
             "eth_getTransactionByHash", [tx_hash]))
         return response.get("result") is not None
 
-    def wait(self, tx_hash: str) -> dict:
-        """The receipt once the transaction has ``confirmations`` blocks on top (itself included)."""
+    def wait(self, tx_hash: str, nonce: int | None = None) -> dict:
+        """The receipt once the transaction has ``confirmations`` blocks on top (itself included).
+
+        Given the transaction's ``nonce``, raises :class:`NonceTaken` when the node dropped it
+        because another transaction of this key was mined with that nonce (Ganache accepts
+        such a transaction silently and never mines it).
+        """
         deadline = time.monotonic() + self.receipt_timeout
+        next_check = time.monotonic() + 1.0
         while True:
             receipt = self.receipt(tx_hash)
             if receipt is not None:
                 head = self.retry.run("block number", lambda: self.w3.eth.block_number)
                 if head - receipt["blockNumber"] + 1 >= self.confirmations:
                     return receipt
+            elif nonce is not None and time.monotonic() > next_check:
+                next_check = time.monotonic() + 1.0
+                mined = self.retry.run("nonce", lambda: self.w3.eth.get_transaction_count(self.address, "latest"))
+                if mined > nonce and self.receipt(tx_hash) is None and not self.known(tx_hash):
+                    self._nonce = None
+                    raise refused_by_node(Exception("nonce too low"), self.address)
             if time.monotonic() > deadline:
                 raise TimeExhausted(f"{tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
             time.sleep(0.05)

@@ -1,8 +1,3 @@
-"""One small module per department: the columns of its export and how a row is read."""
-
-from chaincity.departments import bank, court, real_estate
-from chaincity.departments.rows import DepartmentSpec, ParsedRow, RowError
-
-DEPARTMENTS: dict[str, DepartmentSpec] = {spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC)}
-
-__all__ = ["DEPARTMENTS", "DepartmentSpec", "ParsedRow", "RowError"]
+"""One small module per department: the columns of its export, how a row becomes a record,
+how records go on chain and what the department follows (an :class:`~chaincity.oracle.spec.DepartmentSpec`
+each). The list of departments is the CLI's."""

@@ -1,36 +1,55 @@
-"""Banks and the housing provident fund: mortgages they register and release."""
+"""Banks and the housing provident fund: mortgages they register and release, and the read
+model of the mortgages they hold (transfer notices of Civil Code Art. 406, seizures)."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import datetime
 
-from chaincity.departments.rows import (
-    DepartmentSpec, ParsedRow, RowError, department_code, integer, text, timestamp, unit_code, yuan_to_fen,
-)
+from sqlalchemy import JSON, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from chaincity.departments.real_estate import unit_of
+from chaincity.chain.enums import DepartmentKind
+from chaincity.db import Base, ChainEvent
+from chaincity.departments.rows import department_code, integer, text, timestamp, unit_code, unit_of, yuan_to_fen
 from chaincity.hashing import Hasher
-from chaincity.oracle.sync import ChainMapping
+from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
 ACTIONS = ("register", "release")
 MAX_TERM_MONTHS = 600
 
 
-def parse(row: dict[str, str]) -> ParsedRow:
+class HeldMortgage(Base):
+    """The mortgages a bank holds, as the chain says, and what happened to the titles under
+    them (transfers it was notified of, seizures)."""
+
+    __tablename__ = "held_mortgages"
+
+    unit: Mapped[str] = mapped_column(String(66), primary_key=True)
+    proof: Mapped[str] = mapped_column(String(66), primary_key=True)
+    amount: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))  # registered | released
+    registered_block: Mapped[int] = mapped_column(Integer)
+    notices: Mapped[list] = mapped_column(JSON, default=list)
+
+
+def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
+    """A mortgage registered or released; a release names its contract and needs no amount or term."""
     action = (row.get("action") or "register").strip()  # optional column; a bare export registers
     if action not in ACTIONS:
         raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
     contract = text(row, "contract_no", 64)
     payload = {
-        "unit_code": unit_code(row),
+        "unit_code": unit_code(row, context),
         "bank": department_code(row, "bank"),
         "contract_no": contract,
         "action": action,
-        "amount_fen": yuan_to_fen(row, "amount"),
-        "term_months": integer(row, "term_months", 1, MAX_TERM_MONTHS),
         "registered_at": timestamp(row, "registered_at"),
     }
+    if action == "register" or (row.get("amount") or "").strip():
+        payload["amount_fen"] = yuan_to_fen(row, "amount")
+    if action == "register" or (row.get("term_months") or "").strip():
+        payload["term_months"] = integer(row, "term_months", 1, MAX_TERM_MONTHS)
     return ParsedRow(source_id=f"{contract}:{action}", kind=f"mortgage.{action}", payload=payload)
 
 
@@ -47,23 +66,35 @@ def mortgage_input(payload: dict, hasher: Hasher) -> tuple:
             int(term_end.timestamp()), False)
 
 
-def release_input(payload: dict, hasher: Hasher) -> tuple:
-    return (unit_of(payload), hasher.document(payload["contract_no"]))
-
-
-# Registrations before releases: a release in the same export needs its mortgage first.
-CHAINS = (
-    ChainMapping("PropertyRegistry", "registerMortgages", "mortgage.register", mortgage_input, unit_of,
-                 owner_field="bank"),
-    ChainMapping("PropertyRegistry", "releaseMortgage", "mortgage.release", release_input, unit_of,
-                 batched=False, owner_field="bank"),
-)
+def on_event(session: Session, event: ChainEvent) -> None:
+    """Keep `held_mortgages` from the bank's events and the seizures of titles it lends on."""
+    args = event.args
+    if event.event == "MortgageRegistered":
+        session.merge(HeldMortgage(unit=args["unit"], proof=args["proof"], amount=str(args["amount"]),
+                                   status="registered", registered_block=event.block_number, notices=[]))
+    elif event.event == "MortgageReleased":
+        held = session.get(HeldMortgage, (args["unit"], args["proof"]))
+        if held is not None:
+            held.status = "released"
+    elif event.event in ("MortgageeNotified", "TitleSeized"):
+        notice = {"event": event.event, "block": event.block_number, "tx": event.tx_hash}
+        for held in session.scalars(select(HeldMortgage).where(HeldMortgage.unit == args["unit"],
+                                                               HeldMortgage.status == "registered")):
+            held.notices = [*held.notices, notice]
 
 
 SPEC = DepartmentSpec(
     name="bank",
+    kind=DepartmentKind.BANK,
     columns=("unit_code", "bank", "contract_no", "amount", "term_months", "registered_at"),
     optional_columns=("action",),
     parse=parse,
-    chains=CHAINS,
+    # Registrations before releases: a release in the same export needs its mortgage first.
+    chains=(
+        Batched("mortgage.register", "PropertyRegistry", "registerMortgages", mortgage_input, unit_of, owner_field="bank"),
+        OneByOne("mortgage.release", "PropertyRegistry", chain_key=unit_of, owner_field="bank", actions={
+            "release": Action("releaseMortgage", lambda p, h: (unit_of(p), h.document(p["contract_no"])))}),
+    ),
+    follows=Follows("PropertyRegistry", addressed=("MortgageRegistered", "MortgageReleased", "MortgageeNotified"),
+                    every=("TitleSeized",), on_event=on_event, tables=(HeldMortgage,)),
 )

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from chaincity.departments.rows import (
-    DepartmentSpec, ParsedRow, RowError, choice, department_code, integer, text, timestamp, unit_code,
-)
-
-from chaincity.departments.real_estate import unit_of
+from chaincity.chain.enums import DepartmentKind
+from chaincity.departments.rows import choice, department_code, integer, text, timestamp, unit_code, unit_of
 from chaincity.hashing import Hasher
-from chaincity.oracle.sync import ChainMapping
+from chaincity.oracle.spec import Action, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
 ACTIONS = ("seize", "renew", "lift")
 MAX_TERM_MONTHS = 36  # SPC rules: a seizure of real property lasts at most 3 years per term
 
 
-def parse(row: dict[str, str]) -> ParsedRow:
+def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     action = choice(row, "action", ACTIONS)
     order = text(row, "order_no", 64)
     issued_at = timestamp(row, "issued_at")
@@ -25,7 +22,7 @@ def parse(row: dict[str, str]) -> ParsedRow:
     else:
         term = integer(row, "term_months", 1, MAX_TERM_MONTHS)
     payload = {
-        "unit_code": unit_code(row),
+        "unit_code": unit_code(row, context),
         "court": department_code(row, "court"),
         "order_no": order,
         "action": action,
@@ -48,18 +45,19 @@ def lift_input(payload: dict, hasher: Hasher) -> tuple:
     return (unit_of(payload), hasher.document(payload["order_no"]))
 
 
-# In the order a court acts: seizures, then renewals, then lifts.
-CHAINS = tuple(
-    ChainMapping("PropertyRegistry", function, f"seizure.{action}", to_input, unit_of, batched=False, owner_field="court")
-    for action, function, to_input in (
-        ("seize", "seize", seizure_input), ("renew", "renewSeizure", seizure_input), ("lift", "liftSeizure", lift_input),
-    )
-)
-
-
 SPEC = DepartmentSpec(
     name="court",
+    kind=DepartmentKind.COURT,
     columns=("unit_code", "court", "order_no", "action", "term_months", "issued_at"),
     parse=parse,
-    chains=CHAINS,
+    # In the order a court acts: seizures, then renewals, then lifts.
+    chains=tuple(
+        OneByOne(f"seizure.{action}", "PropertyRegistry", chain_key=unit_of, owner_field="court",
+                 actions={action: Action(function, to_input)})
+        for action, function, to_input in (
+            ("seize", "seize", seizure_input), ("renew", "renewSeizure", seizure_input),
+            ("lift", "liftSeizure", lift_input),
+        )
+    ),
+    follows=Follows("PropertyRegistry", addressed=("TitleSeized", "SeizureRenewed", "SeizureLifted", "SeizureLapsed")),
 )

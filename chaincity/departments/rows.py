@@ -3,44 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from chaincity.formats import LOUDI_COUNTIES, FormatError, validate_unit_code
+from chaincity.formats import FormatError, unit_key, validate_unit_code
+from chaincity.oracle.spec import RowContext, RowError
 
 DEPARTMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
-
-
-class RowError(ValueError):
-    """A row that cannot be loaded: which field, and why."""
-
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class ParsedRow:
-    """A valid row: its idempotency key within the department, what it is, and its fields."""
-
-    source_id: str
-    kind: str
-    payload: dict
-
-
-@dataclass(frozen=True)
-class DepartmentSpec:
-    """A department: the columns of its export, how a row is read, and how records go on
-    chain (ChainMapping instances, in the order they must be written)."""
-
-    name: str
-    columns: tuple[str, ...]
-    parse: Callable[[dict[str, str]], ParsedRow]
-    chains: tuple = ()
-    optional_columns: tuple[str, ...] = ()  # read when present (e.g. `action`), documented in the README
 
 
 def text(row: dict[str, str], field: str, max_length: int = 128) -> str:
@@ -52,9 +21,14 @@ def text(row: dict[str, str], field: str, max_length: int = 128) -> str:
     return value
 
 
-def unit_code(row: dict[str, str], field: str = "unit_code") -> str:
+def unit_code(row: dict[str, str], context: RowContext, field: str = "unit_code") -> str:
+    """A unit code (GB/T 37346) in one of the counties the city registers."""
+    return valid_unit_code(text(row, field), context, field)
+
+
+def valid_unit_code(value: str, context: RowContext, field: str) -> str:
     try:
-        return validate_unit_code(text(row, field), LOUDI_COUNTIES)
+        return validate_unit_code(value, context.counties)
     except FormatError as exc:
         raise RowError(field, str(exc)) from None
 
@@ -109,3 +83,24 @@ def choice(row: dict[str, str], field: str, choices: dict[str, int] | tuple[str,
     if value not in choices:
         raise RowError(field, f"{value!r} must be one of {', '.join(choices)}")
     return value
+
+
+def unit_of(payload: dict) -> bytes:
+    """The registry key of a record's `unit_code` (every property department's records name one)."""
+    return unit_key(payload["unit_code"])
+
+
+def listed(row: dict[str, str], field: str) -> list[str]:
+    """A `;`-separated list with no empty and no repeated entry."""
+    entries = [entry.strip() for entry in text(row, field, 1_000).split(";")]
+    if not all(entries):
+        raise RowError(field, "has an empty entry (a `;` too many?)")
+    repeated = sorted({entry for entry in entries if entries.count(entry) > 1})
+    if repeated:
+        raise RowError(field, f"lists {', '.join(repeated)} twice")
+    return entries
+
+
+def must_be_empty(row: dict[str, str], field: str, action: str) -> None:
+    if (row.get(field) or "").strip():
+        raise RowError(field, f"a {action} row leaves {field} empty")

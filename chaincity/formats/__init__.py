@@ -7,7 +7,7 @@ and synthetic data.
 
 from chaincity.formats.errors import FormatError
 from chaincity.formats.id_number import id_number_check_char, make_id_number, validate_id_number
-from chaincity.formats.unit_code import LOUDI_COUNTIES, make_unit_code, validate_unit_code
+from chaincity.formats.unit_code import LOUDI_COUNTIES, make_unit_code, unit_code_of, unit_key, validate_unit_code
 from chaincity.formats.uscc import (
     USCC_CHARSET,
     USCCCharacterError,
@@ -41,6 +41,8 @@ __all__ = [
     "id_number_check_char",
     "make_id_number",
     "make_unit_code",
+    "unit_code_of",
+    "unit_key",
     "validate_id_number",
     "validate_unit_code",
 ]

@@ -52,6 +52,16 @@ def validate_unit_code(value: str, counties: set[str] | dict | None = None) -> s
     return value
 
 
+def unit_key(unit_code: str) -> bytes:
+    """A unit code as the registry keys it: the 28 ASCII characters left-aligned in bytes32."""
+    return unit_code.encode("ascii").ljust(32, b"\0")
+
+
+def unit_code_of(key: bytes) -> str:
+    """The unit code a registry key holds (the inverse of :func:`unit_key`)."""
+    return bytes(key).rstrip(b"\0").decode("ascii", "replace")
+
+
 def make_unit_code(county: str, zone: int, subzone: int, parcel: int, building: int, unit: int,
                    ownership: str = "G", right: str = "B", fixture: str = "F") -> str:
     """A valid unit code (for synthetic data and tests)."""

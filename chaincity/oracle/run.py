@@ -1,49 +1,55 @@
-"""Running a department's oracle: every chain mapping of the department, in order."""
+"""Running a department's oracle: every chain mapping of the department, in order, then (with
+--follow) the chain into its read model, round after round."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from eth_account.signers.local import LocalAccount
 from sqlalchemy.engine import Engine
 from web3 import Web3
 
-from chaincity.chain.contracts import load_contracts
+from chaincity.chain.deployment import City
 from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import TransactionSender
 from chaincity.config import OracleConfig
-from chaincity.departments import DepartmentSpec
 from chaincity.hashing import Hasher
-from chaincity.deploy import load_record
 from chaincity.oracle.follow import follower_for
-from chaincity.oracle.sync import SyncEngine, SyncSummary
+from chaincity.oracle.spec import DepartmentSpec
+from chaincity.oracle.stops import Authority
+from chaincity.oracle.sync import ChainReader, SyncEngine, SyncSummary
 
 logger = logging.getLogger(__name__)
 
 
-def sync_department(w3: Web3, engine: Engine, spec: DepartmentSpec, config: OracleConfig, signer,
+def sync_department(w3: Web3, engine: Engine, spec: DepartmentSpec, config: OracleConfig, signer: LocalAccount,
                     progress: bool = False) -> list[SyncSummary]:
-    """Write every pending record of the department; one summary per kind of record."""
-    contracts = load_contracts(w3, config.deployments_dir)
-    decoder = ErrorDecoder(*(c.abi for c in contracts.values()))
+    """Write every pending record of the department; one summary per kind of record.
+
+    Raises :class:`chaincity.oracle.stops.OracleStopped` before sending anything when the key
+    may not write for the department, and mid-way when that changes (records stay pending).
+    """
+    city = City(w3, config.deployments_dir)
+    authority = Authority(city["CityDirectory"], signer.address, config.department_code, spec.kind)
+    authority.check()
+    decoder = ErrorDecoder(*(c.abi for c in city.contracts.values()))
     sender = TransactionSender(w3, signer, confirmations=config.confirmations)
     hasher = Hasher(config.pepper)
     summaries = []
     for mapping in spec.chains:
-        sync = SyncEngine(engine, spec.name, mapping, contracts[mapping.contract], sender, decoder, hasher,
-                          department_code=config.department_code, batch_size=config.batch_size,
-                          pipeline=config.pipeline, block_gas_share=config.block_share)
+        chain = ChainReader(city[mapping.contract], city.block_of(mapping.contract))
+        sync = SyncEngine(engine, spec.name, mapping, chain, sender, decoder, hasher, authority,
+                          batch_size=config.batch_size, pipeline=config.pipeline, block_gas_share=config.block_share)
         summaries.append(sync.run(progress=progress))
     return summaries
 
 
-def follow_department(w3: Web3, engine: Engine, spec: DepartmentSpec, config: OracleConfig, signer, *,
+def follow_department(w3: Web3, engine: Engine, spec: DepartmentSpec, config: OracleConfig, signer: LocalAccount, *,
                       interval: float = 2.0, rounds: int | None = None, progress: bool = False) -> None:
     """Keep syncing new records and following the chain until stopped (or for ``rounds``)."""
-    contracts = load_contracts(w3, config.deployments_dir)
-    start = load_record(config.deployments_dir, w3.eth.chain_id)["contracts"]["PropertyRegistry"]["block"]
-    follower = follower_for(spec.name, config.department_code, w3, engine, contracts["PropertyRegistry"],
-                            start_block=start, confirmations=config.confirmations)
+    follower = follower_for(spec, config.department_code, w3, engine, City(w3, config.deployments_dir),
+                            confirmations=config.confirmations)
     done = 0
     while rounds is None or done < rounds:
         for summary in sync_department(w3, engine, spec, config, signer, progress=progress):

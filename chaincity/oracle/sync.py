@@ -6,6 +6,12 @@ engine reconciles: a sent record whose transaction is on chain is confirmed, one
 transaction never arrived or reverted is pending again. Resending is safe because every
 registry write is idempotent (the same record again is a no-op), so a crash between sending
 and recording can cost gas but never a duplicate or a loss.
+
+One pass is a loop of small steps: the next batch of pending records, made ready (the
+department's own, not in the chain's history, chain facts resolved), priced (estimated, or sized
+from the gas learnt so far, and shrunk to fit the block), sent, and confirmed as the pipeline
+fills. An error that belongs to the oracle (see :mod:`chaincity.oracle.stops`) ends the run
+with :class:`OracleStopped`; it never rejects a record.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,68 +30,27 @@ from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
 from chaincity.chain.calldata import CallEncoder
+from chaincity.chain.contracts import call_named
 from chaincity.chain.errors import DecodedError, ErrorDecoder
-from chaincity.chain.sender import SignedTransaction, TransactionSender
-from chaincity.db import Reject, SourceRecord
+from chaincity.chain.sender import SenderError, SignedTransaction, TransactionSender
+from chaincity.db import Reject, SourceRecord, reject_row
 from chaincity.hashing import Hasher
+from chaincity.oracle.spec import ChainMapping, NotOnChain
+from chaincity.oracle.stops import Authority, OracleStopped, stopped_by_sender
 
 logger = logging.getLogger(__name__)
 # Over the largest gas per record estimated so far (records differ: one owner or several).
 OPTIMISTIC_GAS_MARGIN = 1.1
 
 
-class NotOnChain(LookupError):
-    """A chain fact a record needs is not there (e.g. the certificate a revocation names)."""
-
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
-
-
 class BatchTooLarge(Exception):
     """The node cannot even estimate the batch: it needs more gas than a block holds."""
-
-
-@dataclass(frozen=True)
-class ChainMapping:
-    """What a department module tells the framework: which records, which function, and how
-    one record becomes its arguments (batched: one element of the function's list argument)."""
-
-    contract: str  # name in the deployment record
-    function: str | tuple[str, ...]  # several when `function_of` picks one per record
-    kind: str  # SourceRecord.kind it writes
-    to_input: Callable[[dict, Hasher], tuple]
-    chain_key: Callable[[dict], bytes]  # the record's key on chain, as typed errors name it
-    batched: bool = True
-    # The payload field naming the department a record belongs to (a bank's own contracts):
-    # an oracle writes only its own department's records and rejects the others.
-    owner_field: str | None = None
-    # For unbatched mappings whose records call different functions (a title's changes).
-    function_of: Callable[[dict], str] | None = None
-    # Whether the chain's history already holds this record (its event is logged), though the
-    # current state has moved on: a registration resent after a transfer conflicts with the
-    # present owners, and an earlier transfer resent would undo a later one. Asked before
-    # sending each unbatched record, and for a batched one the contract refuses.
-    written_before: Callable[[Contract, dict, Hasher], bool] | None = None
-    # Chain facts an unbatched record's arguments need, merged into its payload before it is
-    # encoded (e.g. the digest of the certificate a revocation names); raises NotOnChain.
-    resolve: Callable[[Contract, dict, Hasher], dict] | None = None
-    # Every chain key a record's call reads or writes, when more than its chain_key (a
-    # split's parts, a merge's sources).
-    related_keys: Callable[[dict], Iterable[bytes]] | None = None
-
-    @property
-    def functions(self) -> tuple[str, ...]:
-        return self.function if isinstance(self.function, tuple) else (self.function,)
-
-    def keys_of(self, payload: dict) -> frozenset[bytes]:
-        return frozenset(self.related_keys(payload) if self.related_keys else (self.chain_key(payload),))
 
 
 @dataclass
 class SyncSummary:
     department: str
+    kind: str = ""
     total: int = 0
     confirmed: int = 0
     rejected: int = 0
@@ -105,28 +69,60 @@ class _InFlight:
     signed: SignedTransaction
     record_ids: list[int]
     gas: int
-    keys: frozenset[bytes] = frozenset()  # what an unbatched record's call touches
+    keys: frozenset[bytes] = frozenset()  # what a one-by-one record's call touches
+
+
+@dataclass
+class _Window:
+    """Where the pass is in the pending records, and how many it takes at a time."""
+
+    size: int
+    last_id: int = 0
+
+    def rewind_to(self, first_id: int, size: int | None = None) -> None:
+        self.last_id = first_id - 1
+        if size is not None:
+            self.size = size
+
+
+class ChainReader:
+    """The chain as a department's checks read it (:class:`chaincity.oracle.spec.ChainView`)."""
+
+    def __init__(self, contract: Contract, from_block: int):
+        self.contract = contract
+        self.from_block = from_block  # the contract's deployment: nothing of it lies before
+
+    def logs(self, event: str, key: bytes) -> list:
+        first_indexed = next(i["name"] for e in self.contract.abi if e.get("name") == event and e["type"] == "event"
+                             for i in e["inputs"] if i["indexed"])
+        return getattr(self.contract.events, event)().get_logs(from_block=self.from_block,
+                                                                argument_filters={first_indexed: key})
+
+    def call(self, function: str, *args):
+        return call_named(self.contract, function, *args)
 
 
 class SyncEngine:
-    def __init__(self, engine: Engine, department: str, mapping: ChainMapping, contract: Contract,
-                 sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, *,
-                 department_code: str | None = None, batch_size: int = 200, pipeline: int = 8,
-                 block_gas_share: float = 0.5):
+    """Writes one mapping's pending records (see the module docstring)."""
+
+    def __init__(self, engine: Engine, department: str, mapping: ChainMapping, chain: ChainReader,
+                 sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, authority: Authority, *,
+                 batch_size: int = 200, pipeline: int = 8, block_gas_share: float = 0.5):
         self.engine = engine
         self.department = department
-        self.department_code = department_code
         self.mapping = mapping
-        self.contract = contract
+        self.chain = chain
         self.sender = sender
         self.decoder = decoder
         self.hasher = hasher
+        self.authority = authority
         self.batch_size = batch_size if mapping.batched else 1
         self.pipeline = pipeline
         self.block_gas_share = block_gas_share
         self._in_flight: deque[_InFlight] = deque()
-        self.encoders = {function: CallEncoder(contract, function) for function in mapping.functions}
-        self.to = contract.address
+        functions = (mapping.function,) if mapping.batched else {a.function for a in mapping.actions.values()}
+        self.encoders = {function: CallEncoder(chain.contract, function) for function in functions}
+        self.to = chain.contract.address
         # Gas per record seen in the last estimate. Once known, batches are sent without
         # their own estimate (running each batch twice would halve the throughput); a batch
         # that reverts sends its records back, and the next pass estimates every batch.
@@ -147,18 +143,19 @@ class SyncEngine:
             session.execute(update(SourceRecord).where(SourceRecord.id.in_(record_ids)).values(**values))
             session.commit()
 
-    def _reject(self, record: SourceRecord, error: DecodedError | str, field_name: str = "(record)") -> dict:
-        reject = {
-            "department": self.department, "stage": "chain", "source_file": record.source_file,
-            "row_number": record.row_number, "source_id": record.source_id,
-            "field": field_name, "reason": str(error),
-        }
+    def _confirm(self, record_ids: list[int], block: int | None) -> None:
+        self._set(record_ids, status="confirmed", block_number=block, synced_at=datetime.now(UTC))
+
+    def _reject(self, record: SourceRecord, error: DecodedError | str, summary: SyncSummary,
+                field_name: str = "(record)") -> None:
+        reject = reject_row(self.department, "chain", record.source_file, record.row_number, record.source_id,
+                            field_name, str(error))
         with Session(self.engine) as session:
             session.add(Reject(**reject))
             session.execute(update(SourceRecord).where(SourceRecord.id == record.id).values(status="rejected"))
             session.commit()
         logger.info("rejected %s row %s: %s", record.source_id, record.row_number, error)
-        return reject
+        summary.rejects.append(reject)
 
     def counts(self) -> dict[str, int]:
         with Session(self.engine) as session:
@@ -189,22 +186,109 @@ class SyncEngine:
             if receipt is None and self.sender.known(tx_hash):
                 receipt = self.sender.wait(tx_hash)  # still in the node's pool: let it land
             if receipt is not None and receipt["status"] == 1:
-                self._set(record_ids, status="confirmed", block_number=receipt["blockNumber"], synced_at=datetime.now(UTC))
+                self._confirm(record_ids, receipt["blockNumber"])
                 confirmed += len(record_ids)
             else:  # never arrived, or reverted: send again (idempotent)
                 self._set(record_ids, status="pending", tx_hash=None)
         self.sender.resync_nonce()
         return confirmed
 
-    # ---- sending --------------------------------------------------------------------------
+    # ---- the steps of a pass ----------------------------------------------------------------
+
+    def _next_batch(self, window: _Window) -> list[SourceRecord]:
+        with Session(self.engine) as session:
+            batch = list(session.scalars(
+                self._records("pending").where(SourceRecord.id > window.last_id)
+                .order_by(SourceRecord.id).limit(window.size)
+            ))
+            session.expunge_all()
+        if batch:
+            window.last_id = batch[-1].id
+        return batch
+
+    def _ready(self, batch: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], frozenset[bytes]]:
+        """The records to send now, and the chain keys a one-by-one record touches."""
+        batch = [r for r in batch if self._own(r, summary)]
+        if self.mapping.batched or not batch:
+            return batch, frozenset()
+        (record,) = batch
+        keys = self.mapping.keys_of(record.payload)
+        # A change may build on one still in flight (a split on the transfer before it, a
+        # revocation of the certificate reissued just before): wait for those, so it is
+        # checked, resolved and estimated against their outcome, not the state before them.
+        while any(flight.keys & keys for flight in self._in_flight):
+            self._wait_oldest(summary)
+        if self._in_history(record) or not self._resolved(record, summary):
+            return [], keys
+        return [record], keys
+
+    def _own(self, record: SourceRecord, summary: SyncSummary) -> bool:
+        """Whether the record is this oracle's department's; another's is rejected, named."""
+        field_name = self.mapping.owner_field
+        if field_name is None or record.payload[field_name] == self.authority.department_code:
+            return True
+        self._reject(record, f"{field_name}: {record.payload[field_name]} is not this oracle's department "
+                     f"{self.authority.department_code}", summary, field_name=field_name)
+        return False
+
+    def _written_before(self, record: SourceRecord):
+        if self.mapping.batched:
+            return self.mapping.written_before
+        return self.mapping.action_of(record.payload).written_before
+
+    def _in_history(self, record: SourceRecord) -> bool:
+        """Confirm a record the chain's history already holds; True if it did."""
+        check = self._written_before(record)
+        if check is None or not check(self.chain, record.payload, self.hasher):
+            return False
+        logger.info("%s is in the chain's history already", record.source_id)
+        self._confirm([record.id], None)
+        return True
+
+    def _resolved(self, record: SourceRecord, summary: SyncSummary) -> bool:
+        """Add the chain facts the record needs to its payload; reject it, named, if missing."""
+        needs = self.mapping.action_of(record.payload).needs
+        if needs is None:
+            return True
+        try:
+            record.payload = {**record.payload, **needs(self.chain, record.payload, self.hasher)}
+        except NotOnChain as exc:
+            self._reject(record, exc.reason, summary, field_name=exc.field)
+            return False
+        return True
 
     def _calldata(self, records: list[SourceRecord]) -> bytes:
-        if not self.mapping.batched:
-            (record,) = records
-            function = self.mapping.function_of(record.payload) if self.mapping.function_of else self.mapping.function
-            return self.encoders[function].encode(*self.mapping.to_input(record.payload, self.hasher))
-        (encoder,) = self.encoders.values()
-        return encoder.encode([self.mapping.to_input(r.payload, self.hasher) for r in records])
+        if self.mapping.batched:
+            return self.encoders[self.mapping.function].encode(
+                [self.mapping.element(r.payload, self.hasher) for r in records])
+        (record,) = records
+        action = self.mapping.action_of(record.payload)
+        return self.encoders[action.function].encode(*action.arguments(record.payload, self.hasher))
+
+    def _price(self, records: list[SourceRecord], window: _Window, block_gas: int,
+               summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes] | None:
+        """The records to send with their gas and calldata; None when the window was shrunk
+        and the batch must be read again."""
+        if self.mapping.batched and self._gas_per_record is not None and not self._estimate_every_batch:
+            gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)
+            data = self._calldata(records)
+        else:
+            try:
+                records, gas, data = self._estimate(records, summary)
+            except BatchTooLarge:  # more than a block holds: halve and read the batch again
+                window.rewind_to(records[0].id, max(1, len(records) // 2))
+                return None
+            if records:
+                self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
+        if len(records) > 1 and gas > block_gas * self.block_gas_share:
+            # Keep each transaction within half a block: EIP-1559 raises the base fee after
+            # every block fuller than that, and a bulk import of full blocks drives it up
+            # exponentially (measured: a 350k import ran out of 10,000 ETH of gas money).
+            # From now on, as many records as fit in that share.
+            window.rewind_to(records[0].id, max(1, min(len(records) - 1,
+                                                       int(block_gas * self.block_gas_share * len(records) / gas))))
+            return None
+        return records, gas, data
 
     def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes]:
         """The batch's calldata and gas; records the contract refuses are rejected and left out."""
@@ -218,94 +302,97 @@ class SyncEngine:
                 raise
             except (ContractCustomError, ContractLogicError) as exc:
                 decoded = self.decoder.decode(exc)
+                stop = self.authority.stopped_by(decoded)
+                if stop is not None:
+                    raise stop from None
                 culprit = self._culprit(records, decoded)
                 if culprit is None:
                     if len(records) == 1:
                         culprit = records[0]
                     else:  # not attributable from the error: find it by halves
                         half = len(records) // 2
-                        kept = self._estimate(records[:half], summary)[0]
-                        rest = self._estimate(records[half:], summary)[0]
-                        records = kept + rest
+                        records = self._estimate(records[:half], summary)[0] + self._estimate(records[half:], summary)[0]
                         continue
                 if not self._in_history(culprit):
-                    summary.rejects.append(self._reject(culprit, decoded or str(exc)))
+                    self._reject(culprit, decoded or str(exc), summary)
                 records = [r for r in records if r is not culprit]
         return [], 0, b""
-
-    def _own(self, records: list[SourceRecord], summary: SyncSummary) -> list[SourceRecord]:
-        """The records of this oracle's department; the others are rejected, named."""
-        field_name = self.mapping.owner_field
-        if field_name is None:
-            return records
-        own = []
-        for record in records:
-            owner = record.payload[field_name]
-            if owner == self.department_code:
-                own.append(record)
-            else:
-                summary.rejects.append(self._reject(
-                    record, f"{field_name}: {owner} is not this oracle's department {self.department_code}",
-                    field_name=field_name))
-        return own
-
-    def _in_history(self, record: SourceRecord) -> bool:
-        """Confirm a record the chain's history already holds; True if it did."""
-        if self.mapping.written_before is None or not self.mapping.written_before(self.contract, record.payload, self.hasher):
-            return False
-        logger.info("%s is in the chain's history already", record.source_id)
-        self._set([record.id], status="confirmed", synced_at=datetime.now(UTC))
-        return True
-
-    def _resolved(self, record: SourceRecord, summary: SyncSummary) -> bool:
-        """Add the chain facts the record needs to its payload; reject it, named, if missing."""
-        if self.mapping.resolve is None:
-            return True
-        try:
-            record.payload = {**record.payload, **self.mapping.resolve(self.contract, record.payload, self.hasher)}
-        except NotOnChain as exc:
-            summary.rejects.append(self._reject(record, exc.reason, field_name=exc.field))
-            return False
-        return True
 
     def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
         if decoded is None:
             return None
         named = {v for v in decoded.args.values() if isinstance(v, bytes)}
-        for record in records:
-            if self.mapping.chain_key(record.payload) in named:
-                return record
-        return None
+        return next((r for r in records if self.mapping.chain_key(r.payload) in named), None)
+
+    def _send(self, records: list[SourceRecord], gas: int, data: bytes, keys: frozenset[bytes],
+              summary: SyncSummary) -> None:
+        signed = self.sender.sign(self.to, data, gas)
+        ids = [r.id for r in records]
+        self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
+        try:
+            self.sender.broadcast(signed)
+        except SenderError:  # refused before it left: the records were never sent
+            self._set(ids, status="pending", tx_hash=None)
+            raise
+        summary.transactions += 1
+        self._in_flight.append(_InFlight(signed, ids, gas, keys))
+        if len(self._in_flight) >= self.pipeline:
+            self._wait_oldest(summary)
 
     def _wait_oldest(self, summary: SyncSummary) -> None:
         flight = self._in_flight.popleft()
-        receipt = self.sender.wait(flight.signed.hash)
+        try:
+            receipt = self.sender.wait(flight.signed.hash, flight.signed.nonce)
+        except SenderError:
+            self._in_flight.appendleft(flight)  # settled with the rest when the run stops
+            raise
         if receipt["status"] == 1:
-            self._set(flight.record_ids, status="confirmed", block_number=receipt["blockNumber"], synced_at=datetime.now(UTC))
+            self._confirm(flight.record_ids, receipt["blockNumber"])
             summary.written_now += len(flight.record_ids)
-        else:
-            logger.warning("transaction %s reverted; its %s records go again", flight.signed.hash, len(flight.record_ids))
-            self._set(flight.record_ids, status="pending", tx_hash=None)
-            if receipt["gasUsed"] >= flight.gas:
-                # Out of gas: the records cost more than those the figure was learnt from
-                # (e.g. a first batch partly on chain already). Learn it again.
-                self._gas_per_record = None
-            else:  # state changed between estimate and mining: estimate every batch from now on
-                self._estimate_every_batch = True
+            return
+        logger.warning("transaction %s reverted; its %s records go again", flight.signed.hash, len(flight.record_ids))
+        self._set(flight.record_ids, status="pending", tx_hash=None)
+        if receipt["gasUsed"] >= flight.gas:
+            # Out of gas: the records cost more than those the figure was learnt from
+            # (e.g. a first batch partly on chain already). Learn it again.
+            self._gas_per_record = None
+        else:  # state changed between estimate and mining: estimate every batch from now on
+            self._estimate_every_batch = True
+
+    def _settle_in_flight(self, summary: SyncSummary) -> None:
+        """On a stop: settle what the chain has decided without waiting; the rest stays sent
+        and the next run's reconciliation settles it."""
+        while self._in_flight:
+            flight = self._in_flight.popleft()
+            receipt = self.sender.receipt(flight.signed.hash)
+            if receipt is not None and receipt["status"] == 1:
+                self._confirm(flight.record_ids, receipt["blockNumber"])
+                summary.written_now += len(flight.record_ids)
+            elif receipt is not None:
+                self._set(flight.record_ids, status="pending", tx_hash=None)
+
+    # ---- the run --------------------------------------------------------------------------
 
     def run(self, progress: bool = False, max_passes: int = 3) -> SyncSummary:
         """Write every pending record; returns the summary (loaded = confirmed + rejected + pending).
 
         A transaction that reverts when mined (the chain changed after its estimate) puts its
         records back to pending; a further pass estimates them again, so their error is found.
+        Raises :class:`OracleStopped` (records stay pending) for an error of the oracle's own.
         """
         started = time.monotonic()
-        summary = SyncSummary(self.department)
+        summary = SyncSummary(self.department, self.mapping.kind)
         self.reconcile()
-        for _ in range(max_passes):
-            if not self.counts().get("pending"):
-                break
-            self._pass(summary, progress)
+        try:
+            for _ in range(max_passes):
+                if not self.counts().get("pending"):
+                    break
+                self._pass(summary, progress)
+        except (OracleStopped, SenderError) as exc:
+            self._settle_in_flight(summary)
+            if isinstance(exc, SenderError):
+                raise stopped_by_sender(exc) from None
+            raise
         counts = self.counts()
         summary.confirmed = counts.get("confirmed", 0)
         summary.rejected = counts.get("rejected", 0)
@@ -316,64 +403,20 @@ class SyncEngine:
 
     def _pass(self, summary: SyncSummary, progress: bool) -> None:
         block_gas = self.sender.w3.eth.get_block("latest")["gasLimit"]
-        batch_size = self.batch_size
-        bar = tqdm(total=self.counts().get("pending", 0), desc=f"sync {self.department}", unit=" records",
-                   disable=not progress)
-        last_id = 0
-        while True:
-            with Session(self.engine) as session:
-                batch = list(session.scalars(
-                    self._records("pending").where(SourceRecord.id > last_id)
-                    .order_by(SourceRecord.id).limit(batch_size)
-                ))
-                session.expunge_all()
-            if not batch:
-                break
-            last_id = batch[-1].id
-            batch = self._own(batch, summary)
-            keys = frozenset()
-            if not self.mapping.batched:
-                # A change may build on one still in flight (a split on the transfer before it,
-                # a revocation of the certificate reissued just before): wait for those, so it is
-                # checked, resolved and estimated against their outcome, not the state before them.
-                keys = frozenset().union(*(self.mapping.keys_of(r.payload) for r in batch))
-                while any(flight.keys & keys for flight in self._in_flight):
-                    self._wait_oldest(summary)
-                batch = [r for r in batch if not self._in_history(r) and self._resolved(r, summary)]
-            if not batch:
-                continue
-            if self.mapping.batched and self._gas_per_record is not None and not self._estimate_every_batch:
-                records, data = batch, self._calldata(batch)
-                gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)
-            else:
-                try:
-                    records, gas, data = self._estimate(batch, summary)
-                except BatchTooLarge:  # more than a block holds: halve and read the batch again
-                    batch_size = max(1, len(batch) // 2)
-                    last_id = batch[0].id - 1
+        window = _Window(self.batch_size)
+        with tqdm(total=self.counts().get("pending", 0), desc=f"sync {self.department} {self.mapping.kind}",
+                  unit=" records", disable=not progress) as bar:
+            while batch := self._next_batch(window):
+                records, keys = self._ready(batch, summary)
+                priced = self._price(records, window, block_gas, summary) if records else None
+                if priced is None:
+                    if records:
+                        continue  # the window shrank: the same records are read again
+                    bar.update(len(batch))
                     continue
+                records, gas, data = priced
+                bar.update(len(batch))
                 if records:
-                    self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
-            bar.update(len(batch) - len(records))
-            if not records:
-                continue
-            if gas > block_gas * self.block_gas_share and len(records) > 1:
-                # Keep each transaction within half a block: EIP-1559 raises the base fee after
-                # every block fuller than that, and a bulk import of full blocks drives it up
-                # exponentially (measured: a 350k import ran out of 10,000 ETH of gas money).
-                # From now on, as many records as fit in that share.
-                batch_size = max(1, min(len(records) - 1, int(block_gas * self.block_gas_share * len(records) / gas)))
-                last_id = records[0].id - 1
-                continue
-            signed = self.sender.sign(self.to, data, gas)
-            ids = [r.id for r in records]
-            self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
-            self.sender.broadcast(signed)
-            summary.transactions += 1
-            self._in_flight.append(_InFlight(signed, ids, gas, keys))
-            bar.update(len(records))
-            if len(self._in_flight) >= self.pipeline:
+                    self._send(records, gas, data, keys, summary)
+            while self._in_flight:
                 self._wait_oldest(summary)
-        while self._in_flight:
-            self._wait_oldest(summary)
-        bar.close()

@@ -11,6 +11,8 @@ import pytest
 from web3 import Web3
 
 from chaincity import devnet as devnets
+from chaincity.formats import LOUDI_COUNTIES
+from chaincity.oracle.spec import RowContext
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,29 +38,147 @@ def anvil(anvil_net, tmp_path_factory):
     devnets.down(anvil_net, state_dir)
 
 
-@pytest.fixture
-def city(anvil, tmp_path):
-    """A fresh deployment on the private Anvil with a registration centre, two banks and a
-    court onboarded (signers: devnet accounts 3, 4, 5, 6); returns the deployment record,
-    the contracts by name and the signers by department code."""
-    from chaincity.chain.contracts import load_contracts
+# Test accounts: 0-2 the city administrators (2 of 3), then the departments' signers.
+ADMINS = (0, 1, 2)
+DEPARTMENT_SIGNERS = {
+    "LD-REC": ("REAL_ESTATE_REGISTRATION", 3),
+    "LD-BANK-ICBC": ("BANK", 4),
+    "LD-BANK-CCB": ("BANK", 5),
+    "LD-COURT-INT": ("COURT", 6),
+}
+PEPPER = bytes(range(32))
+LOUDI = RowContext(frozenset(LOUDI_COUNTIES))
+
+
+def deploy_devnet_city(w3: Web3, deployments_dir: Path, **config):
+    """Deploy the city with the devnet administrators (who also allow the registries and declare the counties)."""
     from chaincity.chain.signer import devnet_account
     from chaincity.deploy import DeployConfig, deploy_city
-    from chaincity.onboard import DepartmentKind, register_department
 
-    config = DeployConfig(tuple(anvil.eth.accounts[:3]), 2, ROOT / "build", tmp_path / "deployments")
-    deploy_city(anvil, anvil.eth.accounts[0], config)
-    contracts = load_contracts(anvil, config.deployments_dir)
-    departments = {
-        "LD-REC": (DepartmentKind.REAL_ESTATE_REGISTRATION, devnet_account(3)),
-        "LD-BANK-ICBC": (DepartmentKind.BANK, devnet_account(4)),
-        "LD-BANK-CCB": (DepartmentKind.BANK, devnet_account(5)),
-        "LD-COURT-INT": (DepartmentKind.COURT, devnet_account(6)),
-    }
-    for code, (kind, signer) in departments.items():
-        register_department(anvil, contracts["CityDirectory"], list(anvil.eth.accounts[:3]), code, kind,
-                            f"name of {code}", [signer.address])
-    return {"config": config, "contracts": contracts, "signers": {c: s for c, (_, s) in departments.items()}}
+    admins = [devnet_account(i) for i in ADMINS]
+    deploy_config = DeployConfig(tuple(a.address for a in admins), 2, ROOT / "build", deployments_dir,
+                                 **{"counties": tuple(LOUDI_COUNTIES), **config})
+    deploy_city(w3, admins[0], deploy_config, admin_keys=admins)
+    return deploy_config
+
+
+def administrators(w3: Web3, deployments_dir: Path):
+    """The directory as each devnet administrator signs it."""
+    from chaincity.chain.deployment import City
+    from chaincity.chain.sender import TransactionSender
+    from chaincity.chain.signer import devnet_account
+    from chaincity.directory import Directory
+
+    city = City(w3, deployments_dir)
+    return [Directory(city, TransactionSender(w3, devnet_account(i))) for i in ADMINS]
+
+
+def onboard(w3: Web3, deployments_dir: Path, code: str, kind, signers: list[str]) -> None:
+    """Register a department through a 2-of-3 proposal."""
+    from chaincity.directory import run_proposal
+
+    admins = administrators(w3, deployments_dir)
+    run_proposal(admins, *admins[0].register_call(code, kind, f"name of {code}", signers))
+
+
+def make_city(w3: Web3, tmp_path: Path) -> dict:
+    """A fresh deployment with a registration centre, two banks and a court onboarded (signers:
+    devnet accounts 3, 4, 5, 6): the deployment config, the contracts by name and the signers
+    by department code."""
+    from chaincity.chain.deployment import load_contracts
+    from chaincity.chain.enums import DepartmentKind
+    from chaincity.chain.signer import devnet_account
+
+    config = deploy_devnet_city(w3, tmp_path / "deployments")
+    signers = {}
+    for code, (kind, index) in DEPARTMENT_SIGNERS.items():
+        signers[code] = devnet_account(index)
+        onboard(w3, config.deployments_dir, code, DepartmentKind[kind], [signers[code].address])
+    return {"config": config, "contracts": load_contracts(w3, config.deployments_dir), "signers": signers}
+
+
+@pytest.fixture
+def city(anvil, tmp_path):
+    """The city on the private Anvil (see make_city)."""
+    return make_city(anvil, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def ganache_net():
+    """A private Ganache, our users' devnet (it runs a transaction at send time and says so)."""
+    return dataclasses.replace(devnets.DEVNETS["ganache"], port=free_port())
+
+
+@pytest.fixture(scope="session")
+def ganache(ganache_net, tmp_path_factory):
+    state_dir = tmp_path_factory.mktemp("ganache")
+    devnets.up(ganache_net, ROOT, state_dir)
+    yield Web3(Web3.HTTPProvider(ganache_net.rpc_url))
+    devnets.down(ganache_net, state_dir)
+
+
+@pytest.fixture(params=["anvil", "ganache"])
+def devnet_city(request, tmp_path):
+    """The city on each devnet in turn: (web3, its net, the city)."""
+    w3 = request.getfixturevalue(request.param)
+    return w3, request.getfixturevalue(f"{request.param}_net"), make_city(w3, tmp_path)
+
+
+class Oracles:
+    """The department oracles of the `city` fixture, each with its own database under tmp_path."""
+
+    def __init__(self, w3: Web3, city: dict, tmp_path: Path):
+        self.w3, self.city, self.tmp_path = w3, city, tmp_path
+
+    def config(self, code: str, **overrides):
+        from chaincity.config import OracleConfig
+
+        return OracleConfig(**{"rpc_url": "", "database_url": "", "deployments_dir": self.city["config"].deployments_dir,
+                               "department_code": code, "pepper": PEPPER, "confirmations": 1, "batch_size": 50,
+                               "pipeline": 4, **overrides})
+
+    def database(self, code: str):
+        from chaincity.db import open_database
+
+        return open_database(f"sqlite:///{self.tmp_path / (code + '.db')}")
+
+    def load(self, department: str, path: Path, code: str | None = None, context=LOUDI):
+        from chaincity.cli import DEPARTMENTS
+        from chaincity.load import load_csv
+
+        return load_csv(self.database(code or department), DEPARTMENTS[department], path, context)
+
+    def sync(self, department: str, code: str, *, signer=None, w3: Web3 | None = None, engine=None, **overrides):
+        """Every mapping of the department, as `chaincity oracle sync` runs them; the summaries."""
+        from chaincity.cli import DEPARTMENTS
+        from chaincity.oracle.run import sync_department
+
+        return sync_department(w3 or self.w3, engine or self.database(code), DEPARTMENTS[department],
+                               self.config(code, **overrides), signer or self.city["signers"][code])
+
+    def engine(self, department: str, kind: str, code: str, engine=None, **options):
+        """The sync engine of one mapping, wired as the oracle wires it."""
+        from chaincity.chain.deployment import City
+        from chaincity.chain.errors import ErrorDecoder
+        from chaincity.chain.sender import TransactionSender
+        from chaincity.cli import DEPARTMENTS
+        from chaincity.hashing import Hasher
+        from chaincity.oracle.stops import Authority
+        from chaincity.oracle.sync import ChainReader, SyncEngine
+
+        spec = DEPARTMENTS[department]
+        mapping = spec.chain_of(kind)
+        city = City(self.w3, self.city["config"].deployments_dir)
+        signer = self.city["signers"][code]
+        return SyncEngine(engine or self.database(code), department, mapping,
+                          ChainReader(city[mapping.contract], city.block_of(mapping.contract)),
+                          TransactionSender(self.w3, signer), ErrorDecoder(*(c.abi for c in city.contracts.values())),
+                          Hasher(PEPPER), Authority(city["CityDirectory"], signer.address, code, spec.kind), **options)
+
+
+@pytest.fixture
+def oracles(anvil, city, tmp_path) -> Oracles:
+    return Oracles(anvil, city, tmp_path)
 
 
 @pytest.fixture(scope="session")

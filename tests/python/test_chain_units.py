@@ -9,8 +9,10 @@ import requests
 from web3 import Web3
 
 from chaincity.chain.calldata import CallEncoder
-from chaincity.chain.errors import ErrorDecoder
-from chaincity.chain.sender import RetryPolicy
+from web3.exceptions import ContractCustomError
+
+from chaincity.chain.errors import DecodedError, ErrorDecoder
+from chaincity.chain.sender import NonceTaken, OutOfGasMoney, RetryPolicy, refused_by_node
 
 from conftest import ROOT
 
@@ -39,6 +41,24 @@ def test_typed_errors_decode_to_name_and_arguments():
     assert (decoded.name, decoded.args) == ("PropertyRegistryInvalidShares", {"unit": UNIT, "total": 9_999})
     assert str(decoded) == f"PropertyRegistryInvalidShares(unit=0x{UNIT.hex()}, total=9999)"
     assert decoder.decode_data(b"\xde\xad\xbe\xef") is None and decoder.decode_data(None) is None
+
+
+def test_typed_errors_decode_from_anvils_hex_and_ganaches_dict():
+    """Anvil carries the revert data as hex; Ganache as a dict whose `result` holds it."""
+    decoder = ErrorDecoder(ABI)
+    encoded = "0x" + (Web3.keccak(text="PropertyRegistryTitleFrozen(bytes32,bytes32)")[:4] + UNIT + b"\x07" * 32).hex()
+    anvil = ContractCustomError(encoded, data=encoded)
+    ganache = ContractCustomError("VM Exception", data={"hash": None, "result": encoded, "message": "revert"})
+    assert decoder.decode(anvil) == decoder.decode(ganache) == DecodedError("PropertyRegistryTitleFrozen", {"unit": UNIT, "order": b"\x07" * 32})
+
+
+def test_the_node_words_for_a_sender_without_gas_money_or_with_a_taken_nonce():
+    address = "0x" + "ab" * 20
+    assert isinstance(refused_by_node(Exception("insufficient funds for gas * price + value"), address), OutOfGasMoney)
+    assert isinstance(refused_by_node(Exception("Upfront cost exceeds account balance"), address), OutOfGasMoney)  # Besu
+    assert isinstance(refused_by_node(Exception("nonce too low"), address), NonceTaken)
+    assert isinstance(refused_by_node(Exception("the tx doesn't have the correct nonce"), address), NonceTaken)  # Ganache
+    assert refused_by_node(Exception("execution reverted"), address) is None
 
 
 def test_retry_policy_retries_transient_failures_then_gives_up(monkeypatch):

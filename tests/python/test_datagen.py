@@ -6,7 +6,8 @@ import csv
 
 from chaincity.datagen import generate
 from chaincity.db import open_database
-from chaincity.departments import DEPARTMENTS
+from chaincity.cli import DEPARTMENTS
+from conftest import LOUDI
 from chaincity.load import load_csv
 
 
@@ -17,7 +18,7 @@ def test_generated_rows_load_and_exactly_the_spoiled_ones_are_rejected(tmp_path)
         ("court", p) for p in files.courts.values()]
     totals = {name: [0, 0, 0] for name in files.rows}
     for name, path in exports:
-        summary = load_csv(engine, DEPARTMENTS[name], path)
+        summary = load_csv(engine, DEPARTMENTS[name], path, LOUDI)
         for i, value in enumerate((summary.rows, summary.rejected, summary.loaded)):
             totals[name][i] += value
     for name, (rows, rejected, loaded) in totals.items():

@@ -19,10 +19,17 @@ from chaincity.deploy import (
     code_matches,
     config_from_env,
     deploy_city,
-    load_record,
+    devnet_admin_keys,
+    governance_missing,
 )
+from chaincity.chain.deployment import City, load_record
+from chaincity.chain.signer import devnet_account
+from chaincity.directory import Directory
 
 from conftest import ROOT
+
+DEPLOYER = devnet_account(0)
+LOUDI = tuple(LOUDI_COUNTIES)
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ def directory_at(w3: Web3, config: DeployConfig):
 
 
 def test_first_deployment_writes_the_record_and_wires_the_admins(anvil, city_config):
-    results = deploy_city(anvil, anvil.eth.accounts[0], city_config)
+    results = deploy_city(anvil, DEPLOYER, city_config, admin_keys=devnet_admin_keys(anvil, city_config))
     assert [r.name for r in results] == [spec.name for spec in CITY_CONTRACTS]
     assert all(r.newly_deployed for r in results)
     record = load_record(city_config.deployments_dir, 31337)
@@ -58,41 +65,54 @@ def test_first_deployment_writes_the_record_and_wires_the_admins(anvil, city_con
     registry = anvil.eth.contract(address=registry_entry["address"],
                                   abi=json.loads((city_config.deployments_dir / registry_entry["abi"]).read_text()))
     assert registry.functions.directory().call() == directory.address
+    # The devnet's administrators allowed the registries as proposal targets and declared the counties.
+    assert all(directory.functions.isCityContract(r.address).call() for r in results if r.name != "CityDirectory")
     assert all(registry.functions.isCounty(c.encode()).call() for c in LOUDI_COUNTIES)
     assert not registry.functions.isCounty(b"430102").call()
 
 
+def test_a_deployer_without_the_administrators_keys_leaves_the_governance_to_them(anvil, city_config, caplog):
+    """On a live chain the deployer is not an administrator: the contracts are deployed, and the
+    proposals the administrators still have to make are named, not sent."""
+    deploy_city(anvil, DEPLOYER, city_config)
+    city = City(anvil, city_config.deployments_dir)
+    missing = governance_missing(city, city_config.counties)
+    assert [Directory(city).describe(*m).split("(")[0] for m in missing] == (
+        ["CityDirectory.setCityContracts"] + ["PropertyRegistry.addCounty"] * len(LOUDI_COUNTIES))
+    assert "the administrators still have to propose: CityDirectory.setCityContracts" in caplog.text
+
+
 def test_second_run_finds_the_deployment_and_sends_nothing(anvil, city_config):
-    first = deploy_city(anvil, anvil.eth.accounts[0], city_config)
-    nonce = anvil.eth.get_transaction_count(anvil.eth.accounts[0])
-    second = deploy_city(anvil, anvil.eth.accounts[0], city_config)
-    assert anvil.eth.get_transaction_count(anvil.eth.accounts[0]) == nonce
+    first = deploy_city(anvil, DEPLOYER, city_config)
+    nonce = anvil.eth.get_transaction_count(DEPLOYER.address)
+    second = deploy_city(anvil, DEPLOYER, city_config)
+    assert anvil.eth.get_transaction_count(DEPLOYER.address) == nonce
     assert [(r.name, r.address, r.block) for r in second] == [(r.name, r.address, r.block) for r in first]
     assert not any(r.newly_deployed for r in second)
 
 
 def test_a_record_pointing_at_an_empty_address_is_refused(anvil, city_config):
-    deploy_city(anvil, anvil.eth.accounts[0], city_config)
+    deploy_city(anvil, DEPLOYER, city_config)
     path = city_config.deployments_dir / "31337.json"
     record = json.loads(path.read_text())
     record["contracts"]["CityDirectory"]["address"] = anvil.eth.accounts[5]
     path.write_text(json.dumps(record))
     with pytest.raises(DeploymentError, match=r"CityDirectory: .* holds no code"):
-        deploy_city(anvil, anvil.eth.accounts[0], city_config)
+        deploy_city(anvil, DEPLOYER, city_config)
 
 
 def test_a_record_pointing_at_other_code_is_refused(anvil, city_config, tmp_path):
-    deploy_city(anvil, anvil.eth.accounts[0], city_config)
+    deploy_city(anvil, DEPLOYER, city_config)
     path = city_config.deployments_dir / "31337.json"
     record = json.loads(path.read_text())
     # A different contract: the directory deployed again with other constructor arguments
     # has the same code, so point the record at a contract of another kind instead.
     other = anvil.eth.contract(abi=[], bytecode="0x600a600c600039600a6000f3602a60005260206000f3")
-    receipt = anvil.eth.wait_for_transaction_receipt(other.constructor().transact({"from": anvil.eth.accounts[0]}))
+    receipt = anvil.eth.wait_for_transaction_receipt(other.constructor().transact({"from": anvil.eth.accounts[9]}))
     record["contracts"]["CityDirectory"]["address"] = receipt["contractAddress"]
     path.write_text(json.dumps(record))
     with pytest.raises(DeploymentError, match=r"code that differs from build"):
-        deploy_city(anvil, anvil.eth.accounts[0], city_config)
+        deploy_city(anvil, DEPLOYER, city_config)
 
 
 def test_deployment_survives_a_devnet_restart(anvil_net, tmp_path, monkeypatch):
@@ -105,12 +125,12 @@ def test_deployment_survives_a_devnet_restart(anvil_net, tmp_path, monkeypatch):
     state = tmp_path / "state"
     devnets.up(net, ROOT, state)
     w3 = Web3(Web3.HTTPProvider(net.rpc_url))
-    config = DeployConfig(tuple(w3.eth.accounts[:3]), 2, ROOT / "build", tmp_path / "deployments")
+    config = DeployConfig(tuple(w3.eth.accounts[:3]), 2, ROOT / "build", tmp_path / "deployments", LOUDI)
     try:
-        first = deploy_city(w3, w3.eth.accounts[0], config)
+        first = deploy_city(w3, DEPLOYER, config)
         devnets.down(net, state)
         devnets.up(net, ROOT, state)
-        second = deploy_city(w3, w3.eth.accounts[0], config)
+        second = deploy_city(w3, DEPLOYER, config)
     finally:
         devnets.down(net, state)
     assert [r.address for r in second] == [r.address for r in first]

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from chaincity.chain.follower import EventFollower
 from chaincity.db import ChainEvent, Checkpoint, open_database
-from chaincity.deploy import DeployConfig, deploy_city, load_record
+from chaincity.chain.deployment import load_record
+from chaincity.chain.signer import devnet_account
+from chaincity.deploy import DeployConfig, deploy_city
 
 from conftest import ROOT
 
@@ -18,7 +20,7 @@ from conftest import ROOT
 @pytest.fixture
 def directory(anvil, tmp_path):
     config = DeployConfig(tuple(anvil.eth.accounts[:3]), 2, ROOT / "build", tmp_path / "deployments")
-    deploy_city(anvil, anvil.eth.accounts[0], config)
+    deploy_city(anvil, devnet_account(0), config)
     entry = load_record(config.deployments_dir, anvil.eth.chain_id)["contracts"]["CityDirectory"]
     abi = json.loads((config.deployments_dir / entry["abi"]).read_text())
     return anvil.eth.contract(address=entry["address"], abi=abi), entry["block"]
@@ -27,7 +29,7 @@ def directory(anvil, tmp_path):
 def propose(anvil, directory, admin_index: int = 0) -> int:
     """A proposal (to pause); returns how many events it emitted."""
     data = directory.encode_abi("pause", args=[])
-    tx = directory.functions.propose(data).transact({"from": anvil.eth.accounts[admin_index]})
+    tx = directory.functions.propose(directory.address, data).transact({"from": anvil.eth.accounts[admin_index]})
     return len(anvil.eth.wait_for_transaction_receipt(tx)["logs"])
 
 
@@ -82,7 +84,7 @@ def test_reorganisation_drops_the_orphaned_events_and_reads_the_new_branch(anvil
     anvil.provider.make_request("evm_revert", [snapshot])
     # The other branch: one different proposal, then empty blocks so it is longer.
     data = contract.encode_abi("pause", args=[])
-    anvil.eth.wait_for_transaction_receipt(contract.functions.propose(data).transact({"from": anvil.eth.accounts[1]}))
+    anvil.eth.wait_for_transaction_receipt(contract.functions.propose(contract.address, data).transact({"from": anvil.eth.accounts[1]}))
     anvil.provider.make_request("anvil_mine", [3])
     result = follower.poll()
     assert result.reorgs == 1

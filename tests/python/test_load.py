@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from chaincity.db import Reject, SourceRecord, open_database
-from chaincity.departments import DEPARTMENTS
+from chaincity.cli import DEPARTMENTS
 from chaincity.formats import make_id_number, make_unit_code
+from conftest import LOUDI
 from chaincity.load import BadInputFile, load_csv
 
 DATA = Path(__file__).parent / "data"
@@ -54,9 +55,9 @@ def engine(tmp_path):
 
 def test_valid_rows_load_once_and_reloading_changes_nothing(engine, tmp_path):
     path = titles_file(tmp_path)
-    first = load_csv(engine, DEPARTMENTS["real-estate"], path)
+    first = load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
     assert (first.rows, first.loaded, first.unchanged, first.rejected) == (3, 3, 0, 0)
-    second = load_csv(engine, DEPARTMENTS["real-estate"], path)
+    second = load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
     assert (second.rows, second.loaded, second.unchanged, second.rejected) == (3, 0, 3, 0)
     assert counts(engine) == (3, 0)
     with Session(engine) as session:
@@ -70,7 +71,7 @@ def test_malformed_corpus_rows_are_each_rejected_with_their_expected_error(engin
     corpus = tmp_path / CORPUS[department]  # the rejects report is written beside it
     corpus.write_bytes((DATA / CORPUS[department]).read_bytes())
     expected = list(csv.DictReader(corpus.open(encoding="utf-8")))
-    summary = load_csv(engine, DEPARTMENTS[department], corpus)
+    summary = load_csv(engine, DEPARTMENTS[department], corpus, LOUDI)
     assert summary.loaded == 0 and summary.rejected == len(expected) == summary.rows
     for row, reject in zip(expected, summary.rejects, strict=True):
         assert (reject["field"], row["expected_reason"] in reject["reason"]) == (row["expected_field"], True), reject
@@ -86,11 +87,11 @@ def test_malformed_corpus_has_at_least_fifty_rows():
 
 def test_a_changed_record_under_a_loaded_key_is_rejected_not_overwritten(engine, tmp_path):
     path = titles_file(tmp_path, 1)
-    load_csv(engine, DEPARTMENTS["real-estate"], path)
+    load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
     rows = list(csv.reader(path.open(encoding="utf-8")))
     rows[1][2] = "4000;6000"
     changed = write_csv(tmp_path / "changed.csv", rows[0], rows[1:])
-    summary = load_csv(engine, DEPARTMENTS["real-estate"], changed)
+    summary = load_csv(engine, DEPARTMENTS["real-estate"], changed, LOUDI)
     assert summary.rejected == 1 and summary.rejects[0]["field"] == "(record)"
     assert "conflicts with the record 湘(2019)娄底市不动产权第0000001号" in summary.rejects[0]["reason"]
     with Session(engine) as session:
@@ -100,7 +101,7 @@ def test_a_changed_record_under_a_loaded_key_is_rejected_not_overwritten(engine,
 def test_short_rows_are_rejected_not_dropped(engine, tmp_path):
     path = titles_file(tmp_path, 2)
     path.write_text(path.read_text(encoding="utf-8") + "431302001002GB00017F00030102,only-two\n", encoding="utf-8")
-    summary = load_csv(engine, DEPARTMENTS["real-estate"], path)
+    summary = load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
     assert (summary.loaded, summary.rejected) == (2, 1)
     assert (summary.rejects[0]["row_number"], summary.rejects[0]["field"]) == (4, "(row)")
     assert summary.rows == summary.loaded + summary.rejected
@@ -119,7 +120,7 @@ def test_unusable_files_are_refused_as_a_whole(engine, tmp_path, content, messag
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(BadInputFile, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load_csv(engine, DEPARTMENTS["real-estate"], path)
+        load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
     assert counts(engine) == (0, 0)
 
 

@@ -13,9 +13,10 @@ from eth_account import Account
 from chaincity.chain.signer import devnet_account
 from chaincity.cli import EXIT_OK, EXIT_USAGE, main
 from chaincity.config import ConfigError, signer_for
-from chaincity.deploy import DEVNET_CHAIN_IDS
-from chaincity.departments.real_estate import unit_key
-from chaincity.onboard import DepartmentKind, register_department
+from chaincity.chain.enums import DepartmentKind
+from chaincity.devnet import DEVNET_CHAIN_IDS
+from chaincity.formats import unit_key
+from conftest import onboard
 
 from test_sync_bank_court import UNITS, write
 
@@ -71,8 +72,7 @@ def test_the_oracle_signs_with_the_keystore_key(anvil, anvil_net, city, keystore
     account, _ = keystore
     anvil.eth.wait_for_transaction_receipt(anvil.eth.send_transaction(
         {"from": anvil.eth.accounts[0], "to": account.address, "value": 10**18}))
-    register_department(anvil, city["contracts"]["CityDirectory"], list(anvil.eth.accounts[:3]), "LD-REC-2",
-                        DepartmentKind.REAL_ESTATE_REGISTRATION, "second registration centre", [account.address])
+    onboard(anvil, city["config"].deployments_dir, "LD-REC-2", DepartmentKind.REAL_ESTATE_REGISTRATION, [account.address])
     rows = [{"unit_code": u, "owner_id_numbers": "431302198005171236", "shares": "10000",
              "right_type": "house_ownership", "certificate_no": f"湘(2021)娄底市不动产权第{i:07d}号",
              "registered_at": "2021-01-01"} for i, u in enumerate(UNITS, 1)]
@@ -161,8 +161,7 @@ def test_the_oracle_exits_2_on_a_keystore_that_is_not_one(anvil, anvil_net, keys
 def test_the_deployer_keystore_unlocks_or_fails_naming_the_setting(keystore, monkeypatch):
     """`chaincity deploy` on a live chain signs with DEPLOYER_KEYSTORE; a wrong password is a
     DeploymentError (exit 2), not a traceback."""
-    from chaincity.chain import deployer_account
-    from chaincity.deploy import DeploymentError
+    from chaincity.deploy import DeploymentError, deployer_account
 
     account, path = keystore
     monkeypatch.setenv("DEPLOYER_KEYSTORE", str(path))

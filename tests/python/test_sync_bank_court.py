@@ -7,16 +7,11 @@ import contextlib
 import csv
 from pathlib import Path
 
-from chaincity.config import OracleConfig
-from chaincity.db import open_database
-from chaincity.departments import DEPARTMENTS
-from chaincity.departments.real_estate import unit_key
-from chaincity.formats import make_id_number, make_unit_code
+from chaincity.cli import DEPARTMENTS
+from chaincity.formats import make_id_number, make_unit_code, unit_key
 from chaincity.hashing import Hasher
-from chaincity.load import load_csv
-from chaincity.oracle.run import sync_department
+from conftest import PEPPER, Oracles
 
-PEPPER = bytes(range(32))
 OWNER = make_id_number("431302", __import__("datetime").date(1980, 5, 17), 123)
 UNITS = [make_unit_code("431302", 9, 9, i, 1, 101) for i in range(1, 4)]
 
@@ -30,26 +25,20 @@ def write(path: Path, department: str, rows: list[dict]) -> Path:
     return path
 
 
-def oracle_config(city, code: str) -> OracleConfig:
-    return OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
-                        department_code=code, pepper=PEPPER, confirmations=1, batch_size=50, pipeline=4)
-
-
 def run(anvil, city, tmp_path, department: str, code: str, path: Path):
-    engine = open_database(f"sqlite:///{tmp_path / (code + '.db')}")
-    load = load_csv(engine, DEPARTMENTS[department], path)
-    return load, sync_department(anvil, engine, DEPARTMENTS[department], oracle_config(city, code), city["signers"][code])
+    """Load ``path`` into the department's database and sync it; (load summary, sync summaries)."""
+    oracles = Oracles(anvil, city, tmp_path)
+    return oracles.load(department, path, code), oracles.sync(department, code)
 
 
 def replay_into_a_rebuilt_database(anvil, city, tmp_path, changes: Path):
     """The registration centre loses its database (the one `run` made) and loads its first
     registrations (`register_titles`) and `changes` again; returns the sync summaries."""
     (tmp_path / "LD-REC.db").unlink()
-    engine = open_database(f"sqlite:///{tmp_path / 'LD-REC.db'}")
+    oracles = Oracles(anvil, city, tmp_path)
     for path in (tmp_path / "t.csv", changes):
-        load_csv(engine, DEPARTMENTS["real-estate"], path)
-    return sync_department(anvil, engine, DEPARTMENTS["real-estate"], oracle_config(city, "LD-REC"),
-                           city["signers"]["LD-REC"])
+        oracles.load("real-estate", path, "LD-REC")
+    return oracles.sync("real-estate", "LD-REC")
 
 
 def register_titles(anvil, city, tmp_path):
@@ -251,15 +240,15 @@ def test_query_title_and_verify_certificate_from_the_cli(anvil, anvil_net, city,
     register_titles(anvil, city, tmp_path)
     monkeypatch.setenv("CHAINCITY_DEPLOYMENTS_DIR", str(city["config"].deployments_dir))
     runner = CliRunner()
-    result = runner.invoke(main, ["query", "title", UNITS[0], "--rpc-url", anvil_net.rpc_url])
+    result = runner.invoke(main, ["query", "title", UNITS[0], "--rpc-url", anvil_net.rpc_url, "--json"])
     assert result.exit_code == EXIT_OK, result.output
     title = json.loads(result.output)
     assert title["unit"] == UNITS[0] and title["status"] == 1
     assert title["owners"] == [{"holder": "0x" + Hasher(PEPPER).person(OWNER).hex(), "share": 10000}]
-    valid = runner.invoke(main, ["verify", "certificate", title["certificate"], "--rpc-url", anvil_net.rpc_url])
+    valid = runner.invoke(main, ["verify", "certificate", title["certificate"], "--rpc-url", anvil_net.rpc_url, "--json"])
     assert valid.exit_code == EXIT_OK and json.loads(valid.output)["state"] == "valid"
     assert json.loads(valid.output)["unit"] == UNITS[0]
-    unknown = runner.invoke(main, ["verify", "certificate", "0x" + "11" * 32, "--rpc-url", anvil_net.rpc_url])
+    unknown = runner.invoke(main, ["verify", "certificate", "0x" + "11" * 32, "--rpc-url", anvil_net.rpc_url, "--json"])
     assert unknown.exit_code == EXIT_REJECTED and json.loads(unknown.output)["state"] == "unknown"
     bad = runner.invoke(main, ["query", "title", "4313", "--rpc-url", anvil_net.rpc_url])
     assert bad.exit_code == EXIT_USAGE and "length 4, expected 28" in bad.output
@@ -269,7 +258,7 @@ def test_bank_follows_its_mortgages_transfer_notices_and_seizures_into_its_read_
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from chaincity.db import HeldMortgage
+    from chaincity.departments.bank import HeldMortgage
     from chaincity.oracle.run import follow_department
 
     register_titles(anvil, city, tmp_path)
@@ -278,9 +267,9 @@ def test_bank_follows_its_mortgages_transfer_notices_and_seizures_into_its_read_
         mortgage(UNITS[0], "LD-BANK-ICBC", "JD-1"), mortgage(UNITS[0], "LD-BANK-ICBC", "JD-2"),
         mortgage(UNITS[1], "LD-BANK-ICBC", "JD-3"), mortgage(UNITS[1], "LD-BANK-ICBC", "JD-3", action="release"),
     ])
-    engine = open_database(f"sqlite:///{tmp_path / 'icbc.db'}")
-    load_csv(engine, DEPARTMENTS["bank"], icbc)
-    config = oracle_config(city, "LD-BANK-ICBC")
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("bank", icbc, "LD-BANK-ICBC")
+    engine, config = oracles.database("LD-BANK-ICBC"), oracles.config("LD-BANK-ICBC")
     follow_department(anvil, engine, DEPARTMENTS["bank"], config, city["signers"]["LD-BANK-ICBC"], rounds=1)
     # The registration centre transfers the mortgaged unit; a court seizes it.
     registry = city["contracts"]["PropertyRegistry"]

@@ -6,40 +6,32 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from chaincity.chain.errors import ErrorDecoder
-from chaincity.chain.sender import TransactionSender
 from chaincity.datagen import generate
-from chaincity.db import Reject, SourceRecord, open_database
-from chaincity.departments import DEPARTMENTS
-from chaincity.departments.real_estate import CHAIN, unit_key
+from chaincity.db import Reject, SourceRecord
+from chaincity.formats import unit_key
 from chaincity.hashing import Hasher
-from chaincity.load import load_csv
 from chaincity.oracle.sync import SyncEngine
-
-PEPPER = bytes(range(32))
-
-
-def make_engine(anvil, city, engine, **options) -> SyncEngine:
-    registry = city["contracts"]["PropertyRegistry"]
-    sender = TransactionSender(anvil, city["signers"]["LD-REC"])
-    decoder = ErrorDecoder(registry.abi, city["contracts"]["CityDirectory"].abi)
-    return SyncEngine(engine, "real-estate", CHAIN, registry, sender, decoder, Hasher(PEPPER), **options)
+from conftest import PEPPER
 
 
-def loaded(tmp_path, households=40):
+def make_engine(oracles, **options) -> SyncEngine:
+    """The registration centre's engine for its first registrations."""
+    return oracles.engine("real-estate", "title", "LD-REC", **options)
+
+
+def loaded(oracles, tmp_path, households=40):
     files = generate(tmp_path / "data", households=households, bad_share=0, seed=11)
-    engine = open_database(f"sqlite:///{tmp_path / 'rec.db'}")
-    summary = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
-    return engine, summary
+    summary = oracles.load("real-estate", files.real_estate, "LD-REC")
+    return oracles.database("LD-REC"), summary
 
 
 def registered_events(registry, unit: bytes) -> int:
     return len(registry.events.TitleRegistered().get_logs(from_block=0, argument_filters={"unit": unit}))
 
 
-def test_every_loaded_title_reaches_the_chain_once(anvil, city, tmp_path):
-    engine, load = loaded(tmp_path)
-    summary = make_engine(anvil, city, engine, batch_size=25, pipeline=3).run()
+def test_every_loaded_title_reaches_the_chain_once(anvil, city, oracles, tmp_path):
+    engine, load = loaded(oracles, tmp_path)
+    summary = make_engine(oracles, engine=engine, batch_size=25, pipeline=3).run()
     assert (summary.total, summary.confirmed, summary.rejected, summary.pending) == (load.loaded, load.loaded, 0, 0)
     registry = city["contracts"]["PropertyRegistry"]
     hasher = Hasher(PEPPER)
@@ -53,23 +45,21 @@ def test_every_loaded_title_reaches_the_chain_once(anvil, city, tmp_path):
     assert all(registered_events(registry, unit_key(r.payload["unit_code"])) == 1 for r in records)
 
 
-def test_the_generated_later_export_changes_titles_after_their_first_registration(anvil, city, tmp_path):
-    from chaincity.departments.real_estate import CHANGE_CHAIN, reason_code
+def test_the_generated_later_export_changes_titles_after_their_first_registration(anvil, city, oracles, tmp_path):
+    from chaincity.departments.real_estate import CHANGES, reason_code
 
     files = generate(tmp_path / "data", households=300, bad_share=0, seed=8)  # a seed that draws every action
-    engine = open_database(f"sqlite:///{tmp_path / 'rec.db'}")
-    load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
-    changes = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate_changes)
+    engine = oracles.database("LD-REC")
+    oracles.load("real-estate", files.real_estate, "LD-REC")
+    changes = oracles.load("real-estate", files.real_estate_changes, "LD-REC")
     assert changes.loaded > 10
-    make_engine(anvil, city, engine, batch_size=100, pipeline=4).run()
+    make_engine(oracles, engine=engine, batch_size=100, pipeline=4).run()
     registry = city["contracts"]["PropertyRegistry"]
-    sender = TransactionSender(anvil, city["signers"]["LD-REC"])
-    summary = SyncEngine(engine, "real-estate", CHANGE_CHAIN, registry, sender, ErrorDecoder(registry.abi),
-                         Hasher(PEPPER), pipeline=4).run()
+    summary = oracles.engine("real-estate", "title.change", "LD-REC", engine=engine, pipeline=4).run()
     assert (summary.total, summary.confirmed, summary.rejected) == (changes.loaded, changes.loaded, 0)
     hasher = Hasher(PEPPER)
     with Session(engine) as session:
-        records = session.scalars(select(SourceRecord).where(SourceRecord.kind == CHANGE_CHAIN.kind)).all()
+        records = session.scalars(select(SourceRecord).where(SourceRecord.kind == CHANGES.kind)).all()
     assert {r.payload["action"] for r in records} == {"transfer", "reissue", "revoke", "cancel"}
     for record in records:
         view = registry.functions.titleOf(unit_key(record.payload["unit_code"])).call()
@@ -84,19 +74,19 @@ def test_the_generated_later_export_changes_titles_after_their_first_registratio
             assert (certificate[0], bytes(certificate[3])) == (3, reason_code("lost"))  # Revoked
 
 
-def test_a_second_run_sends_nothing(anvil, city, tmp_path):
-    engine, _ = loaded(tmp_path, households=10)
-    make_engine(anvil, city, engine).run()
+def test_a_second_run_sends_nothing(anvil, city, oracles, tmp_path):
+    engine, _ = loaded(oracles, tmp_path, households=10)
+    make_engine(oracles, engine=engine).run()
     signer = city["signers"]["LD-REC"].address
     nonce = anvil.eth.get_transaction_count(signer)
-    summary = make_engine(anvil, city, engine).run()
+    summary = make_engine(oracles, engine=engine).run()
     assert summary.transactions == 0 and summary.pending == 0
     assert anvil.eth.get_transaction_count(signer) == nonce
 
 
-def test_records_left_sent_by_a_crash_are_settled_exactly_once(anvil, city, tmp_path):
-    engine, load = loaded(tmp_path, households=20)
-    first = make_engine(anvil, city, engine, batch_size=10)
+def test_records_left_sent_by_a_crash_are_settled_exactly_once(anvil, city, oracles, tmp_path):
+    engine, load = loaded(oracles, tmp_path, households=20)
+    first = make_engine(oracles, engine=engine, batch_size=10)
     first.run()
     with Session(engine) as session:
         ids = session.scalars(select(SourceRecord.id).order_by(SourceRecord.id)).all()
@@ -106,7 +96,7 @@ def test_records_left_sent_by_a_crash_are_settled_exactly_once(anvil, city, tmp_
         confirmed_tx = session.scalar(select(SourceRecord.tx_hash).where(SourceRecord.id == ids[10]))
         session.execute(update(SourceRecord).where(SourceRecord.id.in_(ids[10:15])).values(status="sent", tx_hash=confirmed_tx))
         session.commit()
-    summary = make_engine(anvil, city, engine, batch_size=10).run()
+    summary = make_engine(oracles, engine=engine, batch_size=10).run()
     assert (summary.confirmed, summary.pending, summary.rejected) == (load.loaded, 0, 0)
     registry = city["contracts"]["PropertyRegistry"]
     with Session(engine) as session:
@@ -114,8 +104,8 @@ def test_records_left_sent_by_a_crash_are_settled_exactly_once(anvil, city, tmp_
     assert all(registered_events(registry, unit_key(u)) == 1 for u in units)
 
 
-def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, city, tmp_path):
-    engine, load = loaded(tmp_path, households=10)
+def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, city, oracles, tmp_path):
+    engine, load = loaded(oracles, tmp_path, households=10)
     with Session(engine) as session:
         victim = session.scalars(select(SourceRecord).order_by(SourceRecord.id).limit(1).offset(3)).one()
         # A unit already registered by someone else with other owners: the registry reports a conflict.
@@ -126,7 +116,7 @@ def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, ci
     call = registry.functions.registerTitle((unit_key(unit), 1, b"\x01" * 32, [(hasher.person("11010519491231002X"), 10000)]))
     tx = call.build_transaction({"from": registrar.address, "nonce": anvil.eth.get_transaction_count(registrar.address)})
     anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
-    summary = make_engine(anvil, city, engine, batch_size=4).run()
+    summary = make_engine(oracles, engine=engine, batch_size=4).run()
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded - 1, 1, 0)
     with Session(engine) as session:
         reject = session.scalars(select(Reject).where(Reject.stage == "chain")).one()
@@ -134,10 +124,10 @@ def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, ci
     assert reject.reason == f"PropertyRegistryTitleConflict(unit=0x{unit_key(unit).hex()})"
 
 
-def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_pass(anvil, city, tmp_path):
+def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_pass(anvil, city, oracles, tmp_path):
     """After the first batch the engine sends without estimating; a batch that then reverts
     goes back to pending and is estimated, so its culprit is rejected and the rest written."""
-    engine, load = loaded(tmp_path, households=12)
+    engine, load = loaded(oracles, tmp_path, households=12)
     with Session(engine) as session:
         victim = session.scalars(select(SourceRecord).order_by(SourceRecord.id).limit(1).offset(9)).one()
     registry = city["contracts"]["PropertyRegistry"]
@@ -147,24 +137,24 @@ def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_p
     call = registry.functions.registerTitle((unit, 1, b"\x02" * 32, [(hasher.person("11010519491231002X"), 10000)]))
     tx = call.build_transaction({"from": registrar.address, "nonce": anvil.eth.get_transaction_count(registrar.address)})
     anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
-    summary = make_engine(anvil, city, engine, batch_size=4, pipeline=2).run()
+    summary = make_engine(oracles, engine=engine, batch_size=4, pipeline=2).run()
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded - 1, 1, 0)
     with Session(engine) as session:
         assert session.scalars(select(Reject.source_id).where(Reject.stage == "chain")).one() == victim.source_id
 
 
-def test_bulk_sync_keeps_the_base_fee_from_climbing(anvil, city, tmp_path):
+def test_bulk_sync_keeps_the_base_fee_from_climbing(anvil, city, oracles, tmp_path):
     """Batches stay within half a block (the EIP-1559 target), so a long import does not make
     every next block dearer; with full blocks the fee grows ~12 % a block until funds run out."""
-    engine, load = loaded(tmp_path, households=800)
+    engine, load = loaded(oracles, tmp_path, households=800)
     base_fee_before = anvil.eth.get_block("latest")["baseFeePerGas"]
-    summary = make_engine(anvil, city, engine, batch_size=250).run()
+    summary = make_engine(oracles, engine=engine, batch_size=250).run()
     assert summary.confirmed == load.loaded and summary.transactions >= 10
     assert anvil.eth.get_block("latest")["baseFeePerGas"] <= base_fee_before
 
 
-def test_a_batch_larger_than_a_block_is_split_until_it_fits(anvil, city, tmp_path):
-    engine, load = loaded(tmp_path, households=300)
-    summary = make_engine(anvil, city, engine, batch_size=400).run()  # 400 titles need ~40M gas; a block holds 30M
+def test_a_batch_larger_than_a_block_is_split_until_it_fits(anvil, city, oracles, tmp_path):
+    engine, load = loaded(oracles, tmp_path, households=300)
+    summary = make_engine(oracles, engine=engine, batch_size=400).run()  # 400 titles need ~40M gas; a block holds 30M
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded, 0, 0)
     assert summary.transactions >= 5

@@ -14,26 +14,19 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chaincity.config import OracleConfig
 from chaincity.datagen import generate
-from chaincity.db import SourceRecord, open_database
-from chaincity.departments import DEPARTMENTS
-from chaincity.departments.real_estate import unit_key
-from chaincity.load import load_csv
-from chaincity.oracle.run import sync_department
+from chaincity.db import SourceRecord
+from chaincity.formats import unit_key
 
-from conftest import ROOT, free_port
+from conftest import PEPPER, ROOT, free_port
 
-PEPPER = bytes(range(32))
 KILLS = 20
 
 
-def load_titles(tmp_path, households: int):
+def load_titles(oracles, tmp_path, households: int):
     files = generate(tmp_path / "data", households=households, bad_share=0, seed=5)
-    db_path = tmp_path / "rec.db"
-    engine = open_database(f"sqlite:///{db_path}")
-    load = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
-    return engine, db_path, load
+    load = oracles.load("real-estate", files.real_estate, "LD-REC")
+    return oracles.database("LD-REC"), tmp_path / "LD-REC.db", load
 
 
 def statuses(engine) -> dict[str, int]:
@@ -50,8 +43,8 @@ def assert_each_title_on_chain_once(engine, registry):
     assert set(registered) == units  # nothing lost
 
 
-def test_sync_killed_at_random_points_writes_every_title_exactly_once(anvil, anvil_net, city, tmp_path):
-    engine, db_path, load = load_titles(tmp_path, households=1000)
+def test_sync_killed_at_random_points_writes_every_title_exactly_once(anvil, anvil_net, city, oracles, tmp_path):
+    engine, db_path, load = load_titles(oracles, tmp_path, households=1000)
     env = {
         **os.environ,
         "CHAINCITY_DEPARTMENT": "LD-REC", "CHAINCITY_PEPPER": PEPPER.hex(), "CHAINCITY_DEVNET_ACCOUNT": "3",
@@ -97,8 +90,8 @@ class _Forwarder(BaseHTTPRequestHandler):
         pass
 
 
-def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, city, tmp_path):
-    engine, _, load = load_titles(tmp_path, households=300)
+def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, city, oracles, tmp_path):
+    engine, _, load = load_titles(oracles, tmp_path, households=300)
     port = free_port()
     _Forwarder.target = anvil_net.rpc_url
 
@@ -111,8 +104,6 @@ def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, cit
     from web3 import Web3
 
     w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}", request_kwargs={"timeout": 10}))
-    config = OracleConfig(rpc_url="", database_url="", deployments_dir=city["config"].deployments_dir,
-                          department_code="LD-REC", pepper=PEPPER, confirmations=1, batch_size=5, pipeline=3)
     outage = {}
 
     def cut_and_restore():
@@ -127,7 +118,7 @@ def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, cit
     cutter = threading.Thread(target=cut_and_restore)
     cutter.start()
     try:
-        summary, _ = sync_department(w3, engine, DEPARTMENTS["real-estate"], config, city["signers"]["LD-REC"])
+        summary, _ = oracles.sync("real-estate", "LD-REC", w3=w3, engine=engine, batch_size=5, pipeline=3)
     finally:
         cutter.join()
         outage["server"].shutdown()

@@ -1,0 +1,78 @@
+"""Reading the city's registries: anyone may read, no key needed."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from chaincity.chain.contracts import call_named
+from chaincity.chain.enums import CertificateState, TitleStatus
+from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, \
+    one_line_errors, open_city
+from chaincity.formats import FormatError, unit_code_of, unit_key, validate_unit_code
+
+
+def _registry_call(rpc_url: str | None, function: str, *args):
+    with one_line_errors():
+        return call_named(open_city(rpc_url)["PropertyRegistry"], function, *args)
+
+
+@main.group()
+def query() -> None:
+    """Read the city's registries (anyone may read)."""
+
+
+@query.command("title")
+@click.argument("unit_code")
+@RPC_OPTION
+@JSON_OPTION
+def query_title(unit_code: str, rpc_url: str | None, as_json: bool) -> None:
+    """Everything about one title in one call: owners' hashes and shares, mortgages in rank
+    order, effective and queued seizures, notices, current certificate."""
+    try:
+        validate_unit_code(unit_code)
+    except FormatError as exc:
+        fail(f"unit code {unit_code!r}: {exc}", EXIT_USAGE)
+    title = _registry_call(rpc_url, "titleOf", unit_key(unit_code))
+    title["unit"] = unit_code
+    if as_json:
+        echo_json(title)
+        return
+    click.echo(f"{unit_code}: {TitleStatus(title['status']).name.lower()}, certificate {title['certificate']}")
+    for owner in title["owners"]:
+        click.echo(f"  owner {owner['holder']}  {owner['share'] / 100:.2f} %")
+    for rank, mortgage in enumerate(title["mortgages"], 1):
+        click.echo(f"  mortgage {rank}: {mortgage}")
+    for seizure in title["seizures"]:
+        click.echo(f"  seizure: {seizure}")
+
+
+@main.group()
+def verify() -> None:
+    """Check documents against the chain."""
+
+
+@verify.command("certificate")
+@click.argument("digest")
+@RPC_OPTION
+@JSON_OPTION
+def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
+    """What a certificate digest is: valid, superseded or revoked, for which unit, issued when.
+    Exit 0 if valid, 1 otherwise."""
+    try:
+        raw = bytes.fromhex(digest.removeprefix("0x"))
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        fail(f"{digest!r} is not a 32-byte hex digest", EXIT_USAGE)
+    view = _registry_call(rpc_url, "verifyCertificate", raw)
+    state = CertificateState(view["state"]).name.lower()
+    result = {"certificate": "0x" + raw.hex(), "state": state, "unit": unit_code_of(bytes.fromhex(view["unit"][2:])),
+              "issuedAt": view["issuedAt"], "revocationReason": view["revocationReason"]}
+    if as_json:
+        echo_json(result)
+    else:
+        click.echo(f"{result['certificate']}: {state}" + (f", unit {result['unit']}, issued at {result['issuedAt']}"
+                                                          if state != "unknown" else ""))
+    sys.exit(EXIT_OK if state == "valid" else EXIT_REJECTED)
