@@ -7,6 +7,7 @@ The schema is created by the tool and versioned in ``schema_version``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, select
@@ -64,6 +65,17 @@ class Reject(Base):
     field: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+@dataclass
+class Summary:
+    """What a load or a sync did for a department, with the rejects it made."""
+
+    department: str
+    rejects: list[dict] = field(default_factory=list, kw_only=True)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "rejects"}
 
 
 def reject_row(department: str, stage: str, source_file: str, row_number: int, source_id: str | None,

@@ -36,6 +36,25 @@ BALANCE_ETHER = 10_000
 HOST = "127.0.0.1"
 
 
+# Each devnet's name for each setting, and the flags it always gets.
+FLAGS = {
+    "ganache": {"host": "--server.host", "port": "--server.port", "chain_id": "--chain.chainId",
+                "network_id": "--chain.networkId",
+                "hardfork": "--hardfork", "mnemonic": "--wallet.mnemonic", "accounts": "--wallet.totalAccounts",
+                "balance": "--wallet.defaultBalance", "gas_limit": "--miner.blockGasLimit",
+                "block_time": "--miner.blockTime", "state": "--database.dbPath"},
+    "anvil": {"host": "--host", "port": "--port", "chain_id": "--chain-id", "network_id": None, "hardfork": "--hardfork",
+              "mnemonic": "--mnemonic", "accounts": "--accounts", "balance": "--balance", "gas_limit": "--gas-limit",
+              "block_time": "--block-time", "state": "--state"},
+}
+STATE_FILES = {"ganache": "ganache-db", "anvil": "anvil-state.json"}
+FIXED_FLAGS = {
+    # Ganache reports a reverted transaction in the send's answer (and mines it).
+    "ganache": ("--chain.vmErrorsOnRPCResponse", "true", "--logging.quiet", "true"),
+    "anvil": ("--quiet",),
+}
+
+
 @dataclass(frozen=True)
 class Devnet:
     """One kind of local chain and how to start it."""
@@ -56,44 +75,20 @@ class Devnet:
 
     def command(self, executable: str, state_dir: Path | None = None) -> list[str]:
         """The full command line; ``state_dir`` keeps the chain across restarts."""
-        if self.name == "ganache":
-            args = [
-                executable,
-                "--server.host", HOST,
-                "--server.port", str(self.port),
-                "--chain.chainId", str(self.chain_id),
-                "--chain.networkId", str(self.chain_id),
-                "--hardfork", HARDFORK,
-                "--wallet.mnemonic", DEVNET_MNEMONIC,
-                "--wallet.totalAccounts", str(ACCOUNTS),
-                "--wallet.defaultBalance", str(BALANCE_ETHER),
-                "--miner.blockGasLimit", str(self.block_gas_limit),
-                "--chain.vmErrorsOnRPCResponse", "true",
-                "--logging.quiet", "true",
-            ]
-            if self.block_time is not None:
-                args += ["--miner.blockTime", str(self.block_time)]
-            if state_dir is not None:
-                args += ["--database.dbPath", str(state_dir / "ganache-db")]
-            return args + list(self.extra_args)
-        args = [
-            executable,
-            "--host", HOST,
-            "--port", str(self.port),
-            "--chain-id", str(self.chain_id),
-            "--hardfork", HARDFORK,
-            "--mnemonic", DEVNET_MNEMONIC,
-            "--accounts", str(ACCOUNTS),
-            "--balance", str(BALANCE_ETHER),
-            "--gas-limit", str(self.block_gas_limit),
-            "--quiet",
-        ]
-        if not any(a.split("=")[0] == "--prune-history" for a in self.extra_args):
+        flag = FLAGS[self.name]
+        settings = {
+            "host": HOST, "port": self.port, "chain_id": self.chain_id, "network_id": self.chain_id, "hardfork": HARDFORK,
+            "mnemonic": DEVNET_MNEMONIC, "accounts": ACCOUNTS, "balance": BALANCE_ETHER,
+            "gas_limit": self.block_gas_limit, "block_time": self.block_time,
+            "state": state_dir / STATE_FILES[self.name] if state_dir is not None else None,
+        }
+        args = [executable]
+        for setting, value in settings.items():
+            if value is not None and flag[setting] is not None:
+                args += [flag[setting], str(value)]
+        args += FIXED_FLAGS[self.name]
+        if self.name == "anvil" and not any(a.split("=")[0] == "--prune-history" for a in self.extra_args):
             args += ANVIL_MEMORY_ONLY  # --prune-history persists nothing itself; Anvil refuses both
-        if self.block_time is not None:
-            args += ["--block-time", str(self.block_time)]
-        if state_dir is not None:
-            args += ["--state", str(state_dir / "anvil-state.json")]
         return args + list(self.extra_args)
 
     def brownie_network(self) -> dict:

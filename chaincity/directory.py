@@ -149,7 +149,7 @@ class Directory:
         if name is None:
             return f"{target}: 0x{data.hex()}"
         function, args = self.city[name].decode_function_input(data)
-        shown = ", ".join(f"{k}={_show(v)}" for k, v in args.items())
+        shown = ", ".join(f"{k}={_show(k, v)}" for k, v in args.items())
         return f"{name}.{function.fn_name}({shown})"
 
     def admins(self) -> list[str]:
@@ -198,7 +198,12 @@ class Directory:
         return self.department(code)
 
 
-def _show(value) -> str:
+def _show(name: str, value) -> str:
+    """An argument in words: a kind by its label, a county code as its digits."""
+    if name == "kind":
+        return DepartmentKind(value).label
+    if isinstance(value, bytes) and value.isascii() and value.isalnum():
+        return value.decode()
     value = jsonable(value)
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from chaincity.db import Reject, SourceRecord, reject_row
+from chaincity.db import Reject, SourceRecord, Summary, reject_row
 from chaincity.oracle.spec import DepartmentSpec, RowContext, RowError
 
 logger = logging.getLogger(__name__)
@@ -29,17 +29,12 @@ class BadInputFile(ValueError):
 
 
 @dataclass
-class LoadSummary:
-    department: str
+class LoadSummary(Summary):
     rows: int = 0
     loaded: int = 0
     unchanged: int = 0
     rejected: int = 0
     rejects_report: str | None = None
-    rejects: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "rejects"}
 
 
 def _open_rows(path: Path, spec: DepartmentSpec):

@@ -36,35 +36,8 @@ class DepartmentKind(IntEnum):
         return cls[label.upper().replace("-", "_")]
 
 
-class DepartmentStatus(IntEnum):
-    """`DepartmentStatus` in interfaces/ICityDirectory.sol."""
-
-    NONE = 0
-    ACTIVE = 1
-    SUSPENDED = 2
-
-
-class ProposalState(IntEnum):
-    """`CityDirectory.ProposalState`."""
-
-    NONE = 0
-    PENDING = 1
-    EXECUTED = 2
-    CANCELLED = 3
-
-
-class TitleStatus(IntEnum):
-    """`IPropertyRegistry.TitleStatus`."""
-
-    NONE = 0
-    REGISTERED = 1
-    CANCELLED = 2
-
-
-class CertificateState(IntEnum):
-    """`IPropertyRegistry.CertificateState`."""
-
-    UNKNOWN = 0
-    VALID = 1
-    SUPERSEDED = 2
-    REVOKED = 3
+# The other enums, member names in order from 0, as their Solidity declarations.
+DepartmentStatus = IntEnum("DepartmentStatus", "NONE ACTIVE SUSPENDED", start=0)  # ICityDirectory.sol
+ProposalState = IntEnum("ProposalState", "NONE PENDING EXECUTED CANCELLED", start=0)  # ICityDirectory.Proposal
+TitleStatus = IntEnum("TitleStatus", "NONE REGISTERED CANCELLED", start=0)  # IPropertyRegistry.sol
+CertificateState = IntEnum("CertificateState", "UNKNOWN VALID SUPERSEDED REVOKED", start=0)  # IPropertyRegistry.sol

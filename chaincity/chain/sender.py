@@ -129,6 +129,10 @@ class TransactionSender:
             raise refused_by_node(exc, self.address) or exc
         return int(estimate * self.gas_margin)
 
+    def call(self, to: str, data: bytes) -> bytes:
+        """What the call would return if this key sent it now (nothing is sent)."""
+        return bytes(self.retry.run("call", lambda: self.w3.eth.call({"from": self.address, "to": to, "data": data})))
+
     def sign(self, to: str | None, data: bytes, gas: int, fees: dict | None = None) -> SignedTransaction:
         """Sign a call (or, with ``to`` None, a contract creation) with the next local nonce."""
         if self._nonce is None:

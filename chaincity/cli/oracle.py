@@ -136,7 +136,9 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
             click.echo(
                 f"{summary.kind:<18} {summary.total:>8} loaded = {summary.confirmed} on chain + "
                 f"{summary.rejected} rejected + {summary.pending} pending "
-                f"({summary.written_now} written now in {summary.transactions} transactions, {summary.seconds:.1f} s)"
+                f"({summary.written_now} written now in {summary.transactions} transactions"
+                + (f", {summary.already_on_chain} found on chain already" if summary.already_on_chain else "")
+                + f", {summary.seconds:.1f} s)"
             )
             _show_rejects(summary.rejects, len(summary.rejects))
     sys.exit(EXIT_REJECTED if any(s.rejected for s in summaries) else EXIT_OK)

@@ -18,15 +18,24 @@ def _registry_call(rpc_url: str | None, function: str, *args):
         return call_named(open_city(rpc_url)["PropertyRegistry"], function, *args)
 
 
+def _reading(group: click.Group, name: str, argument: str):
+    """A command of ``group`` that reads one thing named by ``argument``, from any RPC, in words or JSON."""
+    def decorate(function):
+        return group.command(name)(click.argument(argument)(RPC_OPTION(JSON_OPTION(function))))
+    return decorate
+
+
 @main.group()
 def query() -> None:
     """Read the city's registries (anyone may read)."""
 
 
-@query.command("title")
-@click.argument("unit_code")
-@RPC_OPTION
-@JSON_OPTION
+@main.group()
+def verify() -> None:
+    """Check documents against the chain."""
+
+
+@_reading(query, "title", "unit_code")
 def query_title(unit_code: str, rpc_url: str | None, as_json: bool) -> None:
     """Everything about one title in one call: owners' hashes and shares, mortgages in rank
     order, effective and queued seizures, notices, current certificate."""
@@ -48,15 +57,7 @@ def query_title(unit_code: str, rpc_url: str | None, as_json: bool) -> None:
         click.echo(f"  seizure: {seizure}")
 
 
-@main.group()
-def verify() -> None:
-    """Check documents against the chain."""
-
-
-@verify.command("certificate")
-@click.argument("digest")
-@RPC_OPTION
-@JSON_OPTION
+@_reading(verify, "certificate", "digest")
 def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
     """What a certificate digest is: valid, superseded or revoked, for which unit, issued when.
     Exit 0 if valid, 1 otherwise."""

@@ -85,7 +85,7 @@ def on_event(session: Session, event: ChainEvent) -> None:
 
 SPEC = DepartmentSpec(
     name="bank",
-    kind=DepartmentKind.BANK,
+    kinds=(DepartmentKind.BANK, DepartmentKind.HOUSING_PROVIDENT_FUND),
     columns=("unit_code", "bank", "contract_no", "amount", "term_months", "registered_at"),
     optional_columns=("action",),
     parse=parse,

@@ -47,7 +47,7 @@ def lift_input(payload: dict, hasher: Hasher) -> tuple:
 
 SPEC = DepartmentSpec(
     name="court",
-    kind=DepartmentKind.COURT,
+    kinds=(DepartmentKind.COURT,),
     columns=("unit_code", "court", "order_no", "action", "term_months", "issued_at"),
     parse=parse,
     # In the order a court acts: seizures, then renewals, then lifts.

@@ -18,7 +18,8 @@ from chaincity.hashing import Hasher
 from chaincity.oracle.follow import follower_for
 from chaincity.oracle.spec import DepartmentSpec
 from chaincity.oracle.stops import Authority
-from chaincity.oracle.sync import ChainReader, SyncEngine, SyncSummary
+from chaincity.oracle.history import ChainReader
+from chaincity.oracle.sync import SyncEngine, SyncSummary
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +32,14 @@ def sync_department(w3: Web3, engine: Engine, spec: DepartmentSpec, config: Orac
     may not write for the department, and mid-way when that changes (records stay pending).
     """
     city = City(w3, config.deployments_dir)
-    authority = Authority(city["CityDirectory"], signer.address, config.department_code, spec.kind)
+    authority = Authority(city["CityDirectory"], signer.address, config.department_code, spec.kinds)
     authority.check()
     decoder = ErrorDecoder(*(c.abi for c in city.contracts.values()))
     sender = TransactionSender(w3, signer, confirmations=config.confirmations)
     hasher = Hasher(config.pepper)
     summaries = []
     for mapping in spec.chains:
-        chain = ChainReader(city[mapping.contract], city.block_of(mapping.contract))
+        chain = ChainReader(city[mapping.contract])
         sync = SyncEngine(engine, spec.name, mapping, chain, sender, decoder, hasher, authority,
                           batch_size=config.batch_size, pipeline=config.pipeline, block_gas_share=config.block_share)
         summaries.append(sync.run(progress=progress))

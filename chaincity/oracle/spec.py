@@ -55,12 +55,9 @@ class ParsedRow:
 
 
 class ChainView(Protocol):
-    """The chain as a department's checks see it: the mapping's contract, its event log."""
+    """The chain as a department's checks see it: the mapping's contract and its view calls."""
 
     contract: object  # web3 Contract
-
-    def logs(self, event: str, key: bytes) -> list:
-        """The contract's ``event`` logs whose first indexed argument is ``key``, oldest first."""
 
     def call(self, function: str, *args) -> dict | list:
         """A view call with its result named by the ABI."""
@@ -149,7 +146,7 @@ class DepartmentSpec:
     chain (in the order they must be written)."""
 
     name: str
-    kind: DepartmentKind  # what it signs as in the city directory
+    kinds: tuple[DepartmentKind, ...]  # what it may sign as in the city directory
     columns: tuple[str, ...]
     parse: Callable[[dict[str, str], RowContext], ParsedRow]
     chains: tuple[ChainMapping, ...] = ()

@@ -47,11 +47,11 @@ def stopped_by_sender(exc: SenderError) -> OracleStopped:
 class Authority:
     """Whether this oracle's key may write for its department now, as the directory says."""
 
-    def __init__(self, directory: Contract, signer: str, department_code: str, kind: DepartmentKind):
+    def __init__(self, directory: Contract, signer: str, department_code: str, kinds: tuple[DepartmentKind, ...]):
         self.directory = directory
         self.signer = signer
         self.department_code = department_code
-        self.kind = kind
+        self.kinds = kinds
 
     def problem(self) -> OracleStopped | None:
         """Why the key may not write for its department, or None if it may."""
@@ -66,9 +66,9 @@ class Authority:
                 f"{self.signer} signs for department 0x{signs_for.hex()}, not {self.department_code}"))
         department = self.directory.functions.getDepartment(mine).call()
         kind, status = DepartmentKind(department[0]), DepartmentStatus(department[1])
-        if kind != self.kind:
+        if kind not in self.kinds:
             return OracleStopped(StopCause.NOT_A_SIGNER, (
-                f"{self.department_code} is registered as {kind.label}, not {self.kind.label}"))
+                f"{self.department_code} is registered as {kind.label}, not {' or '.join(k.label for k in self.kinds)}"))
         if status != DepartmentStatus.ACTIVE:
             return OracleStopped(StopCause.SUSPENDED, (
                 f"{self.department_code} is suspended in the city directory: the administrators must reinstate it"))

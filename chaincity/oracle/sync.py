@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -30,11 +30,11 @@ from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
 from chaincity.chain.calldata import CallEncoder
-from chaincity.chain.contracts import call_named
 from chaincity.chain.errors import DecodedError, ErrorDecoder
 from chaincity.chain.sender import SenderError, SignedTransaction, TransactionSender
-from chaincity.db import Reject, SourceRecord, reject_row
+from chaincity.db import Reject, SourceRecord, Summary, reject_row
 from chaincity.hashing import Hasher
+from chaincity.oracle.history import ChainReader
 from chaincity.oracle.spec import ChainMapping, NotOnChain
 from chaincity.oracle.stops import Authority, OracleStopped, stopped_by_sender
 
@@ -48,20 +48,16 @@ class BatchTooLarge(Exception):
 
 
 @dataclass
-class SyncSummary:
-    department: str
+class SyncSummary(Summary):
     kind: str = ""
     total: int = 0
     confirmed: int = 0
     rejected: int = 0
     pending: int = 0
     written_now: int = 0
+    already_on_chain: int = 0  # found written by an earlier run or database: nothing sent
     transactions: int = 0
     seconds: float = 0.0
-    rejects: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "rejects"}
 
 
 @dataclass
@@ -85,21 +81,10 @@ class _Window:
             self.size = size
 
 
-class ChainReader:
-    """The chain as a department's checks read it (:class:`chaincity.oracle.spec.ChainView`)."""
-
-    def __init__(self, contract: Contract, from_block: int):
-        self.contract = contract
-        self.from_block = from_block  # the contract's deployment: nothing of it lies before
-
-    def logs(self, event: str, key: bytes) -> list:
-        first_indexed = next(i["name"] for e in self.contract.abi if e.get("name") == event and e["type"] == "event"
-                             for i in e["inputs"] if i["indexed"])
-        return getattr(self.contract.events, event)().get_logs(from_block=self.from_block,
-                                                                argument_filters={first_indexed: key})
-
-    def call(self, function: str, *args):
-        return call_named(self.contract, function, *args)
+def _returns_a_count(contract: Contract, function: str) -> bool:
+    """Whether ``function`` returns one number or flag: how many records it wrote."""
+    (entry,) = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
+    return [o["type"] for o in entry["outputs"]] in (["uint256"], ["bool"])
 
 
 class SyncEngine:
@@ -108,17 +93,9 @@ class SyncEngine:
     def __init__(self, engine: Engine, department: str, mapping: ChainMapping, chain: ChainReader,
                  sender: TransactionSender, decoder: ErrorDecoder, hasher: Hasher, authority: Authority, *,
                  batch_size: int = 200, pipeline: int = 8, block_gas_share: float = 0.5):
-        self.engine = engine
-        self.department = department
-        self.mapping = mapping
-        self.chain = chain
-        self.sender = sender
-        self.decoder = decoder
-        self.hasher = hasher
-        self.authority = authority
-        self.batch_size = batch_size if mapping.batched else 1
-        self.pipeline = pipeline
-        self.block_gas_share = block_gas_share
+        self.engine, self.department, self.mapping, self.chain = engine, department, mapping, chain
+        self.sender, self.decoder, self.hasher, self.authority = sender, decoder, hasher, authority
+        self.batch_size, self.pipeline, self.block_gas_share = (batch_size if mapping.batched else 1), pipeline, block_gas_share
         self._in_flight: deque[_InFlight] = deque()
         functions = (mapping.function,) if mapping.batched else {a.function for a in mapping.actions.values()}
         self.encoders = {function: CallEncoder(chain.contract, function) for function in functions}
@@ -128,6 +105,11 @@ class SyncEngine:
         # that reverts sends its records back, and the next pass estimates every batch.
         self._gas_per_record: float | None = None
         self._estimate_every_batch = False
+        # Functions that return how many records they wrote (or whether): asked before
+        # sending, a zero means the chain holds the records already (a database rebuilt and
+        # its exports replayed) and nothing is sent. A batch is asked until one is all new.
+        self._counts_writes = {f: _returns_a_count(chain.contract, f) for f in functions}
+        self._ask_batches = True
 
     # ---- bookkeeping ----------------------------------------------------------------------
 
@@ -280,6 +262,10 @@ class SyncEngine:
                 return None
             if records:
                 self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
+            if records and self._writes_nothing(records, data):
+                self._confirm([r.id for r in records], None)
+                summary.already_on_chain += len(records)
+                return [], 0, b""
         if len(records) > 1 and gas > block_gas * self.block_gas_share:
             # Keep each transaction within half a block: EIP-1559 raises the base fee after
             # every block fuller than that, and a bulk import of full blocks drives it up
@@ -289,6 +275,15 @@ class SyncEngine:
                                                        int(block_gas * self.block_gas_share * len(records) / gas))))
             return None
         return records, gas, data
+
+    def _writes_nothing(self, records: list[SourceRecord], data: bytes) -> bool:
+        """Whether the call would write none of the records (see ``_counts_writes``)."""
+        function = self.mapping.function if self.mapping.batched else self.mapping.action_of(records[0].payload).function
+        if not self._counts_writes[function] or (self.mapping.batched and not self._ask_batches):
+            return False
+        written = int.from_bytes(self.sender.call(self.to, data)[:32], "big")
+        self._ask_batches = written < len(records)
+        return written == 0
 
     def _estimate(self, records: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes]:
         """The batch's calldata and gas; records the contract refuses are rejected and left out."""

@@ -4,6 +4,11 @@
     .venv/bin/python tests/bench/bench_sync.py --households 150000 --block-time 5 \
         --gas-limit 10000000000 --batch-size 1000 --pipeline 64 --prune-history --naive-sample 10
                                           # Loudi's ~350,000 titles on a QBFT-like chain
+    .venv/bin/python tests/bench/bench_sync.py --households 43000 --gas-limit 1000000000 \
+        --batch-size 1000 --naive-sample 10 --changes 300
+                                          # + 300 changes against 100,000 titles, history checked
+                                          # by an event-log search (before) and by the registry's
+                                          # certificate record (now), same chain state
 
 Starts a private Anvil, deploys, onboards a registration centre, generates and loads the
 titles, then measures (1) the naive script: registerTitle per record, waiting for each
@@ -29,23 +34,93 @@ from web3 import Web3
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 
+from sqlalchemy import delete, update  # noqa: E402
+
 from chaincity import devnet as devnets  # noqa: E402
+from chaincity.chain.deployment import City  # noqa: E402
+from chaincity.chain.enums import DepartmentKind  # noqa: E402
 from chaincity.chain.errors import ErrorDecoder  # noqa: E402
 from chaincity.chain.sender import TransactionSender  # noqa: E402
 from chaincity.chain.signer import devnet_account  # noqa: E402
 from chaincity.datagen import generate  # noqa: E402
-from chaincity.db import SourceRecord, open_database  # noqa: E402
-from chaincity.departments import DEPARTMENTS  # noqa: E402
-from chaincity.departments.real_estate import CHAIN  # noqa: E402
-from chaincity.chain.contracts import load_contracts  # noqa: E402
-from chaincity.deploy import DeployConfig, deploy_city  # noqa: E402
+from chaincity.db import Reject, SourceRecord, open_database  # noqa: E402
+from chaincity.departments.real_estate import CHANGES, REGISTRATIONS, SPEC  # noqa: E402
 from chaincity.hashing import Hasher  # noqa: E402
 from chaincity.load import load_csv  # noqa: E402
+from chaincity.oracle.stops import Authority  # noqa: E402
+from chaincity.oracle.history import ChainReader  # noqa: E402
 from chaincity.oracle.sync import SyncEngine  # noqa: E402
-from chaincity.onboard import DepartmentKind, register_department  # noqa: E402
-from conftest import free_port  # noqa: E402
+from conftest import LOUDI, PEPPER, deploy_devnet_city, free_port, onboard  # noqa: E402
 
-PEPPER = bytes(range(32))
+
+def engine_for(mapping, engine, city: City, registrar, hasher, args) -> SyncEngine:
+    """The oracle's engine for one mapping, wired as `chaincity oracle sync` wires it."""
+    return SyncEngine(engine, SPEC.name, mapping, ChainReader(city["PropertyRegistry"]), TransactionSender(city.w3, registrar),
+                      ErrorDecoder(*(c.abi for c in city.contracts.values())), hasher,
+                      Authority(city["CityDirectory"], registrar.address, "LD-REC", SPEC.kinds),
+                      batch_size=args.batch_size, pipeline=args.pipeline, block_gas_share=args.block_share)
+
+
+# The history check as it was before the registry's certificate record answered it: a search
+# of the registry's event log, from its deployment, for the act's unit and documents.
+EVENTS = {"transfer": ("TitleTransferred",), "reissue": ("CertificateReissued",), "cancel": ("TitleCancelled",),
+          "split": ("TitleSplit",), "merge": ("TitleMerged",),
+          "revoke": ("TitleRegistered", "TitleTransferred", "CertificateReissued")}
+
+
+def _logged(action: str):
+    def search(chain, payload, hasher):
+        documents = hasher.document(payload["certificate_no"])
+        for event in EVENTS[action]:
+            for log in getattr(chain.contract.events, event)().get_logs(
+                    from_block=0, argument_filters={"unit": REGISTRATIONS.chain_key(payload)}):
+                if bytes(log["args"]["documents"]) == documents:
+                    return log
+        return None
+    return search
+
+
+def _revoked_digest(chain, payload, hasher):
+    return {"certificate": bytes(_logged("revoke")(chain, payload, hasher)["args"]["certificate"]).hex()}
+
+
+LOG_SCAN = dataclasses.replace(CHANGES, actions={
+    name: dataclasses.replace(action, written_before=None if name == "revoke" else (
+        lambda chain, payload, hasher, name=name: _logged(name)(chain, payload, hasher) is not None),
+        needs=_revoked_digest if name == "revoke" else action.needs)
+    for name, action in CHANGES.actions.items()})
+
+
+def measure_changes(w3, engine, city, registrar, hasher, args, changes_path: Path) -> None:
+    """The first ``args.changes`` of the later export's changes, twice from the same chain
+    state, alternated: history checked by a search of the event log (as before), and by the
+    registry's certificate record (now)."""
+    load_csv(engine, SPEC, changes_path, LOUDI)
+    with Session(engine) as session:  # only the first N changes take part
+        ids = session.scalars(select(SourceRecord.id).where(SourceRecord.kind == CHANGES.kind)
+                              .order_by(SourceRecord.id)).all()
+        session.execute(update(SourceRecord).where(SourceRecord.id.in_(ids[args.changes:])).values(status="held"))
+        session.commit()
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    rates: dict[str, list[float]] = {"event-log search": [], "certificate record": []}
+    for _ in range(2):
+        for name, mapping in (("event-log search", LOG_SCAN), ("certificate record", CHANGES)):
+            started = time.monotonic()
+            summary = engine_for(mapping, engine, city, registrar, hasher, args).run(progress=False)
+            rates[name].append(summary.confirmed / (time.monotonic() - started))
+            print(f"changes, history by {name:<18}: {rates[name][-1]:8.1f} changes/s "
+                  f"({summary.confirmed} confirmed, {summary.rejected} rejected)")
+            w3.provider.make_request("evm_revert", [snapshot])
+            snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+            with Session(engine) as session:  # the same records again, against the same chain
+                session.execute(update(SourceRecord).where(SourceRecord.kind == CHANGES.kind,
+                                                           SourceRecord.status != "held")
+                                .values(status="pending", tx_hash=None, block_number=None))
+                session.execute(delete(Reject).where(Reject.stage == "chain"))
+                session.commit()
+    best = {name: max(found) for name, found in rates.items()}
+    print(f"ratio certificate record / event-log search (best of two each): "
+          f"{best['certificate record'] / best['event-log search']:8.1f}x")
 
 
 def main() -> None:
@@ -61,6 +136,8 @@ def main() -> None:
     parser.add_argument("--block-time", type=int, default=None,
                         help="seconds between blocks (a QBFT-like chain); default: a block per transaction")
     parser.add_argument("--gas-limit", type=int, default=devnets.BLOCK_GAS_LIMIT, help="block gas limit")
+    parser.add_argument("--changes", type=int, default=0,
+                        help="then sync the first N changes of the later export, history checked two ways")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port(), block_gas_limit=args.gas_limit,
@@ -69,36 +146,32 @@ def main() -> None:
     try:
         devnets.up(net, ROOT, work / "state")
         w3 = Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 120}))
-        config = DeployConfig(tuple(w3.eth.accounts[:3]), 2, ROOT / "build", work / "deployments")
-        deploy_city(w3, w3.eth.accounts[0], config)
-        contracts = load_contracts(w3, config.deployments_dir)
+        config = deploy_devnet_city(w3, work / "deployments")
+        city = City(w3, config.deployments_dir)
         registrar = devnet_account(3)
-        register_department(w3, contracts["CityDirectory"], list(w3.eth.accounts[:3]), "LD-REC",
-                            DepartmentKind.REAL_ESTATE_REGISTRATION, "Loudi registration centre", [registrar.address])
+        onboard(w3, config.deployments_dir, "LD-REC", DepartmentKind.REAL_ESTATE_REGISTRATION, [registrar.address])
         started = time.monotonic()
         files = generate(work / "data", args.households, bad_share=0.0, seed=2018)
         engine = open_database(f"sqlite:///{work / 'rec.db'}")
-        load = load_csv(engine, DEPARTMENTS["real-estate"], files.real_estate)
+        load = load_csv(engine, SPEC, files.real_estate, LOUDI)
         loaded_at = time.monotonic()
         hasher = Hasher(PEPPER)
-        registry = contracts["PropertyRegistry"]
+        registry = city["PropertyRegistry"]
 
         # Naive: the first records, one transaction each, waiting for every receipt.
         with Session(engine) as session:
-            sample = session.scalars(select(SourceRecord).where(SourceRecord.kind == CHAIN.kind).order_by(SourceRecord.id).limit(args.naive_sample)).all()
+            sample = session.scalars(select(SourceRecord).where(SourceRecord.kind == REGISTRATIONS.kind).order_by(SourceRecord.id).limit(args.naive_sample)).all()
         naive_start = time.monotonic()
         nonce = w3.eth.get_transaction_count(registrar.address)
         for record in sample:
-            tx = registry.functions.registerTitle(CHAIN.to_input(record.payload, hasher)).build_transaction(
+            tx = registry.functions.registerTitle(REGISTRATIONS.element(record.payload, hasher)).build_transaction(
                 {"from": registrar.address, "nonce": nonce})
             nonce += 1
             receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
             assert receipt["status"] == 1
         naive_rate = len(sample) / (time.monotonic() - naive_start)
 
-        sync = SyncEngine(engine, "real-estate", CHAIN, registry, TransactionSender(w3, registrar),
-                          ErrorDecoder(registry.abi), hasher, batch_size=args.batch_size, pipeline=args.pipeline,
-                          block_gas_share=args.block_share)
+        sync = engine_for(REGISTRATIONS, engine, city, registrar, hasher, args)
         sync_start = time.monotonic()
         summary = sync.run(progress=True)
         sync_seconds = time.monotonic() - sync_start
@@ -116,6 +189,8 @@ def main() -> None:
         print(f"end to end (generate + load + sync): {loaded_at - started + sync_seconds:.1f} s")
         print(f"peak memory of this process: {peak_mb:.0f} MB")
         print(f"confirmed {summary.confirmed}, rejected {summary.rejected}, pending {summary.pending}")
+        if args.changes:
+            measure_changes(w3, engine, city, registrar, hasher, args, files.real_estate_changes)
     finally:
         devnets.down(net, work / "state")
         shutil.rmtree(work, ignore_errors=True)  # the chain's state dump alone is GBs at 350k titles

@@ -164,16 +164,18 @@ class Oracles:
         from chaincity.cli import DEPARTMENTS
         from chaincity.hashing import Hasher
         from chaincity.oracle.stops import Authority
-        from chaincity.oracle.sync import ChainReader, SyncEngine
+        from chaincity.oracle.history import ChainReader
+        from chaincity.oracle.sync import SyncEngine
 
         spec = DEPARTMENTS[department]
         mapping = spec.chain_of(kind)
         city = City(self.w3, self.city["config"].deployments_dir)
         signer = self.city["signers"][code]
-        return SyncEngine(engine or self.database(code), department, mapping,
-                          ChainReader(city[mapping.contract], city.block_of(mapping.contract)),
+        engine = engine or self.database(code)
+        return SyncEngine(engine, department, mapping,
+                          ChainReader(city[mapping.contract]),
                           TransactionSender(self.w3, signer), ErrorDecoder(*(c.abi for c in city.contracts.values())),
-                          Hasher(PEPPER), Authority(city["CityDirectory"], signer.address, code, spec.kind), **options)
+                          Hasher(PEPPER), Authority(city["CityDirectory"], signer.address, code, spec.kinds), **options)
 
 
 @pytest.fixture

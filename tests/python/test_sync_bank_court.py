@@ -123,10 +123,14 @@ def test_a_rebuilt_database_replays_its_exports_without_rewriting_history(anvil,
     before = registry.functions.titleOf(unit_key(UNITS[0])).call()
     block = anvil.eth.block_number
 
+    nonce = anvil.eth.get_transaction_count(city["signers"]["LD-REC"].address)
     titles, replayed = replay_into_a_rebuilt_database(anvil, city, tmp_path, changes)
     assert (titles.confirmed, titles.rejected, replayed.confirmed, replayed.rejected) == (3, 0, 4, 0)
-    # No event since (an unchanged title's registration may go again as a no-op), same state.
-    assert anvil.eth.get_logs({"address": registry.address, "fromBlock": block + 1, "toBlock": "latest"}) == []
+    # Nothing sent, nothing reported as written now: the unchanged title is found on chain.
+    assert (titles.transactions, titles.written_now, titles.already_on_chain) == (0, 0, 1)
+    assert (replayed.transactions, replayed.written_now) == (0, 0)
+    assert anvil.eth.get_transaction_count(city["signers"]["LD-REC"].address) == nonce
+    assert anvil.eth.block_number == block  # no transaction at all, so no event and the same state
     assert registry.functions.titleOf(unit_key(UNITS[0])).call() == before
 
 
@@ -186,8 +190,8 @@ def test_registration_centre_splits_and_merges_titles_and_replays_them_as_no_ops
     # The database is lost and every export loaded again: the history holds these acts.
     block = anvil.eth.block_number
     _, replayed = replay_into_a_rebuilt_database(anvil, city, tmp_path, changes)
-    assert (replayed.confirmed, replayed.rejected) == (3, 1)
-    assert anvil.eth.get_logs({"address": registry.address, "fromBlock": block + 1, "toBlock": "latest"}) == []
+    assert (replayed.confirmed, replayed.rejected, replayed.transactions) == (3, 1, 0)
+    assert anvil.eth.block_number == block
 
 
 def mortgage(unit, bank, contract, action="register"):
@@ -288,3 +292,42 @@ def test_bank_follows_its_mortgages_transfer_notices_and_seizures_into_its_read_
     assert {p: h.status for p, h in held.items()} == {doc["JD-1"]: "registered", doc["JD-2"]: "registered", doc["JD-3"]: "released"}
     assert [n["event"] for n in held[doc["JD-1"]].notices] == ["MortgageeNotified", "TitleSeized"]
     assert held[doc["JD-3"]].notices == []
+
+
+def test_a_transfer_refused_under_seizure_is_requeued_once_the_seizure_is_lifted(anvil, city, tmp_path):
+    from click.testing import CliRunner
+
+    from chaincity.cli import EXIT_OK, EXIT_USAGE, main
+
+    register_titles(anvil, city, tmp_path)
+    buyer = make_id_number("431321", __import__("datetime").date(1990, 2, 3), 7)
+    order = {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执5号", "term_months": "12"}
+    run(anvil, city, tmp_path, "court", "LD-COURT-INT",
+        write(tmp_path / "seize.csv", "court", [{**order, "action": "seize", "issued_at": "2024-03-01"}]))
+    _, (_, refused) = run(anvil, city, tmp_path, "real-estate", "LD-REC", write(
+        tmp_path / "changes.csv", "real-estate", [change(UNITS[2], "transfer", 40, buyer, "10000"),
+                                                   change(UNITS[1], "reissue", 41)]))
+    assert (refused.confirmed, refused.rejected) == (1, 1)
+    assert refused.rejects[0]["reason"].startswith("PropertyRegistryTitleFrozen(")
+    run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(
+        tmp_path / "lift.csv", "court", [{**order, "action": "lift", "term_months": "", "issued_at": "2024-04-01"}]))
+
+    database = ["--db", f"sqlite:///{tmp_path / 'LD-REC.db'}", "--json"]
+    runner = CliRunner()
+    assert runner.invoke(main, ["oracle", "requeue", "real-estate", *database]).exit_code == EXIT_USAGE  # which?
+    other = runner.invoke(main, ["oracle", "requeue", "real-estate", "--error", "PropertyRegistryTitleNotRegistered", *database])
+    assert __import__("json").loads(other.output)["requeued"] == 0
+    requeued = runner.invoke(main, ["oracle", "requeue", "real-estate", "--error", "PropertyRegistryTitleFrozen", *database])
+    assert requeued.exit_code == EXIT_OK and __import__("json").loads(requeued.output)["requeued"] == 1
+    _, again = Oracles(anvil, city, tmp_path).sync("real-estate", "LD-REC")
+    assert (again.confirmed, again.rejected, again.written_now) == (2, 0, 1)
+    title = city["contracts"]["PropertyRegistry"].functions.titleOf(unit_key(UNITS[2])).call()
+    assert [bytes(h) for h, _ in title[7]] == [Hasher(PEPPER).person(buyer)]
+
+
+def test_a_release_row_needs_no_amount_or_term(anvil, city, tmp_path):
+    register_titles(anvil, city, tmp_path)
+    rows = [mortgage(UNITS[0], "LD-BANK-ICBC", "JD-7"),
+            {**mortgage(UNITS[0], "LD-BANK-ICBC", "JD-7", action="release"), "amount": "", "term_months": ""}]
+    load, (registered, released) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", write(tmp_path / "b.csv", "bank", rows))
+    assert (load.loaded, load.rejected, registered.confirmed, released.confirmed) == (2, 0, 1, 1)

@@ -7,7 +7,7 @@ from chaincity.oracle.spec import DepartmentSpec
 
 SPEC = DepartmentSpec(
     name="real-estate",
-    kind=DepartmentKind.REAL_ESTATE_REGISTRATION,
+    kinds=(DepartmentKind.REAL_ESTATE_REGISTRATION,),
     columns=("unit_code", "owner_id_numbers", "shares", "right_type", "certificate_no", "registered_at"),
     optional_columns=("action", "reason", "part_unit_codes", "source_unit_codes"),
     parse=parse,

@@ -3,17 +3,19 @@ each change alone, in the order of the export (a later change of a title builds 
 
 from __future__ import annotations
 
+from eth_abi import encode
+from eth_utils import keccak
 from web3 import Web3
 
-from chaincity.chain.enums import TitleStatus
+from chaincity.chain.enums import CertificateState, TitleStatus
 from chaincity.departments.real_estate.rows import RIGHT_TYPES
 from chaincity.departments.rows import unit_of
 from chaincity.formats import unit_key
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, ChainView, NotOnChain, OneByOne
 
-# Events that issue a certificate: each names the certificate digest and its documents.
-ISSUING_EVENTS = ("TitleRegistered", "TitleTransferred", "CertificateReissued")
+# More certificates than any title is given: the bound of the search for its current version.
+MAX_VERSIONS = 100_000
 
 
 def title_input(payload: dict, hasher: Hasher) -> tuple:
@@ -32,29 +34,51 @@ def reason_code(reason: str) -> bytes:
     return Web3.keccak(text=reason.upper())
 
 
-def _logged_act(chain: ChainView, events: tuple[str, ...], payload: dict, hasher: Hasher):
-    """The first of `events` the registry logged for the record's unit with the record's
-    documents (certificate numbers are unique, so their digests name one registration act)."""
-    documents = hasher.document(payload["certificate_no"])
-    for event in events:
-        for log in chain.logs(event, unit_of(payload)):
-            if bytes(log["args"]["documents"]) == documents:
-                return log
-    return None
+def _digest(chain: ChainView, unit: bytes, documents: bytes, version: int) -> bytes:
+    """A title certificate's digest as the registry makes it: keccak256(abi.encode(registry,
+    unit, documents, version)), the version counting the title's certificates from 1."""
+    return keccak(encode(["address", "bytes32", "bytes32", "uint32"], [chain.contract.address, unit, documents, version]))
 
 
-def _logged(event: str):
-    """Whether the registry logged `event` for this record (see _logged_act)."""
-    return lambda chain, payload, hasher: _logged_act(chain, (event,), payload, hasher) is not None
+def _known(chain: ChainView, unit: bytes, documents: bytes, version: int) -> bool:
+    """Whether the registry ever issued that certificate (valid, superseded or revoked since)."""
+    return chain.call("verifyCertificate", _digest(chain, unit, documents, version))["state"] != CertificateState.UNKNOWN
+
+
+def _issued(chain: ChainView, payload: dict, hasher: Hasher) -> bytes | None:
+    """The certificate the registry issued for the record's unit under the record's documents
+    (certificate numbers are unique, so their digests name one act), or None.
+
+    Read from the registry's own certificate record, not its event log: the title's current
+    certificate gives its version (found by hashing), and each earlier version is one call.
+    """
+    unit, documents = unit_of(payload), hasher.document(payload["certificate_no"])
+    title = chain.call("titleOf", unit)
+    if title["status"] == TitleStatus.NONE:
+        return None
+    current = (bytes.fromhex(title["documents"][2:]), bytes.fromhex(title["certificate"][2:]))
+    versions = next(v for v in range(1, MAX_VERSIONS) if _digest(chain, unit, current[0], v) == current[1])
+    return next((_digest(chain, unit, documents, v) for v in range(versions, 0, -1)
+                 if _known(chain, unit, documents, v)), None)
+
+
+def _registered(chain: ChainView, payload: dict, hasher: Hasher) -> bool:
+    """Whether the record's unit was registered (first, or by a merge) under its documents."""
+    return _known(chain, unit_of(payload), hasher.document(payload["certificate_no"]), 1)
+
+
+def _split_done(chain: ChainView, payload: dict, hasher: Hasher) -> bool:
+    """Whether the split happened: its first part was registered under its certificate."""
+    first = payload["certificate_no"].split(";")[0]
+    return _known(chain, unit_key(payload["part_unit_codes"][0]), hasher.document(first), 1)
 
 
 def _certificate_digest(chain: ChainView, payload: dict, hasher: Hasher) -> dict:
-    """The digest of the certificate a revocation names: the one the registry issued for the
-    unit with the digest of `certificate_no` as its documents."""
-    log = _logged_act(chain, ISSUING_EVENTS, payload, hasher)
-    if log is None:
+    """The digest of the certificate a revocation names."""
+    digest = _issued(chain, payload, hasher)
+    if digest is None:
         raise NotOnChain("certificate_no", f"the registry issued no certificate {payload['certificate_no']} for {payload['unit_code']}")
-    return {"certificate": bytes(log["args"]["certificate"]).hex()}
+    return {"certificate": digest.hex()}
 
 
 def _parent(chain: ChainView, payload: dict, hasher: Hasher) -> dict:
@@ -79,24 +103,23 @@ def _with(field: str):
 
 REGISTRATIONS = Batched(
     kind="title", contract="PropertyRegistry", function="registerTitles", element=title_input, chain_key=unit_of,
-    written_before=_logged("TitleRegistered"),
+    written_before=_registered,
 )
 
 # Every function is idempotent on chain; the history check keeps an earlier change resent
-# from undoing a later one.
+# from undoing a later one. A cancellation needs none: nothing follows it, and again it is a no-op.
 CHANGES = OneByOne(kind="title.change", contract="PropertyRegistry", chain_key=unit_of, actions={
     "transfer": Action("transferTitle", lambda p, h: (unit_of(p), _holders(p, h), h.document(p["certificate_no"])),
-                       written_before=_logged("TitleTransferred")),
+                       written_before=lambda chain, p, h: _issued(chain, p, h) is not None),
     "reissue": Action("reissueCertificate", lambda p, h: (unit_of(p), h.document(p["certificate_no"])),
-                      written_before=_logged("CertificateReissued")),
-    "cancel": Action("cancelTitle", lambda p, h: (unit_of(p), h.document(p["certificate_no"]), reason_code(p["reason"])),
-                     written_before=_logged("TitleCancelled")),
+                      written_before=lambda chain, p, h: _issued(chain, p, h) is not None),
+    "cancel": Action("cancelTitle", lambda p, h: (unit_of(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
     # A revocation again is a no-op on chain (same certificate, same reason): no history check.
     "revoke": Action("revokeCertificate", lambda p, h: (bytes.fromhex(p["certificate"]), reason_code(p["reason"])),
                      needs=_certificate_digest),
     "split": Action("splitTitle", lambda p, h: (unit_of(p), _parts(p, h), h.document(p["certificate_no"])),
-                    written_before=_logged("TitleSplit"), needs=_parent, touches=_with("part_unit_codes")),
+                    written_before=_split_done, needs=_parent, touches=_with("part_unit_codes")),
     "merge": Action("mergeTitles", lambda p, h: ([unit_key(u) for u in p["source_unit_codes"]], title_input(p, h),
                                                  h.document(p["certificate_no"])),
-                    written_before=_logged("TitleMerged"), touches=_with("source_unit_codes")),
+                    written_before=_registered, touches=_with("source_unit_codes")),
 })
