@@ -24,6 +24,13 @@ enum DepartmentStatus {
     Suspended
 }
 
+enum ProposalState {
+    None,
+    Pending,
+    Executed,
+    Cancelled
+}
+
 /**
  * @dev The city directory: which departments exist, of which kind, and which addresses sign
  * for them. Every registry asks the directory whether a sender is an active department of a
@@ -32,6 +39,15 @@ enum DepartmentStatus {
  * Departments are registered, reinstated and re-keyed by city administrators through
  * proposals that k of the n administrators approve; one administrator alone can only
  * suspend a department or pause the city, which takes powers away and never grants them.
+ *
+ * A proposal calls one target: the directory itself or a city contract that a proposal put on
+ * the directory's allow-list ({setCityContracts}). City contracts guard their city-level
+ * settings (voucher types, counties) with `msg.sender == directory`, so those settings too
+ * are made only by k of n administrators.
+ *
+ * An approval counts while the administrator who gave it holds the role in the same tenure:
+ * an administrator removed and later re-added starts a new tenure, and their old approvals
+ * count no more.
  */
 interface ICityDirectory {
     struct Department {
@@ -40,6 +56,18 @@ interface ICityDirectory {
         uint64 registeredAt;
         uint64 updatedAt;
         bytes32 nameDigest;
+    }
+
+    /**
+     * @dev A proposal: the digest `keccak256(abi.encode(target, data))` of the call it makes,
+     * its target, its expiry and its state. Two slots: the digest, then target, expiry and
+     * state packed together (20 + 8 + 1 bytes).
+     */
+    struct Proposal {
+        bytes32 dataHash;
+        address target;
+        uint64 expiresAt;
+        ProposalState state;
     }
 
     /// @dev The function can only run as an executed proposal.
@@ -53,7 +81,12 @@ interface ICityDirectory {
     error CityDirectoryProposalDataMismatch(uint256 proposalId);
     error CityDirectoryNotEnoughApprovals(uint256 proposalId, uint256 approvals, uint256 threshold);
     error CityDirectoryInvalidThreshold(uint256 threshold, uint256 admins);
-    error CityDirectoryInvalidDepartment(bytes32 departmentId);
+    /// @dev A department code must be 2 to 32 bytes of `A`-`Z`, `0`-`9` and `-`.
+    error CityDirectoryInvalidDepartmentCode(string code);
+    /// @dev A proposal may only call the directory itself or an allow-listed city contract.
+    error CityDirectoryTargetNotAllowed(address target);
+    /// @dev Only a contract other than the directory may be allow-listed as a city contract.
+    error CityDirectoryInvalidCityContract(address target);
     error CityDirectoryInvalidKind(bytes32 departmentId);
     error CityDirectoryInvalidSigner(bytes32 departmentId, address signer);
     error CityDirectoryDepartmentExists(bytes32 departmentId);
@@ -61,31 +94,37 @@ interface ICityDirectory {
     error CityDirectorySignerInUse(address signer, bytes32 departmentId);
     error CityDirectoryNotSigner(bytes32 departmentId, address signer);
 
-    event ProposalCreated(uint256 indexed proposalId, address indexed proposer, bytes data, uint64 expiresAt);
+    event ProposalCreated(
+        uint256 indexed proposalId, address indexed proposer, address indexed target, bytes data, uint64 expiresAt
+    );
     event ProposalApproved(uint256 indexed proposalId, address indexed admin, uint256 approvals);
     event ProposalExecuted(uint256 indexed proposalId, address indexed executor);
     event ProposalCancelled(uint256 indexed proposalId, address indexed admin);
     event ThresholdChanged(uint256 previousThreshold, uint256 newThreshold);
-    event DepartmentRegistered(bytes32 indexed departmentId, DepartmentKind indexed kind, bytes32 nameDigest);
+    event DepartmentRegistered(bytes32 indexed departmentId, DepartmentKind indexed kind, string code, string name);
     event DepartmentSignerAdded(bytes32 indexed departmentId, address indexed signer);
     event DepartmentSignerRemoved(bytes32 indexed departmentId, address indexed signer);
     event DepartmentSuspended(bytes32 indexed departmentId, address indexed admin, bytes32 reasonCode);
     event DepartmentReinstated(bytes32 indexed departmentId);
+    event CityContractSet(address indexed target, bool allowed);
 
     // ---- proposals -------------------------------------------------------------------
 
     /**
-     * @notice Propose a call to one of the directory's proposal-only functions.
-     * @dev The proposer's approval is counted at once. Only `keccak256(data)` is stored; the
-     * data travels in the event and must be passed again to {execute}.
+     * @notice Propose a call of `data` on `target`: one of the directory's proposal-only
+     * functions, or a city-level setter of an allow-listed city contract.
+     * @dev The proposer's approval is counted at once. Only `keccak256(abi.encode(target, data))`
+     * and the target are stored; the data travels in the event and must be passed again to
+     * {execute}.
      *
      * Requirements:
-     * - the caller is a city administrator.
+     * - the caller is a city administrator;
+     * - `target` is the directory or an allow-listed city contract ({isCityContract}).
      *
      * Emits a {ProposalCreated} and a {ProposalApproved} event.
      * @return proposalId the sequential id of the new proposal.
      */
-    function propose(bytes calldata data) external returns (uint256 proposalId);
+    function propose(address target, bytes calldata data) external returns (uint256 proposalId);
 
     /**
      * @notice Approve a pending proposal.
@@ -99,18 +138,22 @@ interface ICityDirectory {
     function approve(uint256 proposalId) external;
 
     /**
-     * @notice Run a pending proposal that enough current administrators approved.
-     * @dev Approvals are counted over the administrators at execution time, so the approval
-     * of an administrator removed since no longer counts.
+     * @notice Run a pending proposal that enough current administrators approved: call
+     * `target` with `data`, the directory being the caller.
+     * @dev Approvals are counted over the administrators at execution time and in their
+     * current tenure, so the approval of an administrator removed since (even if re-added)
+     * no longer counts. A failing call reverts the whole execution with the target's own
+     * error, unchanged; the proposal stays pending.
      *
      * Requirements:
      * - the caller is a city administrator;
-     * - `data` is the proposed data; the proposal is pending and not expired;
-     * - at least `threshold()` current administrators approved it.
+     * - `target` and `data` are the proposed ones; the proposal is pending and not expired;
+     * - `target` is still the directory or an allow-listed city contract;
+     * - at least `threshold()` current administrators approved it in their current tenure.
      *
      * Emits a {ProposalExecuted} event, and the events of the proposed call.
      */
-    function execute(uint256 proposalId, bytes calldata data) external;
+    function execute(uint256 proposalId, address target, bytes calldata data) external;
 
     /**
      * @notice Withdraw a pending proposal.
@@ -125,23 +168,39 @@ interface ICityDirectory {
     // ---- proposal-only administration ------------------------------------------------
 
     /**
-     * @notice Register a department with its kind, the digest of its name and its signers.
-     * @dev Idempotent: registering exactly what is stored (same kind, name digest, and
-     * signers that already sign for it) changes nothing and returns false.
+     * @notice Register a department under its public code and name, with its kind and signers.
+     * @dev The department id is `keccak256(bytes(code))`; the record keeps
+     * `nameDigest = keccak256(bytes(name))`, and the code and name travel in the event (they
+     * identify a public institution, not a person). Idempotent: registering exactly what is
+     * stored (same kind, name, and signers that already sign for it) changes nothing and
+     * returns false; any other registration of a known code reverts.
      *
      * Requirements:
      * - only through an executed proposal;
-     * - a non-zero id, a kind other than None, at least one signer, no zero signer;
+     * - `code` is 2 to 32 bytes of `A`-`Z`, `0`-`9` and `-`;
+     * - a kind other than None, at least one signer, no zero signer;
      * - no signer belongs to another department.
      *
      * Emits a {DepartmentRegistered} event and a {DepartmentSignerAdded} event per new signer.
      */
     function registerDepartment(
-        bytes32 departmentId,
+        string calldata code,
         DepartmentKind kind,
-        bytes32 nameDigest,
+        string calldata name,
         address[] calldata signers
     ) external returns (bool registered);
+
+    /**
+     * @notice Add city contracts to, or remove them from, the targets proposals may call.
+     * @dev Idempotent per target: a target already in the wanted state is skipped silently.
+     *
+     * Requirements:
+     * - only through an executed proposal;
+     * - when adding: every target is a contract other than the directory.
+     *
+     * Emits a {CityContractSet} event for each target whose state changed.
+     */
+    function setCityContracts(address[] calldata targets, bool allowed) external;
 
     /**
      * @notice Give a suspended department its powers back.
@@ -199,10 +258,12 @@ interface ICityDirectory {
 
     /**
      * @notice Replace one of a department's signing keys; the old key loses every power at once.
+     * @dev A signer rotates only its own key; replacing another signer of the department (a
+     * lost or compromised key) goes by proposal, so no signer can remove the others alone.
      *
      * Requirements:
-     * - the caller is a signer of the department while it is active and the city is not
-     *   paused, or an executed proposal (for a lost key);
+     * - the caller is `oldSigner` itself, signing for the department while it is active and
+     *   the city is not paused; or an executed proposal;
      * - `oldSigner` signs for the department; `newSigner` is non-zero and signs for none.
      *
      * Rotating a key to itself changes nothing and emits nothing.
@@ -233,9 +294,19 @@ interface ICityDirectory {
     /// @notice The number of proposals created so far; ids run from 1 to this number.
     function proposalCount() external view returns (uint256);
 
-    /// @notice How many current administrators approved a proposal.
+    /// @notice The stored record of a proposal (state None if unknown).
+    function getProposal(uint256 proposalId) external view returns (Proposal memory);
+
+    /// @notice How many current administrators approved a proposal in their current tenure.
     function approvalCount(uint256 proposalId) external view returns (uint256);
 
-    /// @notice Whether `admin` approved a proposal.
+    /**
+     * @notice Whether `admin` approved a proposal in their current (or, once removed, last)
+     * tenure. An approval from an earlier tenure reads false.
+     */
     function hasApproved(uint256 proposalId, address admin) external view returns (bool);
+
+    /// @notice Whether `target` is on the allow-list of city contracts proposals may call
+    /// (the directory itself, always a valid target, is never on it).
+    function isCityContract(address target) external view returns (bool);
 }

@@ -114,7 +114,6 @@ interface IPropertyRegistry {
         bytes32 revocationReason;
     }
 
-    error PropertyRegistryUnauthorizedCityAdmin(address account);
     error PropertyRegistryInvalidCounty(bytes6 county);
     error PropertyRegistryInvalidUnitCode(bytes32 unit);
     error PropertyRegistryUnknownCounty(bytes32 unit);
@@ -195,7 +194,8 @@ interface IPropertyRegistry {
      * @dev Idempotent: a known county returns false and emits nothing.
      *
      * Requirements:
-     * - the caller holds `CITY_ADMIN_ROLE` in the city directory;
+     * - only by the city directory, through an executed k-of-n proposal
+     *   (else `DepartmentGatedOnlyByProposal`);
      * - `county` is six ASCII digits.
      *
      * Emits a {CountyAdded} event.

@@ -8,10 +8,9 @@ pragma solidity ^0.8.24;
  * reference (unit code, USCC or salted identity hash), never personal data.
  *
  * A type registry says which department kinds may issue and which may receive each type (masks
- * of bits `1 << uint8(DepartmentKind)`). Types are a city-level setting made by one city
- * administrator of the directory (`CITY_ADMIN_ROLE`): the directory's proposals can only call the
- * directory itself, and a type only widens or narrows what departments already registered by
- * proposal may do with vouchers.
+ * of bits `1 << uint8(DepartmentKind)`). Types are a city-level setting made only by the city
+ * directory, running a proposal that k of n city administrators approved and that targets this
+ * registry (an allow-listed city contract of the directory).
  *
  * A voucher is issued to a first holder. The holder nominates the next holder (a department whose
  * kind may receive the type), who accepts or rejects; only an accepted hand-over moves it. It
@@ -82,8 +81,6 @@ interface IVoucherRegistry {
         bytes32 remarks;
     }
 
-    /// @dev The caller is not a city administrator of the directory.
-    error VoucherRegistryUnauthorizedAdmin(address account);
     /// @dev A zero type id.
     error VoucherRegistryInvalidType(bytes32 typeId);
     /// @dev A mask with the None bit or a bit past the last kind.
@@ -112,6 +109,7 @@ interface IVoucherRegistry {
     error VoucherRegistryHandoverPending(bytes32 voucherId, bytes32 nominee);
     error VoucherRegistryNoPendingHandover(bytes32 voucherId);
 
+    /// @dev `admin` is the caller: the city directory, running a proposal.
     event VoucherTypeSet(bytes32 indexed typeId, uint256 issuerKinds, uint256 receiverKinds, address indexed admin);
     event VoucherIssued(
         bytes32 indexed voucherId,
@@ -138,7 +136,8 @@ interface IVoucherRegistry {
      * under the current receiver mask.
      *
      * Requirements:
-     * - the caller is a city administrator of the directory;
+     * - only by the directory, through an executed proposal
+     *   (else {IDepartmentGated-DepartmentGatedOnlyByProposal});
      * - a non-zero type id; masks without the None bit and without bits past the last kind.
      *
      * Emits a {VoucherTypeSet} event unless nothing changed.

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ICityDirectory, DepartmentKind, DepartmentStatus} from "../../interfaces/ICityDirectory.sol";
+import {ICityDirectory, DepartmentKind, DepartmentStatus, ProposalState} from "../../interfaces/ICityDirectory.sol";
 
 /**
  * @title CityDirectory
@@ -14,6 +14,10 @@ import {ICityDirectory, DepartmentKind, DepartmentStatus} from "../../interfaces
  * @dev City administrators hold `CITY_ADMIN_ROLE`. The role's admin is `DEFAULT_ADMIN_ROLE`,
  * held by this contract alone, so administrators are added and removed only by executed
  * proposals that call {grantRole} / {revokeRole} on the directory itself.
+ *
+ * Each grant of the role starts a new tenure of that administrator (a counter per account);
+ * an approval records the tenure it was given in and counts only while that is the
+ * administrator's current tenure and they hold the role.
  */
 contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     bytes32 public constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
@@ -21,29 +25,19 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     /// @notice How long a proposal can collect approvals and be executed.
     uint64 public constant PROPOSAL_LIFETIME = 7 days;
 
-    enum ProposalState {
-        None,
-        Pending,
-        Executed,
-        Cancelled
-    }
-
-    /// @dev Two slots: the data hash, then expiry and state packed together.
-    struct Proposal {
-        bytes32 dataHash;
-        uint64 expiresAt;
-        ProposalState state;
-    }
-
     /// @dev `DEFAULT_ADMIN_ROLE` may only be held by the directory itself.
     error CityDirectoryForbiddenRoleGrant(bytes32 role, address account);
 
     uint256 private _threshold;
     uint256 private _proposalCount;
     mapping(uint256 proposalId => Proposal) private _proposals;
-    mapping(uint256 proposalId => mapping(address admin => bool)) private _approvals;
+    /// @dev The tenure an approval was given in; zero for none.
+    mapping(uint256 proposalId => mapping(address admin => uint64 tenure)) private _approvals;
+    /// @dev How many times each account was granted `CITY_ADMIN_ROLE`: its current (or last) tenure.
+    mapping(address admin => uint64 tenure) private _tenures;
     mapping(bytes32 departmentId => Department) private _departments;
     mapping(address signer => bytes32 departmentId) private _departmentOfSigner;
+    mapping(address target => bool) private _cityContracts;
 
     modifier onlyByProposal() {
         _checkByProposal();
@@ -65,11 +59,16 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     // ---- proposals -------------------------------------------------------------------
 
     /// @inheritdoc ICityDirectory
-    function propose(bytes calldata data) external onlyRole(CITY_ADMIN_ROLE) returns (uint256 proposalId) {
+    function propose(address target, bytes calldata data)
+        external
+        onlyRole(CITY_ADMIN_ROLE)
+        returns (uint256 proposalId)
+    {
+        _checkTarget(target);
         proposalId = ++_proposalCount;
         uint64 expiresAt = uint64(block.timestamp) + PROPOSAL_LIFETIME;
-        _proposals[proposalId] = Proposal(keccak256(data), expiresAt, ProposalState.Pending);
-        emit ProposalCreated(proposalId, _msgSender(), data, expiresAt);
+        _proposals[proposalId] = Proposal(_callHash(target, data), target, expiresAt, ProposalState.Pending);
+        emit ProposalCreated(proposalId, _msgSender(), target, data, expiresAt);
         _approve(proposalId, _msgSender());
     }
 
@@ -80,16 +79,17 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     }
 
     /// @inheritdoc ICityDirectory
-    function execute(uint256 proposalId, bytes calldata data) external onlyRole(CITY_ADMIN_ROLE) {
+    function execute(uint256 proposalId, address target, bytes calldata data) external onlyRole(CITY_ADMIN_ROLE) {
         Proposal storage proposal = _requireOpen(proposalId);
-        if (proposal.dataHash != keccak256(data)) revert CityDirectoryProposalDataMismatch(proposalId);
+        if (proposal.dataHash != _callHash(target, data)) revert CityDirectoryProposalDataMismatch(proposalId);
+        _checkTarget(target); // the allow-list may have changed since the proposal
         uint256 approvals = approvalCount(proposalId);
         if (approvals < _threshold) revert CityDirectoryNotEnoughApprovals(proposalId, approvals, _threshold);
 
         // Marked before the call, so the proposal cannot run twice even if the call re-enters.
         proposal.state = ProposalState.Executed;
         emit ProposalExecuted(proposalId, _msgSender());
-        (bool success, bytes memory returndata) = address(this).call(data);
+        (bool success, bytes memory returndata) = target.call(data);
         if (!success) {
             // Bubble the typed error of the proposed call up unchanged.
             assembly ("memory-safe") {
@@ -111,12 +111,14 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
 
     /// @inheritdoc ICityDirectory
     function registerDepartment(
-        bytes32 departmentId,
+        string calldata code,
         DepartmentKind kind,
-        bytes32 nameDigest,
+        string calldata name,
         address[] calldata signers
     ) external onlyByProposal returns (bool) {
-        if (departmentId == bytes32(0)) revert CityDirectoryInvalidDepartment(departmentId);
+        _checkDepartmentCode(code);
+        bytes32 departmentId = keccak256(bytes(code));
+        bytes32 nameDigest = keccak256(bytes(name));
         if (kind == DepartmentKind.None) revert CityDirectoryInvalidKind(departmentId);
         if (signers.length == 0) revert CityDirectoryInvalidSigner(departmentId, address(0));
 
@@ -133,11 +135,24 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
 
         uint64 now_ = uint64(block.timestamp);
         _departments[departmentId] = Department(kind, DepartmentStatus.Active, now_, now_, nameDigest);
-        emit DepartmentRegistered(departmentId, kind, nameDigest);
+        emit DepartmentRegistered(departmentId, kind, code, name);
         for (uint256 i = 0; i < signers.length; ++i) {
             _addSigner(departmentId, signers[i]);
         }
         return true;
+    }
+
+    /// @inheritdoc ICityDirectory
+    function setCityContracts(address[] calldata targets, bool allowed) external onlyByProposal {
+        for (uint256 i = 0; i < targets.length; ++i) {
+            address target = targets[i];
+            if (allowed && (target == address(this) || target.code.length == 0)) {
+                revert CityDirectoryInvalidCityContract(target);
+            }
+            if (_cityContracts[target] == allowed) continue;
+            _cityContracts[target] = allowed;
+            emit CityContractSet(target, allowed);
+        }
     }
 
     /// @inheritdoc ICityDirectory
@@ -187,9 +202,9 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     function rotateSigner(bytes32 departmentId, address oldSigner, address newSigner) external {
         Department storage department = _requireDepartment(departmentId);
         address caller = _msgSender();
-        bool bySigner = _departmentOfSigner[caller] == departmentId &&
-            department.status == DepartmentStatus.Active &&
-            !paused();
+        // A signer rotates only its own key: replacing another one goes by proposal.
+        bool bySigner = caller == oldSigner && _departmentOfSigner[caller] == departmentId
+            && department.status == DepartmentStatus.Active && !paused();
         if (!bySigner && caller != address(this)) revert CityDirectoryUnauthorizedSigner(departmentId, caller);
         if (_departmentOfSigner[oldSigner] != departmentId) revert CityDirectoryNotSigner(departmentId, oldSigner);
         if (newSigner == oldSigner) return; // nothing changes: no event, like any idempotent write
@@ -237,7 +252,7 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
         return _proposalCount;
     }
 
-    /// @notice The stored state of a proposal.
+    /// @inheritdoc ICityDirectory
     function getProposal(uint256 proposalId) external view returns (Proposal memory) {
         return _proposals[proposalId];
     }
@@ -246,19 +261,46 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     function approvalCount(uint256 proposalId) public view returns (uint256 approvals) {
         uint256 admins = getRoleMemberCount(CITY_ADMIN_ROLE);
         for (uint256 i = 0; i < admins; ++i) {
-            if (_approvals[proposalId][getRoleMember(CITY_ADMIN_ROLE, i)]) ++approvals;
+            if (hasApproved(proposalId, getRoleMember(CITY_ADMIN_ROLE, i))) ++approvals;
         }
     }
 
     /// @inheritdoc ICityDirectory
-    function hasApproved(uint256 proposalId, address admin) external view returns (bool) {
-        return _approvals[proposalId][admin];
+    function hasApproved(uint256 proposalId, address admin) public view returns (bool) {
+        uint64 tenure = _approvals[proposalId][admin];
+        return tenure != 0 && tenure == _tenures[admin];
+    }
+
+    /// @inheritdoc ICityDirectory
+    function isCityContract(address target) external view returns (bool) {
+        return _cityContracts[target];
     }
 
     // ---- internals ---------------------------------------------------------------------
 
     function _checkByProposal() internal view {
         if (_msgSender() != address(this)) revert CityDirectoryOnlyByProposal(_msgSender());
+    }
+
+    /// @dev Reverts unless a proposal may call `target`: the directory or an allow-listed city contract.
+    function _checkTarget(address target) internal view {
+        if (target != address(this) && !_cityContracts[target]) revert CityDirectoryTargetNotAllowed(target);
+    }
+
+    /// @dev What a proposal stores of its call.
+    function _callHash(address target, bytes calldata data) internal pure returns (bytes32) {
+        return keccak256(abi.encode(target, data));
+    }
+
+    /// @dev Reverts unless `code` is 2 to 32 bytes of `A`-`Z`, `0`-`9` and `-`.
+    function _checkDepartmentCode(string calldata code) internal pure {
+        bytes calldata chars = bytes(code);
+        if (chars.length < 2 || chars.length > 32) revert CityDirectoryInvalidDepartmentCode(code);
+        for (uint256 i = 0; i < chars.length; ++i) {
+            bytes1 char = chars[i];
+            bool valid = (char >= "A" && char <= "Z") || (char >= "0" && char <= "9") || char == "-";
+            if (!valid) revert CityDirectoryInvalidDepartmentCode(code);
+        }
     }
 
     function _requireOpen(uint256 proposalId) internal view returns (Proposal storage proposal) {
@@ -273,9 +315,10 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
         if (department.kind == DepartmentKind.None) revert CityDirectoryUnknownDepartment(departmentId);
     }
 
+    /// @dev Records `admin`'s approval in their current tenure.
     function _approve(uint256 proposalId, address admin) internal {
-        if (_approvals[proposalId][admin]) revert CityDirectoryProposalAlreadyApproved(proposalId, admin);
-        _approvals[proposalId][admin] = true;
+        if (hasApproved(proposalId, admin)) revert CityDirectoryProposalAlreadyApproved(proposalId, admin);
+        _approvals[proposalId][admin] = _tenures[admin];
         emit ProposalApproved(proposalId, admin, approvalCount(proposalId));
     }
 
@@ -294,12 +337,16 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
         _threshold = newThreshold;
     }
 
-    /// @dev Only the directory itself may hold the role that manages administrators.
-    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+    /**
+     * @dev Only the directory itself may hold the role that manages administrators. Each new
+     * grant of `CITY_ADMIN_ROLE` starts a new tenure of that account.
+     */
+    function _grantRole(bytes32 role, address account) internal override returns (bool granted) {
         if (role == DEFAULT_ADMIN_ROLE && account != address(this)) {
             revert CityDirectoryForbiddenRoleGrant(role, account);
         }
-        return super._grantRole(role, account);
+        granted = super._grantRole(role, account);
+        if (granted && role == CITY_ADMIN_ROLE) ++_tenures[account];
     }
 
     /// @dev Removing an administrator (or one renouncing) may not leave fewer than k of them.

@@ -14,8 +14,6 @@ import {DepartmentGated} from "../access/DepartmentGated.sol";
  * for the same key is made, so the list stays as short as the live grants for that key.
  */
 contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
-    /// @dev Every department kind but None: bits 1 to 9.
-    uint256 private constant ALL_KINDS = ((uint256(1) << (uint8(type(DepartmentKind).max) + 1)) - 1) & ~uint256(1);
 
     mapping(bytes32 grantId => Grant) private _grants;
     mapping(bytes32 accessKey => bytes32[] grantIds) private _granted;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ICityDirectory, DepartmentKind} from "../../interfaces/ICityDirectory.sol";
 import {
     IPropertyRegistry,
@@ -45,7 +44,6 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
     uint40 public constant ADVANCE_NOTICE_LIFETIME = 90 days;
     uint40 public constant OBJECTION_LIFETIME = 15 days;
 
-    bytes32 private constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
     /// @notice Revocation reasons of the certificates of split and merged titles.
     bytes32 public constant SPLIT_REASON = keccak256("SPLIT");
     bytes32 public constant MERGE_REASON = keccak256("MERGED");
@@ -103,10 +101,7 @@ contract PropertyRegistry is IPropertyRegistry, DepartmentGated {
     // ---- city administrators ----------------------------------------------------------
 
     /// @inheritdoc IPropertyRegistry
-    function addCounty(bytes6 county) external returns (bool added) {
-        if (!IAccessControl(address(directory())).hasRole(CITY_ADMIN_ROLE, msg.sender)) {
-            revert PropertyRegistryUnauthorizedCityAdmin(msg.sender);
-        }
+    function addCounty(bytes6 county) external onlyCityQuorum returns (bool added) {
         if (!UnitCode.isValidCounty(county)) revert PropertyRegistryInvalidCounty(county);
         if (_counties[county]) return false;
         _counties[county] = true;

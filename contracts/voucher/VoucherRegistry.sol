@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ICityDirectory, DepartmentKind} from "../../interfaces/ICityDirectory.sol";
 import {IVoucherRegistry} from "../../interfaces/IVoucherRegistry.sol";
 import {DepartmentGated} from "../access/DepartmentGated.sol";
 
 /**
- * @dev Electronic vouchers between departments; see {IVoucherRegistry}. City administrators are
- * the holders of `CITY_ADMIN_ROLE` in the directory (AccessControl). Every other write is made by
- * an active department, as the directory says at call time.
+ * @dev Electronic vouchers between departments; see {IVoucherRegistry}. Voucher types are set
+ * only by the directory, running a k-of-n proposal of the city administrators. Every other
+ * write is made by an active department, as the directory says at call time.
  */
 contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
-    /// @notice The role of city administrators in the directory (`CityDirectory.CITY_ADMIN_ROLE`),
-    /// who set voucher types.
-    bytes32 public constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
-    /// @dev Every department kind but None: bits 1 to 9.
-    uint256 private constant ALL_KINDS = ((uint256(1) << (uint8(type(DepartmentKind).max) + 1)) - 1) & ~uint256(1);
 
     mapping(bytes32 typeId => VoucherType) private _types;
     mapping(bytes32 voucherId => Voucher) private _vouchers;
@@ -27,10 +21,11 @@ contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
     // ---- types ------------------------------------------------------------------------
 
     /// @inheritdoc IVoucherRegistry
-    function setVoucherType(bytes32 typeId, uint256 issuerKinds, uint256 receiverKinds) external returns (bool) {
-        if (!IAccessControl(address(directory())).hasRole(CITY_ADMIN_ROLE, msg.sender)) {
-            revert VoucherRegistryUnauthorizedAdmin(msg.sender);
-        }
+    function setVoucherType(bytes32 typeId, uint256 issuerKinds, uint256 receiverKinds)
+        external
+        onlyCityQuorum
+        returns (bool)
+    {
         if (typeId == bytes32(0)) revert VoucherRegistryInvalidType(typeId);
         if (issuerKinds & ~ALL_KINDS != 0 || receiverKinds & ~ALL_KINDS != 0) {
             revert VoucherRegistryInvalidKinds(typeId, issuerKinds, receiverKinds);
