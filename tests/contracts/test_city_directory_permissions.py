@@ -24,7 +24,7 @@ from conftest import (
 CITY_ADMIN_ROLE = web3.keccak(text="CITY_ADMIN_ROLE")
 DEFAULT_ADMIN_ROLE = b"\x00" * 32
 BANK_ID = department_id(DEPARTMENTS["bank"][0])
-BANK_KEY = accounts[DEPARTMENTS["bank"][2]]
+BANK_INDEX = DEPARTMENTS["bank"][2]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def matrix(directory, pending, city_contract, city_admins) -> dict:
         "reinstateDepartment": Row([BANK_ID], proposal_rule, "city_quorum"),
         "changeThreshold": Row([1], proposal_rule, "city_quorum"),
         "unpause": Row([], unpause_rule, "city_quorum"),
-        "rotateSigner": Row([BANK_ID, BANK_KEY, accounts[18]], bank_key_rule, "bank"),
+        "rotateSigner": Row([BANK_ID, accounts[BANK_INDEX], accounts[18]], bank_key_rule, "bank"),
         "grantRole": Row([CITY_ADMIN_ROLE, accounts[18]], role_admin_rule, "city_quorum"),
         "revokeRole": Row([CITY_ADMIN_ROLE, city_admins[2]], role_admin_rule, "city_quorum"),
         "renounceRole": Row([CITY_ADMIN_ROLE, city_admins[0]], self_confirmation_rule, "city_admin"),
