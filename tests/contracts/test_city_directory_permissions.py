@@ -33,9 +33,10 @@ def city_contract(directory, city_admins):
     return DepartmentGatedMock.deploy(directory, {"from": city_admins[0]})
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pending(directory, city_admins):
-    """A pending proposal by the second admin that the third approved."""
+    """A pending proposal by the second admin that the third approved (made once per module;
+    each test runs from a snapshot)."""
     data = directory.registerDepartment.encode_input("LD-PENDING", Kind.OTHER, "Pending", [accounts[16]])
     proposal_id = directory.propose(directory, data, {"from": city_admins[1]}).return_value
     directory.approve(proposal_id, {"from": city_admins[2]})
