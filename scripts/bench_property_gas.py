@@ -44,14 +44,17 @@ def make_titles(start: int, count: int) -> list:
 def deploy():
     admin, registrar = accounts[0], accounts[3]
     directory = CityDirectory.deploy([admin], 1, {"from": admin})
-    data = directory.registerDepartment.encode_input(
-        web3.keccak(text="LD-REC"), 1, web3.keccak(text="name of LD-REC"), [registrar]
-    )
-    directory.propose(data, {"from": admin})
-    directory.execute(directory.proposalCount(), data, {"from": admin})
+    run_proposal(directory, admin, directory, directory.registerDepartment.encode_input("LD-REC", 1, "Name of LD-REC", [registrar]))
     registry = PropertyRegistry.deploy(directory, {"from": admin})
-    registry.addCounty(b"431302", {"from": admin})
+    run_proposal(directory, admin, directory, directory.setCityContracts.encode_input([registry], True))
+    run_proposal(directory, admin, registry, registry.addCounty.encode_input(b"431302"))
     return registry, registrar
+
+
+def run_proposal(directory, admin, target, data):
+    """Propose and execute at once (the bench's directory has one administrator, threshold 1)."""
+    directory.propose(target, data, {"from": admin})
+    directory.execute(directory.proposalCount(), target, data, {"from": admin})
 
 
 def main():

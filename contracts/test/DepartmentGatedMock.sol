@@ -7,8 +7,17 @@ import {DepartmentGated} from "../access/DepartmentGated.sol";
 /// @dev Test double: a registry with one write per kind mask, to test {DepartmentGated}.
 contract DepartmentGatedMock is DepartmentGated {
     event Written(bytes32 indexed departmentId, DepartmentKind kind);
+    event SettingChanged(uint256 value);
+
+    error DepartmentGatedMockInvalidSetting(uint256 value);
 
     constructor(ICityDirectory directory_) DepartmentGated(directory_) {}
+
+    /// @notice A city-level setting: succeeds only as an executed directory proposal; zero is invalid.
+    function setSetting(uint256 value) external onlyCityQuorum {
+        if (value == 0) revert DepartmentGatedMockInvalidSetting(value);
+        emit SettingChanged(value);
+    }
 
     /// @notice Succeeds for an active court.
     function writeAsCourt() external onlyDepartment(DepartmentKind.Court) {

@@ -1,9 +1,12 @@
 """Shared fixtures for the contract tests: the city directory with one department of every
-kind registered through 2-of-3 administrator proposals, and a named account per role."""
+kind registered through 2-of-3 administrator proposals, a named account per role, the
+registries allow-listed as city contracts, and the shared permission-matrix helpers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
+from typing import Callable
 
 import brownie
 import pytest
@@ -19,8 +22,13 @@ class Status(IntEnum):
 
 
 def department_id(code: str) -> bytes:
-    """A department id as the deploy script makes it: keccak256 of its code."""
+    """A department id as the directory computes it: keccak256 of its code."""
     return web3.keccak(text=code)
+
+
+def department_name(code: str) -> str:
+    """The public name the fixtures register a department code under."""
+    return f"Name of {code}"
 
 
 def plain(value):
@@ -77,12 +85,13 @@ def kind_mask(*kinds: Kind) -> int:
     return mask
 
 
-def run_proposal(directory, calldata: str, admins) -> object:
-    """Propose `calldata` with the first admin, approve with the rest, execute; returns the execute tx."""
-    proposal_id = directory.propose(calldata, {"from": admins[0]}).return_value
+def propose_and_execute(directory, admins, target, data: str) -> object:
+    """Propose calling `target` with `data` with the first admin, approve with the next ones
+    up to the threshold (the second, at 2 of 3), execute; returns the execute tx."""
+    proposal_id = directory.propose(target, data, {"from": admins[0]}).return_value
     for admin in admins[1 : directory.threshold()]:
         directory.approve(proposal_id, {"from": admin})
-    return directory.execute(proposal_id, calldata, {"from": admins[0]})
+    return directory.execute(proposal_id, target, data, {"from": admins[0]})
 
 
 # One department per kind: (code, kind, account index).
@@ -128,33 +137,136 @@ def mutating_functions(contract) -> set[str]:
 # functions open to any active department.
 ALL_KINDS = 0x3FE
 
+# ---- permission matrices generated from the compiled ABIs ----
+#
+# A matrix module parametrizes over `abi_functions(ContractType)` (read from the compiled ABI)
+# and looks each function up with `matrix_row`, so a new mutating function without a row fails
+# the suite. Roles beyond ROLES: the city quorum (the directory running a k-of-n proposal that
+# targets the contract) and three degraded states of the department a row lets act.
 
-def department_rule(allowed, error, key):
+SPECIAL_ROLES = ["suspended_department", "rotated_out_key", "paused_city"]
+MATRIX_ROLES = [*ROLES, "city_quorum", *SPECIAL_ROLES]
+# Accounts that sign for no active department: they get DepartmentUnauthorized.
+NOT_A_DEPARTMENT = ("city_admin", "stranger", "city_quorum", *SPECIAL_ROLES)
+
+
+def abi_functions(container) -> list[str]:
+    """The rows a permission matrix of this contract type must have: every function of its
+    compiled ABI that is neither view nor pure, sorted."""
+    return sorted(mutating_functions(container))
+
+
+def matrix_row(matrix: dict, container, function: str):
+    """The one check that every mutating ABI function has a row: the row of `function`, or a
+    failure naming the function that lacks one."""
+    if function not in matrix:
+        pytest.fail(f"{container._name}.{function} is in the compiled ABI but has no row in its permission matrix")
+    return matrix[function]
+
+
+def assert_matrix_matches_abi(container, matrix: dict) -> None:
+    """No row for a function the contract no longer has, and no ABI function without a row."""
+    assert set(matrix) == set(abi_functions(container))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A function's row: `args(role)` (or a list) builds arguments valid for `role`;
+    `expect(role)` is None for success or (error name, *arguments), "caller" standing for the
+    calling account; the degraded roles act as `owner` (the role allowed to act) would."""
+
+    args: Callable | list
+    expect: Callable
+    owner: str
+
+    def arguments(self, role: str) -> list:
+        return self.args(role) if callable(self.args) else self.args
+
+
+def department_rule(allowed, error, key, mask=ALL_KINDS):
     """Matrix rule: `allowed` roles succeed, other departments get `error(key, their id)`, and
-    accounts that sign for no active department get DepartmentUnauthorized."""
+    accounts that sign for no active department get DepartmentUnauthorized(caller, mask)."""
 
     def expected(role):
         if role in allowed:
             return None
-        if role in ("city_admin", "stranger"):
-            return ("DepartmentUnauthorized", "caller", ALL_KINDS)
+        if role in NOT_A_DEPARTMENT:
+            return ("DepartmentUnauthorized", "caller", mask)
         return (error, key, department_id(DEPARTMENTS[role][0]))
 
     return expected
 
 
-def check_permission(contract, function, args, caller, expected):
-    """Call `function` from `caller`: it succeeds and emits, or reverts with exactly `expected`
-    (an error name and arguments, "caller" standing for the caller's address)."""
+def kind_rule(mask):
+    """Matrix rule of a function gated by department kind: departments of a kind in `mask`
+    succeed, every other caller gets DepartmentUnauthorized(caller, mask)."""
+
+    def expected(role):
+        if role in DEPARTMENTS and mask & (1 << DEPARTMENTS[role][1]):
+            return None
+        return ("DepartmentUnauthorized", "caller", mask)
+
+    return expected
+
+
+def quorum_rule(role):
+    """Matrix rule of a city-level setter: only the directory, running a proposal, succeeds
+    (also while the city is paused: a pause stops departments, not the quorum)."""
+    if role in ("city_quorum", "paused_city"):
+        return None
+    return ("DepartmentGatedOnlyByProposal", "caller")
+
+
+def enter_role(role: str, owner: str, directory, city_admins, stranger):
+    """Bring the chain into the state `role` stands for; returns the account acting in it (the
+    directory for the quorum). The degraded roles start from `owner`'s department (the bank's
+    when `owner` is not a department): suspended, its key rotated out (the old key acts), or
+    the city paused (`owner` itself acts)."""
+    if role == "city_quorum":
+        return directory
+    if role in SPECIAL_ROLES:
+        code, _, index = DEPARTMENTS[owner if owner in DEPARTMENTS else "bank"]
+        key = accounts[index]
+        if role == "suspended_department":
+            directory.suspendDepartment(department_id(code), b"\x01" * 32, {"from": city_admins[0]})
+            return key
+        if role == "rotated_out_key":
+            directory.rotateSigner(department_id(code), key, accounts.add(), {"from": key})
+            return key
+        if not directory.paused():
+            directory.pause({"from": city_admins[0]})
+        return enter_role(owner, owner, directory, city_admins, stranger)
+    return caller_for(role, city_admins, stranger)
+
+
+def check_permission(contract, function, args, caller, expected, directory=None, run_proposal=None):
+    """Call `function` as `caller` (through a proposal when the caller is the directory): it
+    succeeds and emits, or reverts with exactly `expected` (an error name and arguments,
+    "caller" standing for the caller's address)."""
+
+    def call():
+        if directory is not None and getattr(caller, "address", caller) == directory.address:
+            return run_proposal(contract, getattr(contract, function).encode_input(*args))
+        return getattr(contract, function)(*args, {"from": caller})
+
     if expected is None:
-        tx = getattr(contract, function)(*args, {"from": caller})
+        tx = call()
         assert tx.status == 1
         assert tx.events  # every allowed write changed something and said so
         return
     name, *error_args = expected
     error_args = [caller if a == "caller" else a for a in error_args]
     with brownie.reverts(typed_error(name, *error_args)):
-        getattr(contract, function)(*args, {"from": caller})
+        call()
+
+
+def check_matrix_cell(contract, matrix: dict, function: str, role: str, *, directory, city_admins, stranger, run_proposal):
+    """One cell of a generated matrix: `function`'s row (or a failure for a missing row), the
+    chain brought into `role`'s state, then success or the exact typed error."""
+    row = matrix_row(matrix, contract, function)
+    caller = enter_role(role, row.owner, directory, city_admins, stranger)
+    args = row.arguments(row.owner if role in SPECIAL_ROLES else role)
+    check_permission(contract, function, args, caller, row.expect(role), directory, run_proposal)
 
 
 @pytest.fixture(autouse=True)
@@ -177,11 +289,25 @@ def directory(city_admins):
     """A directory with 2-of-3 administrators and every department in DEPARTMENTS registered."""
     city = CityDirectory.deploy(city_admins, 2, {"from": city_admins[0]})
     for code, kind, index in DEPARTMENTS.values():
-        calldata = city.registerDepartment.encode_input(
-            department_id(code), kind, web3.keccak(text=f"name of {code}"), [accounts[index]]
-        )
-        run_proposal(city, calldata, city_admins)
+        calldata = city.registerDepartment.encode_input(code, kind, department_name(code), [accounts[index]])
+        propose_and_execute(city, city_admins, city, calldata)
     return city
+
+
+@pytest.fixture(scope="module")
+def run_proposal(directory, city_admins) -> Callable:
+    """`run_proposal(target, data)`: propose with admin 1, approve with admin 2, execute;
+    returns the execute transaction (the target's events are in it)."""
+
+    def run(target, data: str):
+        return propose_and_execute(directory, city_admins, target, data)
+
+    return run
+
+
+def allow_city_contracts(run_proposal, directory, *contracts) -> None:
+    """Put registries on the directory's allow-list, so proposals may call their setters."""
+    run_proposal(directory, directory.setCityContracts.encode_input(list(contracts), True))
 
 
 def _role_fixture(role: str):
@@ -207,13 +333,14 @@ PROPERTY_COUNTIES = [b"431302", b"431321", b"431381"]
 
 
 @pytest.fixture(scope="module")
-def property_registry(directory, city_admins):
+def property_registry(directory, city_admins, run_proposal):
     """A PropertyRegistry on the shared directory, with three Loudi counties declared."""
     from brownie import PropertyRegistry
 
     registry = PropertyRegistry.deploy(directory, {"from": city_admins[0]})
+    allow_city_contracts(run_proposal, directory, registry)
     for county in PROPERTY_COUNTIES:
-        registry.addCounty(county, {"from": city_admins[0]})
+        run_proposal(registry, registry.addCounty.encode_input(county))
     return registry
 
 
@@ -309,10 +436,13 @@ def credit_lists(directory, city_admins):
 
 
 @pytest.fixture(scope="module")
-def company_registry(directory, credit_lists, city_admins):
+def company_registry(directory, credit_lists, city_admins, run_proposal):
+    """The company registry; it and the credit lists are allow-listed city contracts."""
     from brownie import CompanyRegistry
 
-    return CompanyRegistry.deploy(directory, credit_lists, {"from": city_admins[0]})
+    registry = CompanyRegistry.deploy(directory, credit_lists, {"from": city_admins[0]})
+    allow_city_contracts(run_proposal, directory, registry, credit_lists)
+    return registry
 
 
 @pytest.fixture(scope="module")
@@ -352,13 +482,15 @@ def voucher_type_id(name: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def vouchers(directory, city_admins):
-    """A VoucherRegistry with every type in VOUCHER_TYPES set by the first city admin."""
+def vouchers(directory, city_admins, run_proposal):
+    """An allow-listed VoucherRegistry with every type in VOUCHER_TYPES set by proposal."""
     from brownie import VoucherRegistry
 
     registry = VoucherRegistry.deploy(directory, {"from": city_admins[0]})
+    allow_city_contracts(run_proposal, directory, registry)
     for name, (issuers, receivers) in VOUCHER_TYPES.items():
-        registry.setVoucherType(voucher_type_id(name), kind_mask(*issuers), kind_mask(*receivers), {"from": city_admins[0]})
+        data = registry.setVoucherType.encode_input(voucher_type_id(name), kind_mask(*issuers), kind_mask(*receivers))
+        run_proposal(registry, data)
     return registry
 
 
@@ -366,8 +498,10 @@ def vouchers(directory, city_admins):
 
 
 @pytest.fixture(scope="module")
-def grants(directory, city_admins):
-    """A DataAccessGrants registry on the shared directory."""
+def grants(directory, city_admins, run_proposal):
+    """An allow-listed DataAccessGrants registry on the shared directory."""
     from brownie import DataAccessGrants
 
-    return DataAccessGrants.deploy(directory, {"from": city_admins[0]})
+    registry = DataAccessGrants.deploy(directory, {"from": city_admins[0]})
+    allow_city_contracts(run_proposal, directory, registry)
+    return registry

@@ -1,4 +1,6 @@
-"""Permission matrix: every mutating function of CompanyRegistry and CreditLists × every role.
+"""Permission matrix: every mutating function of CompanyRegistry and CreditLists (read from
+their compiled ABIs) × every role, the city quorum and a suspended department, a rotated-out
+key and a paused city.
 
 Each cell calls the function with arguments valid for the role that may call it, so only the
 permission check differs between roles: success for the owning department kind, else the
@@ -7,13 +9,19 @@ exact `DepartmentUnauthorized(caller, allowedKinds)`. BiddingEligibility has no 
 
 import brownie
 import pytest
-from brownie import accounts, web3
+from brownie import BiddingEligibility, CompanyRegistry, CreditLists, web3
 
 from conftest import (
-    DEPARTMENTS,
     ROLES,
+    SPECIAL_ROLES,
+    Row,
+    abi_functions,
+    assert_matrix_matches_abi,
     caller_for,
-    mutating_functions,
+    check_permission,
+    enter_role,
+    kind_rule,
+    matrix_row,
     LIST_OWNER,
     Kind,
     ListType,
@@ -63,55 +71,74 @@ def new_listing(list_type, start):
 AMR = kind_mask(Kind.MARKET_REGULATION)
 TAX = kind_mask(Kind.TAX_BUREAU)
 
-# name -> (contract fixture, function, arguments builder, allowed kinds mask)
+
+def row(build_args, mask, owner):
+    return Row(build_args, kind_rule(mask), owner)
+
+
+# contract fixture -> function -> Row (arguments builder(world start), rule, the role the
+# degraded roles start from), or one Row per credit list type.
 MATRIX = {
-    "register": ("company_registry", "register", lambda s: [NEW, company_data(2)], AMR),
-    "registerBatch": ("company_registry", "registerBatch", lambda s: [[NEW], [company_data(2)]], AMR),
-    "amend": ("company_registry", "amend", lambda s: [CODE, company_data(3)], AMR),
-    "listAbnormal": ("company_registry", "listAbnormal", lambda s: [CODE, DIGEST], AMR),
-    "delistAbnormal": ("company_registry", "delistAbnormal", lambda s: [ABNORMAL, DIGEST], AMR),
-    "revokeLicense": ("company_registry", "revokeLicense", lambda s: [CODE, DIGEST], AMR),
-    "deregister": ("company_registry", "deregister", lambda s: [CODE, DIGEST], AMR),
-    "setTaxGrade": ("company_registry", "setTaxGrade", lambda s: [CODE, 2025, TaxGrade.A], TAX),
-    "setTaxGradeBatch": ("company_registry", "setTaxGradeBatch", lambda s: [[CODE], [2025], [TaxGrade.A]], TAX),
-    "setMajorTaxViolation": ("company_registry", "setMajorTaxViolation", lambda s: [CODE, True, DIGEST], TAX),
-    "listBatch": (
-        "credit_lists",
-        "listBatch",
-        lambda s: [[new_listing(ListType.DISHONEST_JUDGMENT_DEBTOR, s)]],
-        kind_mask(Kind.COURT),
-    ),
+    "company_registry": {
+        "register": row(lambda s: [NEW, company_data(2)], AMR, "market_regulator"),
+        "registerBatch": row(lambda s: [[NEW], [company_data(2)]], AMR, "market_regulator"),
+        "amend": row(lambda s: [CODE, company_data(3)], AMR, "market_regulator"),
+        "listAbnormal": row(lambda s: [CODE, DIGEST], AMR, "market_regulator"),
+        "delistAbnormal": row(lambda s: [ABNORMAL, DIGEST], AMR, "market_regulator"),
+        "revokeLicense": row(lambda s: [CODE, DIGEST], AMR, "market_regulator"),
+        "deregister": row(lambda s: [CODE, DIGEST], AMR, "market_regulator"),
+        "setTaxGrade": row(lambda s: [CODE, 2025, TaxGrade.A], TAX, "tax_bureau"),
+        "setTaxGradeBatch": row(lambda s: [[CODE], [2025], [TaxGrade.A]], TAX, "tax_bureau"),
+        "setMajorTaxViolation": row(lambda s: [CODE, True, DIGEST], TAX, "tax_bureau"),
+    },
+    "credit_lists": {
+        "listBatch": row(
+            lambda s: [[new_listing(ListType.DISHONEST_JUDGMENT_DEBTOR, s)]], kind_mask(Kind.COURT), "court"
+        ),
+        "list": [
+            row(lambda s, t=list_type: [new_listing(t, s)], kind_mask(kind), LIST_OWNER[list_type])
+            for list_type, kind in OWNER_KIND.items()
+        ],
+        "lift": [
+            row(lambda s, t=list_type: [t, PERSON, DIGEST], kind_mask(kind), LIST_OWNER[list_type])
+            for list_type, kind in OWNER_KIND.items()
+        ],
+    },
 }
-for _type, _kind in OWNER_KIND.items():
-    MATRIX[f"list:{_type.name}"] = ("credit_lists", "list", lambda s, t=_type: [new_listing(t, s)], kind_mask(_kind))
-    MATRIX[f"lift:{_type.name}"] = ("credit_lists", "lift", lambda s, t=_type: [t, PERSON, DIGEST], kind_mask(_kind))
+CONTRACTS = {"company_registry": CompanyRegistry, "credit_lists": CreditLists}
+CELLS = [(name, function) for name, container in CONTRACTS.items() for function in abi_functions(container)]
 
 
+def test_matrix_has_a_row_for_every_mutating_function_and_no_other():
+    for name, container in CONTRACTS.items():
+        assert_matrix_matches_abi(container, MATRIX[name])
+    assert abi_functions(BiddingEligibility) == []
 
 
-def test_matrix_covers_every_mutating_function(company_registry, credit_lists, bidding):
-    covered = {(contract, function) for contract, function, _, _ in MATRIX.values()}
-    assert {f for c, f in covered if c == "company_registry"} == mutating_functions(company_registry)
-    assert {f for c, f in covered if c == "credit_lists"} == mutating_functions(credit_lists)
-    assert mutating_functions(bidding) == set()
-
-
-@pytest.mark.parametrize("cell", sorted(MATRIX))
-def test_permission(request, world, city_admins, stranger, cell):
-    """Every role as an eth_call (allowed: no revert and a true result; denied: the exact
-    error), then a real transaction from the first allowed role."""
-    contract_name, function, build_args, allowed = MATRIX[cell]
-    method = getattr(request.getfixturevalue(contract_name), function)
-    args = build_args(world)
-    allowed_callers = []
-    for role in ROLES:
-        caller = caller_for(role, city_admins, stranger)
-        kind = DEPARTMENTS[role][1] if role in DEPARTMENTS else Kind.NONE
-        if allowed & (1 << kind):
-            assert method.call(*args, {"from": caller}), role
-            allowed_callers.append(caller)
-        else:
-            with brownie.reverts(typed_error("DepartmentUnauthorized", caller, allowed)):
-                method.call(*args, {"from": caller})
-    assert allowed_callers
-    assert method(*args, {"from": allowed_callers[0]}).status == 1
+@pytest.mark.parametrize("role", ["every_role", "city_quorum", *SPECIAL_ROLES])
+@pytest.mark.parametrize("contract_name, function", CELLS)
+def test_permission(request, world, directory, city_admins, stranger, run_proposal, contract_name, function, role):
+    """For "every_role", each of ROLES as an eth_call (allowed: no revert and a true result;
+    denied: the exact error), then a real transaction from the first allowed role; for the
+    quorum and the degraded roles, a transaction in that state expecting the exact error."""
+    contract = request.getfixturevalue(contract_name)
+    rows = matrix_row(MATRIX[contract_name], contract, function)
+    method = getattr(contract, function)
+    for cell in rows if isinstance(rows, list) else [rows]:
+        args = cell.args(world)
+        if role != "every_role":
+            caller = enter_role(role, cell.owner, directory, city_admins, stranger)
+            check_permission(contract, function, args, caller, cell.expect(role), directory, run_proposal)
+            continue
+        allowed_callers = []
+        for each in ROLES:
+            caller = caller_for(each, city_admins, stranger)
+            expected = cell.expect(each)
+            if expected is None:
+                assert method.call(*args, {"from": caller}), each
+                allowed_callers.append(caller)
+            else:
+                with brownie.reverts(typed_error(expected[0], caller, *expected[2:])):
+                    method.call(*args, {"from": caller})
+        assert allowed_callers
+        assert method(*args, {"from": allowed_callers[0]}).status == 1

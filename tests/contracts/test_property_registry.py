@@ -38,28 +38,28 @@ def current_certificate(registry, code=UNIT):
 # ---- counties ------------------------------------------------------------------------------
 
 
-def test_city_admin_adds_county(property_registry, city_admins):
-    tx = property_registry.addCounty(b"431322", {"from": city_admins[1]})
-    assert tx.return_value is True
-    assert plain(tx.events["CountyAdded"].values()) == [plain(b"431322"), city_admins[1].address.lower()]
+def test_a_proposal_adds_a_county(property_registry, directory, run_proposal):
+    tx = run_proposal(property_registry, property_registry.addCounty.encode_input(b"431322"))
+    assert plain(tx.events["CountyAdded"].values()) == [plain(b"431322"), directory.address.lower()]
     assert property_registry.isCounty(b"431322")
 
 
-def test_adding_known_county_is_a_no_op(property_registry, city_admins):
-    tx = property_registry.addCounty(b"431302", {"from": city_admins[0]})
-    assert tx.return_value is False
+def test_adding_known_county_is_a_no_op(property_registry, directory, run_proposal):
+    tx = run_proposal(property_registry, property_registry.addCounty.encode_input(b"431302"))
     assert "CountyAdded" not in tx.events
+    assert property_registry.addCounty.call(b"431302", {"from": directory.address}) is False
 
 
-def test_county_must_be_six_digits(property_registry, city_admins):
+def test_county_must_be_six_digits(property_registry, run_proposal):
     with brownie.reverts(typed_error("PropertyRegistryInvalidCounty", b"43130A")):
-        property_registry.addCounty(b"43130A", {"from": city_admins[0]})
+        run_proposal(property_registry, property_registry.addCounty.encode_input(b"43130A"))
 
 
-@pytest.mark.parametrize("role", ["registrar", "stranger"])
-def test_only_city_admin_adds_county(property_registry, request, role):
+@pytest.mark.parametrize("role", ["city_admins", "registrar", "stranger"])
+def test_only_an_executed_proposal_adds_a_county(property_registry, request, role):
     caller = request.getfixturevalue(role)
-    with brownie.reverts(typed_error("PropertyRegistryUnauthorizedCityAdmin", caller)):
+    caller = caller[0] if role == "city_admins" else caller
+    with brownie.reverts(typed_error("DepartmentGatedOnlyByProposal", caller)):
         property_registry.addCounty(b"431322", {"from": caller})
 
 

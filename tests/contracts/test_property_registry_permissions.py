@@ -59,7 +59,8 @@ def gate(allowed_roles, mask):
 
 
 def city_admin_only(role, caller):
-    return None if role == "city_admin" else typed_error("PropertyRegistryUnauthorizedCityAdmin", caller)
+    """Counties are set only by an executed directory proposal: no role below may call alone."""
+    return typed_error("DepartmentGatedOnlyByProposal", caller)
 
 
 registrar_only = gate(["registrar"], REGISTRAR_MASK)

@@ -11,7 +11,6 @@ from conftest import (
     department_id,
     kind_mask,
     plain,
-    run_proposal,
     typed_error,
     voucher_type_id,
 )
@@ -81,30 +80,29 @@ def entry(action, at, source, target, remarks=ZERO):
 # ---- voucher types ----------------------------------------------------------------------
 
 
-def test_admin_role_is_the_directorys_and_directory_is_wired(vouchers, directory):
-    assert vouchers.CITY_ADMIN_ROLE() == directory.CITY_ADMIN_ROLE()
+def test_registry_asks_the_directory_and_is_allow_listed(vouchers, directory):
     assert vouchers.directory() == directory
+    assert directory.isCityContract(vouchers)
 
 
-def test_admin_sets_voucher_type(vouchers, city_admins):
+def test_a_proposal_sets_a_voucher_type(vouchers, directory, run_proposal):
     type_id = voucher_type_id("NEW")
     issuers, receivers = kind_mask(Kind.COURT), kind_mask(Kind.BANK, Kind.OTHER)
-    tx = vouchers.setVoucherType(type_id, issuers, receivers, {"from": city_admins[1]})
-    assert tx.return_value is True
-    assert plain(tx.events["VoucherTypeSet"].values()) == [h(type_id), issuers, receivers, h(city_admins[1])]
+    tx = run_proposal(vouchers, vouchers.setVoucherType.encode_input(type_id, issuers, receivers))
+    assert plain(tx.events["VoucherTypeSet"].values()) == [h(type_id), issuers, receivers, h(directory)]
     assert plain(vouchers.getVoucherType(type_id)) == [issuers, receivers]
 
 
-def test_setting_the_same_type_again_changes_nothing(vouchers, city_admins):
+def test_setting_the_same_type_again_changes_nothing(vouchers, directory, run_proposal):
     issuers, receivers = kind_mask(Kind.BANK), kind_mask(Kind.REAL_ESTATE_REGISTRATION, Kind.BANK)
-    tx = vouchers.setVoucherType(MORTGAGE, issuers, receivers, {"from": city_admins[0]})
-    assert tx.return_value is False
+    tx = run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, issuers, receivers))
     assert "VoucherTypeSet" not in tx.events
+    assert vouchers.setVoucherType.call(MORTGAGE, issuers, receivers, {"from": directory.address}) is False
 
 
-def test_admin_changes_a_voucher_type(vouchers, city_admins):
-    tx = vouchers.setVoucherType(MORTGAGE, 0, kind_mask(Kind.BANK), {"from": city_admins[2]})
-    assert tx.return_value is True
+def test_a_proposal_changes_a_voucher_type(vouchers, directory, run_proposal):
+    tx = run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, 0, kind_mask(Kind.BANK)))
+    assert plain(tx.events["VoucherTypeSet"].values()) == [h(MORTGAGE), 0, kind_mask(Kind.BANK), h(directory)]
     assert plain(vouchers.getVoucherType(MORTGAGE)) == [0, kind_mask(Kind.BANK)]
 
 
@@ -112,29 +110,22 @@ def test_unknown_type_reads_as_zero_masks(vouchers):
     assert plain(vouchers.getVoucherType(voucher_type_id("NOPE"))) == [0, 0]
 
 
-@pytest.mark.parametrize("role", ["bank", "registrar", "stranger"])
-def test_only_a_city_admin_sets_voucher_types(vouchers, department_accounts, stranger, role):
-    caller = stranger if role == "stranger" else department_accounts[role]
-    with brownie.reverts(typed_error("VoucherRegistryUnauthorizedAdmin", caller)):
+@pytest.mark.parametrize("role", ["city_admin", "bank", "registrar", "stranger"])
+def test_nobody_but_an_executed_proposal_sets_voucher_types(vouchers, department_accounts, city_admins, stranger, role):
+    caller = {"city_admin": city_admins[0], "stranger": stranger}.get(role) or department_accounts.get(role)
+    with brownie.reverts(typed_error("DepartmentGatedOnlyByProposal", caller)):
         vouchers.setVoucherType(MORTGAGE, 0, 0, {"from": caller})
 
 
-def test_former_city_admin_cannot_set_types(vouchers, directory, city_admins):
-    calldata = directory.revokeRole.encode_input(web3.keccak(text="CITY_ADMIN_ROLE"), city_admins[2])
-    run_proposal(directory, calldata, city_admins)
-    with brownie.reverts(typed_error("VoucherRegistryUnauthorizedAdmin", city_admins[2])):
-        vouchers.setVoucherType(MORTGAGE, 0, 0, {"from": city_admins[2]})
-
-
-def test_zero_type_id_is_rejected(vouchers, city_admins):
+def test_zero_type_id_is_rejected_and_the_error_reaches_the_proposal_unchanged(vouchers, run_proposal):
     with brownie.reverts(typed_error("VoucherRegistryInvalidType", ZERO)):
-        vouchers.setVoucherType(ZERO, kind_mask(Kind.BANK), kind_mask(Kind.BANK), {"from": city_admins[0]})
+        run_proposal(vouchers, vouchers.setVoucherType.encode_input(ZERO, kind_mask(Kind.BANK), kind_mask(Kind.BANK)))
 
 
 @pytest.mark.parametrize("issuers, receivers", [(1, 4), (4, 1), (1 << 10, 4), (4, 1 << 10)])
-def test_masks_with_none_or_unknown_kinds_are_rejected(vouchers, city_admins, issuers, receivers):
+def test_masks_with_none_or_unknown_kinds_are_rejected(vouchers, run_proposal, issuers, receivers):
     with brownie.reverts(typed_error("VoucherRegistryInvalidKinds", MORTGAGE, issuers, receivers)):
-        vouchers.setVoucherType(MORTGAGE, issuers, receivers, {"from": city_admins[0]})
+        run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, issuers, receivers))
 
 
 # ---- issue ------------------------------------------------------------------------------
@@ -191,8 +182,8 @@ def test_issue_of_unknown_type_reverts(vouchers, bank):
         vouchers.issueVoucher(issue_args(type_id=unknown), {"from": bank})
 
 
-def test_issue_of_a_closed_type_reverts(vouchers, city_admins, bank):
-    vouchers.setVoucherType(MORTGAGE, 0, kind_mask(Kind.REAL_ESTATE_REGISTRATION), {"from": city_admins[0]})
+def test_issue_of_a_closed_type_reverts(vouchers, city_admins, bank, run_proposal):
+    run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, 0, kind_mask(Kind.REAL_ESTATE_REGISTRATION)))
     with brownie.reverts(typed_error("VoucherRegistryUnknownType", DOC, MORTGAGE)):
         vouchers.issueVoucher(issue_args(), {"from": bank})
 
@@ -328,8 +319,8 @@ def test_accept_or_reject_without_a_nomination_reverts(vouchers, issued, bank2):
         vouchers.rejectHandover(DOC, REMARKS, {"from": bank2})
 
 
-def test_nominee_whose_kind_no_longer_receives_cannot_accept(vouchers, nominated, city_admins, bank2):
-    vouchers.setVoucherType(MORTGAGE, kind_mask(Kind.BANK), kind_mask(Kind.REAL_ESTATE_REGISTRATION), {"from": city_admins[0]})
+def test_nominee_whose_kind_no_longer_receives_cannot_accept(vouchers, nominated, city_admins, bank2, run_proposal):
+    run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, kind_mask(Kind.BANK), kind_mask(Kind.REAL_ESTATE_REGISTRATION)))
     with brownie.reverts(typed_error("VoucherRegistryReceiverNotAllowed", DOC, BANK2)):
         vouchers.acceptHandover(DOC, REMARKS, {"from": bank2})
 
@@ -378,8 +369,8 @@ def test_holder_redeems_the_voucher(vouchers, nominated, registrar):
     assert custody(vouchers, DOC)[2] == entry(Action.REDEEMED, tx.timestamp, REGISTRAR, REGISTRAR, REMARKS)
 
 
-def test_holder_whose_kind_no_longer_receives_cannot_redeem(vouchers, issued, city_admins, registrar):
-    vouchers.setVoucherType(MORTGAGE, kind_mask(Kind.BANK), kind_mask(Kind.BANK), {"from": city_admins[0]})
+def test_holder_whose_kind_no_longer_receives_cannot_redeem(vouchers, issued, city_admins, registrar, run_proposal):
+    run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, kind_mask(Kind.BANK), kind_mask(Kind.BANK)))
     with brownie.reverts(typed_error("VoucherRegistryReceiverNotAllowed", DOC, REGISTRAR)):
         vouchers.redeemVoucher(DOC, REMARKS, {"from": registrar})
 
