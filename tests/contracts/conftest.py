@@ -9,21 +9,18 @@ from enum import IntEnum
 from typing import Callable
 
 import brownie
+from hexbytes import HexBytes
 import pytest
 from brownie import CityDirectory, accounts, web3
 
-from chaincity.onboard import DepartmentKind as Kind  # mirror of DepartmentKind in ICityDirectory.sol
+from chaincity.chain.enums import DepartmentKind as Kind  # the one mirror of the contracts' enums
+from chaincity.chain.enums import DepartmentStatus as Status
+from chaincity.chain.enums import department_id as chaincity_department_id
 
 
-class Status(IntEnum):
-    NONE = 0
-    ACTIVE = 1
-    SUSPENDED = 2
-
-
-def department_id(code: str) -> bytes:
-    """A department id as the directory computes it: keccak256 of its code."""
-    return web3.keccak(text=code)
+def department_id(code: str) -> HexBytes:
+    """A department id as the directory computes it (chaincity's one definition), as Brownie returns bytes32."""
+    return HexBytes(chaincity_department_id(code))
 
 
 def department_name(code: str) -> str:
