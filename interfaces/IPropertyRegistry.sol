@@ -90,7 +90,9 @@ interface IPropertyRegistry {
         uint40 lapsesAt;
     }
 
-    /// @dev Everything a bank or a court needs about a title, in one call.
+    /// @dev Everything a bank or a court needs about a title, in one call. `seizures` holds the
+    /// effective seizure and the first {SEIZURES_SHOWN} queued ones; `queuedSeizureCount` is the
+    /// number of all queued ones (page through them with {queuedSeizures}).
     struct TitleView {
         bytes32 unit;
         TitleStatus status;
@@ -104,6 +106,7 @@ interface IPropertyRegistry {
         SeizureView[] seizures;
         NoticeView advanceNotice;
         NoticeView objection;
+        uint256 queuedSeizureCount;
     }
 
     /// @dev What a certificate digest is.
@@ -137,7 +140,7 @@ interface IPropertyRegistry {
     error PropertyRegistryMortgageConflict(bytes32 unit, bytes32 proof);
     error PropertyRegistryUnknownMortgage(bytes32 unit, bytes32 proof);
     error PropertyRegistryNotMortgagee(bytes32 unit, bytes32 proof, bytes32 department);
-    /// @dev The title already has the maximum number of mortgages or of seizures.
+    /// @dev The title already has the maximum number of mortgages.
     error PropertyRegistryQueueFull(bytes32 unit);
     error PropertyRegistryInvalidSeizure(bytes32 unit, bytes32 order, uint256 term);
     error PropertyRegistrySeizureConflict(bytes32 unit, bytes32 order);
@@ -146,6 +149,16 @@ interface IPropertyRegistry {
     /// @dev A split into fewer than two parts, a merger of fewer than two titles, or a merger into one of its sources.
     error PropertyRegistryInvalidSplit(bytes32 unit);
     error PropertyRegistryInvalidNotice(bytes32 unit);
+    /// @dev The certificate digest was issued before: a revoked or superseded one is never issued again.
+    error PropertyRegistryCertificateSpent(bytes32 certificate);
+    /// @dev The mortgage `proof` on `unit` was released, cancelled, or extinguished by a judicial sale.
+    error PropertyRegistryMortgageSpent(bytes32 unit, bytes32 proof);
+    /// @dev The seizure `order` on `unit` was lifted, lapsed, or cleared by a judicial sale.
+    error PropertyRegistrySeizureSpent(bytes32 unit, bytes32 order);
+    /// @dev A mortgage can pass only to another active Bank department.
+    error PropertyRegistryInvalidLender(bytes32 unit, bytes32 proof, bytes32 department);
+    /// @dev A judicial sale needs an effective seizure of the ordering court.
+    error PropertyRegistryTitleNotSeized(bytes32 unit);
     error PropertyRegistryNoticeConflict(bytes32 unit, NoticeKind kind);
     error PropertyRegistryUnknownNotice(bytes32 unit, NoticeKind kind);
 
@@ -176,10 +189,28 @@ interface IPropertyRegistry {
         bool noTransfer,
         uint32 sequence
     );
+    /// @dev Emitted when the lender releases a mortgage, and for each mortgage a judicial sale extinguishes.
     event MortgageReleased(bytes32 indexed unit, bytes32 indexed lender, bytes32 proof);
+    /// @dev Art. 407: the mortgage passed with its claim from `lender` to `newLender`, keeping its rank.
+    event MortgageTransferred(
+        bytes32 indexed unit, bytes32 indexed lender, bytes32 indexed newLender, bytes32 proof, bytes32 documents
+    );
+    /// @dev The registration centre cancelled the mortgage on a court's decision (digest `decision`).
+    event MortgageCancelledByDecision(bytes32 indexed unit, bytes32 indexed lender, bytes32 proof, bytes32 decision);
+    /// @dev A court's judicial sale (司法拍卖/以物抵债) passed the title to `buyers`, free of mortgages and seizures.
+    event TitleSoldJudicially(
+        bytes32 indexed unit,
+        bytes32 indexed court,
+        bytes32 indexed certificate,
+        bytes32 previousCertificate,
+        bytes32 documents,
+        bytes32 ruling,
+        Owner[] buyers
+    );
     /// @dev `position` 0: effective at once; n: queued behind n live seizures.
     event TitleSeized(bytes32 indexed unit, bytes32 indexed court, bytes32 order, uint40 term, uint256 position);
     event SeizureRenewed(bytes32 indexed unit, bytes32 indexed court, bytes32 order, uint40 term);
+    /// @dev Emitted when the court lifts its seizure, and for each seizure a judicial sale clears.
     event SeizureLifted(bytes32 indexed unit, bytes32 indexed court, bytes32 order);
     /// @dev Emitted when a write finds that a seizure ran out of term at `lapsedAt` and drops it.
     event SeizureLapsed(bytes32 indexed unit, bytes32 indexed court, bytes32 order, uint40 lapsedAt);
@@ -351,6 +382,7 @@ interface IPropertyRegistry {
      * - the caller signs for an active Bank or HousingProvidentFund department;
      * - the title is registered and not under an effective seizure;
      * - a non-zero proof and amount, a term ending in the future;
+     * - the proof was never released, cancelled or extinguished on the unit ({PropertyRegistryMortgageSpent});
      * - the proof is not registered on the unit with different data; fewer than
      *   {MAX_MORTGAGES} mortgages on the title.
      *
@@ -367,11 +399,40 @@ interface IPropertyRegistry {
      *
      * Requirements:
      * - the caller signs for an active Bank or HousingProvidentFund department;
-     * - the mortgage is registered on the unit by the caller's department.
+     * - the mortgage is registered on the unit by the caller's department (a spent one
+     *   reverts with {PropertyRegistryMortgageSpent}).
      *
      * Emits a {MortgageReleased} event.
      */
     function releaseMortgage(bytes32 unit, bytes32 proof) external;
+
+    /**
+     * @notice Transfer a mortgage together with the claim it secures (Civil Code Art. 407),
+     * e.g. a bad-loan sale to an asset manager: the mortgage keeps its rank and sequence.
+     * @dev Idempotent: a mortgage already held by `newLender` returns false and emits nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active Bank or HousingProvidentFund department, the mortgagee;
+     * - the mortgage is live on the unit; a non-zero documents digest;
+     * - `newLender` is an active Bank department of the city directory.
+     *
+     * Emits a {MortgageTransferred} event.
+     */
+    function transferMortgage(bytes32 unit, bytes32 proof, bytes32 newLender, bytes32 documents)
+        external
+        returns (bool transferred);
+
+    /**
+     * @notice Cancel a mortgage on a court's decision (e.g. a judgment that the mortgage is
+     * void): the registration centre, not the lender; the later ones move up.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - the mortgage is live on the unit; a non-zero decision digest.
+     *
+     * Emits a {MortgageCancelledByDecision} event.
+     */
+    function cancelMortgageByDecision(bytes32 unit, bytes32 proof, bytes32 decision) external;
 
     // ---- courts ---------------------------------------------------------------------------
 
@@ -384,19 +445,23 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active Court department;
      * - the title is registered; a non-zero order digest; 0 < term <= {MAX_SEIZURE_TERM};
-     * - the order is not live on the unit with other data; fewer than {MAX_SEIZURES} live.
+     * - the order is not live on the unit with other data, and was never lifted, lapsed or
+     *   cleared on it ({PropertyRegistrySeizureSpent}). The queue has no bound: a court's
+     *   order is never refused for lack of room.
      *
      * Emits a {TitleSeized} event, and a {SeizureLapsed} event per seizure found lapsed.
      */
     function seize(bytes32 unit, bytes32 order, uint40 term) external returns (bool seized);
 
     /**
-     * @notice Renew one of the caller's live seizures: an effective one runs `term` from now,
-     * a queued one gets `term` from when it takes effect.
+     * @notice Renew (续封) one of the caller's live seizures before it ends: the new term runs
+     * from the current expiry, not from now (SPC interpretation of the Civil Procedure Law,
+     * Art. 485); a queued seizure's whole term grows the same way.
      *
      * Requirements:
      * - the caller signs for an active Court department, the one that seized;
-     * - the seizure is live; 0 < term <= {MAX_SEIZURE_TERM}.
+     * - the seizure is live: a lapsed or lifted one is spent ({PropertyRegistrySeizureSpent});
+     * - 0 < term <= {MAX_SEIZURE_TERM}: each renewed term is at most three years.
      *
      * Emits a {SeizureRenewed} event, and a {SeizureLapsed} event per seizure found lapsed.
      */
@@ -413,6 +478,30 @@ interface IPropertyRegistry {
      */
     function liftSeizure(bytes32 unit, bytes32 order) external;
 
+    /**
+     * @notice Register a judicial sale (司法拍卖, 以物抵债): the court that holds the
+     * effective seizure orders the title registered to the buyers. Per the SPC rules on
+     * auction and sale in civil enforcement, Art. 28, the mortgages and other priority rights
+     * are extinguished by the sale (涤除), and per Art. 29 the seizures are lifted: every
+     * mortgage and every seizure, effective or queued, is cleared and its proof or order spent.
+     * A new certificate is issued as for a transfer.
+     * @dev Only the court of the effective seizure: the first seizing court disposes of the
+     * property (轮候查封 courts wait their turn). Idempotent: the buyers and documents already
+     * registered return false and emit nothing.
+     *
+     * Requirements:
+     * - the caller signs for an active Court department whose seizure is effective on the title;
+     * - the title is registered; non-zero documents and ruling digests; buyers as for {registerTitle};
+     * - no effective advance notice (its holder's right is not disposed of without consent).
+     *
+     * Emits a {MortgageReleased} event per mortgage (naming its lender), a {SeizureLifted}
+     * event per seizure (naming its court), a {SeizureLapsed} event per seizure found lapsed,
+     * and a {TitleSoldJudicially} event.
+     */
+    function judicialSale(bytes32 unit, Owner[] calldata buyers, bytes32 documents, bytes32 ruling)
+        external
+        returns (bool sold);
+
     // ---- reads ------------------------------------------------------------------------------
 
     /// @notice Whether titles of `county` may be registered.
@@ -424,6 +513,9 @@ interface IPropertyRegistry {
     /// @notice Owners, shares, mortgages in order, effective and queued seizures, effective
     /// notices and the current certificate of a title, in one call.
     function titleOf(bytes32 unit) external view returns (TitleView memory);
+
+    /// @notice The queued seizures of a title (after the effective one), from `offset`, at most `limit`.
+    function queuedSeizures(bytes32 unit, uint256 offset, uint256 limit) external view returns (SeizureView[] memory);
 
     /// @notice Whether the title can be transferred now to anyone (not seized, no
     /// no-transfer agreement, no effective advance notice).

@@ -230,11 +230,13 @@ def test_seizure_needs_registered_title(property_registry, court):
         property_registry.seize(other, ORDER, YEAR, {"from": court})
 
 
-def test_seizure_queue_is_bounded(property_registry, court):
-    for i in range(16):
+def test_seizure_queue_never_refuses_a_court_order(property_registry, court):
+    """REFERENCE: a registry records every court's order (轮候查封); changed on purpose from
+    the old bound of 16 live seizures, which refused the 17th."""
+    for i in range(17):
         property_registry.seize(UNIT, digest(f"order-q{i}"), YEAR, {"from": court})
-    with brownie.reverts(typed_error("PropertyRegistryQueueFull", UNIT)):
-        property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
+    tx = property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
+    assert tx.events["TitleSeized"]["position"] == 17
 
 
 def test_lifting_effective_seizure_starts_next_now(property_registry, court, court2):
@@ -266,7 +268,8 @@ def test_lift_unknown_or_lapsed_seizure_reverts(property_registry, court):
         property_registry.liftSeizure(UNIT, ORDER, {"from": court})
     property_registry.seize(UNIT, ORDER, DAY, {"from": court})
     sleep(DAY + 1)
-    with brownie.reverts(typed_error("PropertyRegistryUnknownSeizure", UNIT, ORDER)):
+    # Changed on purpose: a lapsed order is spent, and says so.
+    with brownie.reverts(typed_error("PropertyRegistrySeizureSpent", UNIT, ORDER)):
         property_registry.liftSeizure(UNIT, ORDER, {"from": court})
 
 
@@ -276,22 +279,25 @@ def test_court_lifts_only_its_own_seizure(property_registry, court, court2):
         property_registry.liftSeizure(UNIT, ORDER, {"from": court2})
 
 
-def test_renewing_effective_seizure_runs_term_from_now(property_registry, court):
-    property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
+def test_renewal_runs_from_the_current_expiry_not_from_now_spc_interpretation_art_485(property_registry, court):
+    """SPC interpretation of the Civil Procedure Law, Art. 485: 续封 continues from the old
+    expiry (changed on purpose: it used to run from the renewal)."""
+    first = property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
     sleep(YEAR - DAY)
     tx = property_registry.renewSeizure(UNIT, ORDER, 3 * YEAR, {"from": court})
     assert plain(tx.events["SeizureRenewed"].values()) == plain([UNIT, COURT, ORDER, 3 * YEAR])
-    assert seizures(property_registry)[0][6] == tx.timestamp + 3 * YEAR
-    sleep(2 * YEAR)
+    assert seizures(property_registry)[0][6] == first.timestamp + 4 * YEAR
+    sleep(3 * YEAR)
     assert len(seizures(property_registry)) == 1
 
 
-def test_renewing_queued_seizure_sets_its_term(property_registry, court, court2):
+def test_renewing_queued_seizure_lengthens_its_term_art_485(property_registry, court, court2):
+    """Art. 485 (SPC interpretation): a renewal adds its term to the queued seizure's term."""
     first = property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
     property_registry.seize(UNIT, ORDER2, DAY, {"from": court2})
     property_registry.renewSeizure(UNIT, ORDER2, 2 * YEAR, {"from": court2})
     sleep(YEAR + 1)
-    assert seizures(property_registry)[0][6] == first.timestamp + 3 * YEAR
+    assert seizures(property_registry)[0][6] == first.timestamp + YEAR + DAY + 2 * YEAR
 
 
 def test_renewal_checks_term_court_and_order(property_registry, court, court2):

@@ -1,4 +1,8 @@
-"""Permission matrix: every mutating function of PropertyRegistry × every role.
+"""Permission matrix: every mutating function of PropertyRegistry × every role, plus rows for a
+suspended department, a rotated-out key and a paused city.
+
+The functions come from the compiled ABI (`mutating_functions`): a new mutating function
+without a row in MATRIX fails `test_matrix_covers_every_mutating_function`.
 
 Each cell calls the function with arguments that are valid for the roles that may call it
 (a lender releases its own mortgage, a court lifts its own seizure), so the only thing that
@@ -8,7 +12,8 @@ differs between roles is the permission check: success or the exact typed error.
 import brownie
 import pytest
 
-from conftest import ROLES, caller_for, mutating_functions, typed_error
+from conftest import DEPARTMENTS, ROLES, caller_for, department_id, mutating_functions, typed_error
+from brownie import accounts
 from property_helpers import (
     COURT_MASK,
     LENDER_MASK,
@@ -27,6 +32,7 @@ from property_helpers import (
 LENDERS = ["bank", "bank2", "provident_fund"]
 COURTS = ["court", "court2"]
 SEIZED = unit_no(40)
+SEIZED2 = unit_no(43)
 FREE = unit_no(41)
 FREE2 = unit_no(42)
 
@@ -36,8 +42,11 @@ FREE2 = unit_no(42)
 @pytest.fixture(scope="module")
 def prepared(property_registry, registrar, department_accounts):
     """UNIT with a mortgage of every lender and an objection; SEIZED with a seizure of each
-    court (court2's queued); FREE and FREE2 unencumbered."""
-    property_registry.registerTitles([title(), title(code=SEIZED), title(code=FREE), title(code=FREE2)], {"from": registrar})
+    court (court2's queued), SEIZED2 with court2's alone; FREE and FREE2 unencumbered."""
+    property_registry.registerTitles(
+        [title(), title(code=SEIZED), title(code=FREE), title(code=FREE2), title(code=SEIZED2)], {"from": registrar}
+    )
+    property_registry.seize(SEIZED2, digest("o2-court2"), YEAR, {"from": department_accounts["court2"]})
     for role in LENDERS:
         property_registry.registerMortgage(mortgage(proof=f"m-{role}"), {"from": department_accounts[role]})
     for role in COURTS:
@@ -55,6 +64,8 @@ def gate(allowed_roles, mask):
     def rule(role, caller):
         return None if role in allowed_roles else typed_error("DepartmentUnauthorized", caller, mask)
 
+    rule.allowed = allowed_roles
+    rule.mask = mask
     return rule
 
 
@@ -85,6 +96,15 @@ MATRIX = {
     "registerMortgage": (lambda r, role: [mortgage(proof="new")], lenders_only),
     "registerMortgages": (lambda r, role: [[mortgage(proof="new"), mortgage(code=FREE, proof="new")]], lenders_only),
     "releaseMortgage": (lambda r, role: [UNIT, own(role, LENDERS, "m")], lenders_only),
+    "transferMortgage": (
+        lambda r, role: [UNIT, own(role, LENDERS, "m"), department_id(DEPARTMENTS["bank2" if role != "bank2" else "bank"][0]), digest("sale of claim")],
+        lenders_only,
+    ),
+    "cancelMortgageByDecision": (lambda r, role: [UNIT, digest("m-bank"), digest("judgment")], registrar_only),
+    "judicialSale": (
+        lambda r, role: [SEIZED2 if role == "court2" else SEIZED, owners(("dora", 10_000)), digest("auction"), digest("ruling")],
+        courts_only,
+    ),
     "seize": (lambda r, role: [UNIT, digest("new order"), YEAR], courts_only),
     "renewSeizure": (lambda r, role: [SEIZED, own(role, COURTS, "o"), 2 * YEAR], courts_only),
     "liftSeizure": (lambda r, role: [SEIZED, own(role, COURTS, "o")], courts_only),
@@ -109,3 +129,40 @@ def test_permission(prepared, city_admins, stranger, function, role):
     else:
         with brownie.reverts(expected_error):
             getattr(prepared, function)(*args, {"from": caller})
+
+
+# ---- rows for a suspended department, a rotated-out key and a paused city ----
+# addCounty is the city administrators' (its check moves to the directory's quorum on branch gov).
+DEPARTMENT_FUNCTIONS = sorted(name for name in MATRIX if name != "addCounty")
+
+
+def _first_allowed(function):
+    rule = MATRIX[function][1]
+    return rule.allowed[0], rule.mask
+
+
+@pytest.mark.parametrize("function", DEPARTMENT_FUNCTIONS)
+def test_suspended_department_is_refused(prepared, directory, city_admins, department_accounts, function):
+    role, mask = _first_allowed(function)
+    caller = department_accounts[role]
+    directory.suspendDepartment(department_id(DEPARTMENTS[role][0]), digest("audit"), {"from": city_admins[0]})
+    with brownie.reverts(typed_error("DepartmentUnauthorized", caller, mask)):
+        getattr(prepared, function)(*MATRIX[function][0](prepared, role), {"from": caller})
+
+
+@pytest.mark.parametrize("function", DEPARTMENT_FUNCTIONS)
+def test_rotated_out_key_is_refused(prepared, directory, department_accounts, function):
+    role, mask = _first_allowed(function)
+    old_key = department_accounts[role]
+    directory.rotateSigner(department_id(DEPARTMENTS[role][0]), old_key, accounts[18], {"from": old_key})
+    with brownie.reverts(typed_error("DepartmentUnauthorized", old_key, mask)):
+        getattr(prepared, function)(*MATRIX[function][0](prepared, role), {"from": old_key})
+
+
+@pytest.mark.parametrize("function", DEPARTMENT_FUNCTIONS)
+def test_paused_city_refuses_every_department(prepared, directory, city_admins, department_accounts, function):
+    role, mask = _first_allowed(function)
+    caller = department_accounts[role]
+    directory.pause({"from": city_admins[0]})
+    with brownie.reverts(typed_error("DepartmentUnauthorized", caller, mask)):
+        getattr(prepared, function)(*MATRIX[function][0](prepared, role), {"from": caller})
