@@ -66,3 +66,15 @@ def mortgage(code: bytes = UNIT, proof: str = "proof-1", amount: int = 500_000, 
 def certificate_digest(registry, code: bytes, documents: bytes, version: int) -> bytes:
     encoded = web3.codec.encode(["address", "bytes32", "bytes32", "uint32"], [registry.address, code, documents, version])
     return bytes(web3.keccak(encoded))
+
+
+def dept(role: str) -> bytes:
+    """The department id of a role in conftest's DEPARTMENTS."""
+    from conftest import DEPARTMENTS, department_id
+
+    return department_id(DEPARTMENTS[role][0])
+
+
+def sleep(seconds: int) -> None:
+    chain.sleep(seconds)
+    chain.mine()
