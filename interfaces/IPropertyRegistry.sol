@@ -82,12 +82,19 @@ interface IPropertyRegistry {
         uint40 endsAt;
     }
 
-    /// @dev An effective notice; all zero when there is none or it lapsed.
+    /// @dev A standing notice; all zero when there is none or it lapsed. `holder` is the first of
+    /// `holders`. `lapsesAt` zero: it stands until removed (an objection whose suit is recorded)
+    /// or until 90 days after the main registration becomes possible (an advance notice on a
+    /// unit without a title and no day set). `consent`: the holders' consent recorded for the
+    /// next disposal (advance notice); `suit`: the objector's recorded suit (objection).
     struct NoticeView {
         bytes32 holder;
         bytes32 documents;
         uint40 registeredAt;
         uint40 lapsesAt;
+        bytes32[] holders;
+        bytes32 consent;
+        bytes32 suit;
     }
 
     /// @dev Everything a bank or a court needs about a title, in one call. `seizures` holds the
@@ -132,7 +139,8 @@ interface IPropertyRegistry {
     /// @dev The title is under the effective seizure `order`.
     error PropertyRegistryTitleFrozen(bytes32 unit, bytes32 order);
     error PropertyRegistryNoTransferAgreement(bytes32 unit, bytes32 proof);
-    error PropertyRegistryAdvanceNoticeHeld(bytes32 unit, bytes32 holder);
+    /// @dev Art. 221: an advance notice stands and its holders' consent was not recorded.
+    error PropertyRegistryAdvanceNoticeHeld(bytes32 unit);
     error PropertyRegistryTitleEncumbered(bytes32 unit);
     error PropertyRegistryInvalidReasonCode(bytes32 key);
     error PropertyRegistryCertificateNotValid(bytes32 certificate);
@@ -217,7 +225,16 @@ interface IPropertyRegistry {
     event NoticeRegistered(
         bytes32 indexed unit, NoticeKind indexed kind, bytes32 holder, bytes32 documents, uint40 lapsesAt
     );
+    /// @dev `holder`: the first holder of the notice.
     event NoticeRemoved(bytes32 indexed unit, NoticeKind indexed kind, bytes32 holder);
+    /// @dev Every holder of a newly registered advance notice (after its {NoticeRegistered}).
+    event AdvanceNoticeHolders(bytes32 indexed unit, bytes32[] holders);
+    /// @dev The registration centre set the day the main registration became possible.
+    event AdvanceNoticeLapseSet(bytes32 indexed unit, uint40 possibleSince, uint40 lapsesAt);
+    /// @dev The holders consented to the next disposal of the unit (document digest `consent`).
+    event AdvanceNoticeConsentRecorded(bytes32 indexed unit, bytes32 consent);
+    /// @dev Art. 220: the objector's suit was recorded; the objection stands until removed.
+    event ObjectionSuitRecorded(bytes32 indexed unit, bytes32 holder, bytes32 suit, bytes32 indexed department);
 
     // ---- city administrators ----------------------------------------------------------
 
@@ -260,14 +277,15 @@ interface IPropertyRegistry {
     /**
      * @notice Register a transfer: new owners and shares, a new certificate superseding the old.
      * @dev Mortgages follow the title (Art. 406). Transferring to the holder of an effective
-     * advance notice fulfils and removes it. Idempotent: the current owners and documents
+     * advance notice fulfils and removes it (Art. 221). Idempotent: the current owners and documents
      * again return false and emit nothing.
      *
      * Requirements:
      * - the caller signs for an active RealEstateRegistration department;
      * - the title is registered; owners and documents as for {registerTitle};
      * - no effective seizure; no mortgage with a registered no-transfer agreement;
-     * - no effective advance notice, unless the new owner is its holder alone.
+     * - no standing advance notice, unless the new owners are exactly its holders or their
+     *   consent was recorded ({consentToDisposal}, used up here).
      *
      * Emits a {TitleTransferred} event, a {MortgageeNotified} event per mortgagee department
      * and, when an advance notice is fulfilled, a {NoticeRemoved} event.
@@ -281,6 +299,7 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active RealEstateRegistration department;
      * - the title is registered, not under an effective seizure, without mortgages;
+     * - no standing advance notice, or its holders' consent recorded (Art. 221);
      * - a non-zero reason code.
      *
      * Emits a {TitleCancelled} event, and a {CertificateRevoked} event if the certificate was valid.
@@ -296,7 +315,8 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active RealEstateRegistration department;
      * - at least two parts; the title is registered, not under an effective seizure,
-     *   without mortgages; every part is a new, valid title.
+     *   without mortgages, without a standing advance notice unless its holders' consent
+     *   was recorded; every part is a new, valid title.
      *
      * Emits {TitleCancelled}, {CertificateRevoked}, a {TitleRegistered} per part, {TitleSplit}.
      */
@@ -311,7 +331,8 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active RealEstateRegistration department;
      * - at least two distinct sources, none of them the merged unit; each registered, not
-     *   under an effective seizure, without mortgages; `merged` is a new, valid title.
+     *   under an effective seizure, without mortgages, without a standing advance notice
+     *   unless its holders' consent was recorded; `merged` is a new, valid title.
      *
      * Emits a {TitleCancelled} and {CertificateRevoked} per source, {TitleRegistered}, {TitleMerged}.
      */
@@ -344,17 +365,19 @@ interface IPropertyRegistry {
     function revokeCertificate(bytes32 certificate, bytes32 reasonCode) external returns (bool revoked);
 
     /**
-     * @notice Register an advance notice (lapses 90 days after registration) or an objection
-     * (lapses after 15 days). An effective advance notice blocks any transfer except to its
-     * holder; an objection only warns (Art. 220) and blocks nothing.
-     * @dev Idempotent: the same effective notice again returns false. A lapsed notice is replaced.
+     * @notice Register an advance notice (预告登记, Civil Code Art. 221) with a single holder,
+     * as {registerAdvanceNotice}, or an objection (异议登记, Art. 220), which only warns and
+     * blocks nothing; it lapses 15 days after registration unless its suit is recorded
+     * ({recordObjectionSuit}).
+     * @dev Idempotent: the same standing notice again returns false. A lapsed notice is replaced.
      *
      * Requirements:
      * - the caller signs for an active RealEstateRegistration department;
-     * - the title is registered; kind is not None; non-zero holder and documents;
-     * - no other effective notice of that kind.
+     * - kind is not None; non-zero holder and documents;
+     * - an objection needs a registered title; an advance notice a known, uncancelled unit;
+     * - no other standing notice of that kind.
      *
-     * Emits a {NoticeRegistered} event.
+     * Emits a {NoticeRegistered} event (and {AdvanceNoticeHolders} for an advance notice).
      */
     function registerNotice(bytes32 unit, NoticeKind kind, bytes32 holder, bytes32 documents)
         external
@@ -371,6 +394,66 @@ interface IPropertyRegistry {
      */
     function removeNotice(bytes32 unit, NoticeKind kind) external;
 
+    /**
+     * @notice Register an advance notice (预告登记, Civil Code Art. 221) for one or more holders
+     * (a couple buying together), also on a unit without a title yet (a pre-sale flat). While
+     * it stands, a transfer, mortgage, cancellation, split, merge or judicial sale of the title
+     * reverts with {PropertyRegistryAdvanceNoticeHeld} unless the holders' consent was recorded
+     * ({consentToDisposal}); a transfer to exactly its holders fulfils and removes it. It lapses
+     * 90 days after the day the main registration became possible: the day set with
+     * {setRegistrationPossibleSince}, else the later of the title's registration and the notice's.
+     * @dev Idempotent: the same standing notice (holders in the same order, documents) returns false.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - a valid unit code of a known county, not cancelled; a non-zero documents digest;
+     * - 1 to {MAX_NOTICE_HOLDERS} distinct non-zero holders;
+     * - no other standing advance notice on the unit.
+     *
+     * Emits a {NoticeRegistered} event (naming the first holder) and an {AdvanceNoticeHolders} event.
+     */
+    function registerAdvanceNotice(bytes32 unit, bytes32[] calldata holders, bytes32 documents)
+        external
+        returns (bool registered);
+
+    /**
+     * @notice Record the day the main registration became possible (Art. 221); the advance
+     * notice lapses 90 days later.
+     * @dev Idempotent: the same day again returns false.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - an advance notice stands on the unit; 0 < since <= now.
+     *
+     * Emits an {AdvanceNoticeLapseSet} event.
+     */
+    function setRegistrationPossibleSince(bytes32 unit, uint40 since) external returns (bool set);
+
+    /**
+     * @notice Record the advance notice holders' consent (digest of their written consent) to
+     * the next disposal of the unit (Art. 221); that disposal uses it up.
+     * @dev Idempotent: the same unused consent again returns false.
+     *
+     * Requirements:
+     * - the caller signs for an active RealEstateRegistration department;
+     * - an advance notice stands on the unit; a non-zero consent digest.
+     *
+     * Emits an {AdvanceNoticeConsentRecorded} event.
+     */
+    function consentToDisposal(bytes32 unit, bytes32 consent) external returns (bool recorded);
+
+    /**
+     * @notice Record the objector's suit (Art. 220): the objection then stands until removed.
+     * @dev Idempotent: the same suit again returns false; another suit reverts.
+     *
+     * Requirements:
+     * - the caller signs for an active Court or RealEstateRegistration department;
+     * - an objection stands on the unit (not lapsed); a non-zero suit digest.
+     *
+     * Emits an {ObjectionSuitRecorded} event.
+     */
+    function recordObjectionSuit(bytes32 unit, bytes32 suit) external returns (bool recorded);
+
     // ---- lenders ------------------------------------------------------------------------
 
     /**
@@ -381,6 +464,7 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active Bank or HousingProvidentFund department;
      * - the title is registered and not under an effective seizure;
+     * - no standing advance notice, or its holders' consent recorded (Art. 221);
      * - a non-zero proof and amount, a term ending in the future;
      * - the proof was never released, cancelled or extinguished on the unit ({PropertyRegistryMortgageSpent});
      * - the proof is not registered on the unit with different data; fewer than
@@ -492,7 +576,8 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active Court department whose seizure is effective on the title;
      * - the title is registered; non-zero documents and ruling digests; buyers as for {registerTitle};
-     * - no effective advance notice (its holder's right is not disposed of without consent).
+     * - no standing advance notice unless the buyers are its holders or their consent was
+     *   recorded (Art. 221: no disposal of their right without consent).
      *
      * Emits a {MortgageReleased} event per mortgage (naming its lender), a {SeizureLifted}
      * event per seizure (naming its court), a {SeizureLapsed} event per seizure found lapsed,

@@ -26,10 +26,11 @@ contract PropertyRegistry is PropertyNotices, PropertyMortgages, PropertySeizure
     /// @inheritdoc IPropertyRegistry
     function titleOf(bytes32 unit) external view returns (TitleView memory view_) {
         view_ = _titleView(unit);
+        // An advance notice may stand on a unit without a title (a pre-sale flat).
+        (view_.advanceNotice, view_.objection) = _noticeViews(unit);
         if (view_.status == TitleStatus.None) return view_;
         view_.mortgages = _mortgageViews(unit);
         (view_.seizures, view_.queuedSeizureCount) = _seizureViews(unit);
-        (view_.advanceNotice, view_.objection) = _noticeViews(unit);
     }
 
     /// @inheritdoc IPropertyRegistry

@@ -361,6 +361,14 @@ abstract contract PropertyTitles is PropertyCertificates {
         if (title.status != TitleStatus.Registered) revert PropertyRegistryTitleNotRegistered(unit);
     }
 
+    /// @dev Reverts unless `unit` is a well-formed unit code of a known county and not cancelled
+    /// (it may have no title yet).
+    function _requireKnownUnit(bytes32 unit) internal view {
+        if (!unit.isValid()) revert PropertyRegistryInvalidUnitCode(unit);
+        if (!_counties[unit.county()]) revert PropertyRegistryUnknownCounty(unit);
+        if (_titles[unit].status == TitleStatus.Cancelled) revert PropertyRegistryTitleNotRegistered(unit);
+    }
+
     function _title(bytes32 unit) internal view returns (Title storage) {
         return _titles[unit];
     }

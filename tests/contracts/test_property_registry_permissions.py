@@ -13,7 +13,8 @@ import brownie
 import pytest
 
 from conftest import DEPARTMENTS, ROLES, caller_for, department_id, mutating_functions, typed_error
-from brownie import accounts
+from brownie import accounts, chain
+from conftest import Kind, kind_mask
 from property_helpers import (
     COURT_MASK,
     LENDER_MASK,
@@ -33,6 +34,7 @@ LENDERS = ["bank", "bank2", "provident_fund"]
 COURTS = ["court", "court2"]
 SEIZED = unit_no(40)
 SEIZED2 = unit_no(43)
+PRESOLD = unit_no(44)
 FREE = unit_no(41)
 FREE2 = unit_no(42)
 
@@ -52,6 +54,7 @@ def prepared(property_registry, registrar, department_accounts):
     for role in COURTS:
         property_registry.seize(SEIZED, digest(f"o-{role}"), YEAR, {"from": department_accounts[role]})
     property_registry.registerNotice(UNIT, Notice.OBJECTION, person("eve"), digest("claim"), {"from": registrar})
+    property_registry.registerAdvanceNotice(PRESOLD, [person("carol"), person("dan")], digest("presale"), {"from": registrar})
     return property_registry
 
 
@@ -76,6 +79,7 @@ def city_admin_only(role, caller):
 registrar_only = gate(["registrar"], REGISTRAR_MASK)
 lenders_only = gate(LENDERS, LENDER_MASK)
 courts_only = gate(COURTS, COURT_MASK)
+courts_or_registrar = gate(["registrar", *COURTS], kind_mask(Kind.COURT, Kind.REAL_ESTATE_REGISTRATION))
 
 # function name -> (arguments builder(registry, role), expected-error rule)
 MATRIX = {
@@ -92,6 +96,10 @@ MATRIX = {
     "reissueCertificate": (lambda r, role: [UNIT, digest("replacement")], registrar_only),
     "revokeCertificate": (lambda r, role: [r.titleOf(UNIT)["certificate"], digest("R")], registrar_only),
     "registerNotice": (lambda r, role: [UNIT, Notice.ADVANCE, person("carol"), digest("presale")], registrar_only),
+    "registerAdvanceNotice": (lambda r, role: [unit_no(45), [person("fay"), person("gus")], digest("presale")], registrar_only),
+    "setRegistrationPossibleSince": (lambda r, role: [PRESOLD, chain[-1].timestamp - 10], registrar_only),
+    "consentToDisposal": (lambda r, role: [PRESOLD, digest("consent")], registrar_only),
+    "recordObjectionSuit": (lambda r, role: [UNIT, digest("suit")], courts_or_registrar),
     "removeNotice": (lambda r, role: [UNIT, Notice.OBJECTION], registrar_only),
     "registerMortgage": (lambda r, role: [mortgage(proof="new")], lenders_only),
     "registerMortgages": (lambda r, role: [[mortgage(proof="new"), mortgage(code=FREE, proof="new")]], lenders_only),

@@ -160,7 +160,7 @@ class RegistryMachine(RuleBasedStateMachine):
             with brownie.reverts(typed_error("PropertyRegistryNoTransferAgreement", unit, proof)):
                 self.registry.transferTitle(*args)
         elif self._notice_effective(model, now) and OWNER_SETS[holders] != OWNER_SETS[0]:
-            with brownie.reverts(typed_error("PropertyRegistryAdvanceNoticeHeld", unit, HOLDER)):
+            with brownie.reverts(typed_error("PropertyRegistryAdvanceNoticeHeld", unit)):
                 self.registry.transferTitle(*args)
         else:
             tx = self.registry.transferTitle(*args)
