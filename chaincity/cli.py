@@ -272,7 +272,8 @@ def verify() -> None:
 @click.argument("digest")
 @_RPC
 def verify_certificate(digest: str, rpc_url: str | None) -> None:
-    """What a certificate digest is: valid, superseded or revoked, for which unit, issued when.
+    """What a certificate digest is: a title certificate valid, superseded or revoked; a mortgage
+    registration certificate valid, released, transferred or revoked; for which unit, issued when.
     Exit 0 if valid, 1 otherwise."""
     try:
         raw = bytes.fromhex(digest.removeprefix("0x"))
@@ -282,7 +283,7 @@ def verify_certificate(digest: str, rpc_url: str | None) -> None:
         click.echo(f"error: {digest!r} is not a 32-byte hex digest", err=True)
         sys.exit(EXIT_USAGE)
     view = _read(rpc_url, "verifyCertificate", raw)
-    state = ["unknown", "valid", "superseded", "revoked"][view["state"]]
+    state = ["unknown", "valid", "superseded", "revoked", "released", "transferred"][view["state"]]
     unit = bytes.fromhex(view["unit"][2:]).rstrip(b"\0").decode("ascii", "replace")
     click.echo(json.dumps({"certificate": "0x" + raw.hex(), "state": state, "unit": unit,
                            "issuedAt": view["issuedAt"], "revocationReason": view["revocationReason"]}))

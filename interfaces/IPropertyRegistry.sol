@@ -8,12 +8,17 @@ enum TitleStatus {
     Cancelled
 }
 
-/// @dev What {IPropertyRegistry-verifyCertificate} says of a certificate digest.
+/// @dev What {IPropertyRegistry-verifyCertificate} says of a certificate digest. A title
+/// certificate (不动产权证书) is valid, superseded or revoked; a mortgage registration
+/// certificate (不动产登记证明) is valid, released (the mortgage released, cancelled or
+/// extinguished), transferred (the mortgage passed to another lender) or revoked.
 enum CertificateState {
     None,
     Valid,
     Superseded,
-    Revoked
+    Revoked,
+    Released,
+    Transferred
 }
 
 /// @dev Advance notice (预告登记, lapses after 90 days) and objection (异议登记, 15 days).
@@ -60,7 +65,21 @@ interface IPropertyRegistry {
         bool noTransfer;
     }
 
-    /// @dev A mortgage as stored: three slots. `sequence` grows with every registration on the title.
+    /// @dev One maximum-amount mortgage (最高额抵押, Civil Code Art. 420) of a batch: it secures
+    /// the claims arising until `determinationDate` up to `ceiling`.
+    struct MaximumMortgageInput {
+        bytes32 unit;
+        bytes32 proof;
+        uint128 ceiling;
+        uint40 determinationDate;
+        uint40 termEnd;
+        bool noTransfer;
+    }
+
+    /// @dev A mortgage as stored: five slots. `sequence` grows with every registration on the
+    /// title. A maximum-amount mortgage has a non-zero `determinationDate`, the day its claims
+    /// are determined (Art. 423 (1)), and `amount` is its ceiling; zero for an ordinary one.
+    /// `certificate`: the current registration certificate (不动产登记证明).
     struct Mortgage {
         bytes32 lender;
         bytes32 proof;
@@ -69,6 +88,8 @@ interface IPropertyRegistry {
         uint40 registeredAt;
         uint32 sequence;
         bool noTransfer;
+        uint40 determinationDate;
+        bytes32 certificate;
     }
 
     /// @dev A live seizure: `effective` for the first, queued (from and until zero) for the rest.
@@ -83,7 +104,7 @@ interface IPropertyRegistry {
     }
 
     /// @dev A standing notice; all zero when there is none or it lapsed. `holder` is the first of
-    /// `holders`. `lapsesAt` zero: it stands until removed (an objection whose suit is recorded)
+    /// `holders` (an advance notice's; an objection has one holder and `holders` empty). `lapsesAt` zero: it stands until removed (an objection whose suit is recorded)
     /// or until 90 days after the main registration becomes possible (an advance notice on a
     /// unit without a title and no day set). `consent`: the holders' consent recorded for the
     /// next disposal (advance notice); `suit`: the objector's recorded suit (objection).
@@ -117,11 +138,14 @@ interface IPropertyRegistry {
     }
 
     /// @dev What a certificate digest is.
+    /// @dev What a certificate digest is. `proof`: the mortgage of a registration certificate,
+    /// zero for a title certificate.
     struct CertificateView {
         CertificateState state;
         bytes32 unit;
         uint40 issuedAt;
         bytes32 revocationReason;
+        bytes32 proof;
     }
 
     error PropertyRegistryUnauthorizedCityAdmin(address account);
@@ -165,6 +189,8 @@ interface IPropertyRegistry {
     error PropertyRegistrySeizureSpent(bytes32 unit, bytes32 order);
     /// @dev A mortgage can pass only to another active Bank department.
     error PropertyRegistryInvalidLender(bytes32 unit, bytes32 proof, bytes32 department);
+    /// @dev Art. 421: a maximum-amount mortgage does not pass with a claim before its claims are determined.
+    error PropertyRegistryMortgageUndetermined(bytes32 unit, bytes32 proof);
     /// @dev A judicial sale needs an effective seizure of the ordering court.
     error PropertyRegistryTitleNotSeized(bytes32 unit);
     error PropertyRegistryNoticeConflict(bytes32 unit, NoticeKind kind);
@@ -197,6 +223,13 @@ interface IPropertyRegistry {
         bool noTransfer,
         uint32 sequence
     );
+    /// @dev A mortgage registration certificate (不动产登记证明) was issued to `lender`: at
+    /// registration, and to the new lender at a transfer (Art. 407).
+    event MortgageCertificateIssued(
+        bytes32 indexed unit, bytes32 indexed certificate, bytes32 indexed lender, bytes32 proof
+    );
+    /// @dev Art. 420: the mortgage `proof` just registered is a maximum-amount mortgage.
+    event MaximumMortgageRegistered(bytes32 indexed unit, bytes32 proof, uint128 ceiling, uint40 determinationDate);
     /// @dev Emitted when the lender releases a mortgage, and for each mortgage a judicial sale extinguishes.
     event MortgageReleased(bytes32 indexed unit, bytes32 indexed lender, bytes32 proof);
     /// @dev Art. 407: the mortgage passed with its claim from `lender` to `newLender`, keeping its rank.
@@ -253,23 +286,19 @@ interface IPropertyRegistry {
     // ---- registration centre ------------------------------------------------------------
 
     /**
-     * @notice Register a title and issue its first certificate.
+     * @notice Register titles in one transaction, each with its first certificate.
      * @dev The certificate digest is `keccak256(abi.encode(registry, unit, documents, version))`.
-     * Idempotent: registering exactly the stored title returns false and emits nothing.
+     * Idempotent per title: a title already stored identically is skipped (no event); any
+     * conflict reverts the whole batch. (The single-title `registerTitle` was removed to keep
+     * the registry under the 24 KiB code size limit: a batch of one does the same.)
      *
-     * Requirements:
+     * Requirements, per title:
      * - the caller signs for an active RealEstateRegistration department;
      * - a valid unit code of a known county; a non-zero right type and documents digest;
      * - 1 to {MAX_OWNERS} distinct non-zero holders with non-zero shares summing to 10000;
      * - the unit is not registered with different data, nor cancelled.
      *
-     * Emits a {TitleRegistered} event.
-     */
-    function registerTitle(TitleInput calldata title) external returns (bool registered);
-
-    /**
-     * @notice Register many titles in one transaction, each as {registerTitle}.
-     * @dev Titles already stored identically are skipped; any conflict reverts the whole batch.
+     * Emits a {TitleRegistered} event per new title.
      * @return registered how many titles were new.
      */
     function registerTitles(TitleInput[] calldata titles) external returns (uint256 registered);
@@ -282,7 +311,7 @@ interface IPropertyRegistry {
      *
      * Requirements:
      * - the caller signs for an active RealEstateRegistration department;
-     * - the title is registered; owners and documents as for {registerTitle};
+     * - the title is registered; owners and documents as for {registerTitles};
      * - no effective seizure; no mortgage with a registered no-transfer agreement;
      * - no standing advance notice, unless the new owners are exactly its holders or their
      *   consent was recorded ({consentToDisposal}, used up here).
@@ -308,7 +337,7 @@ interface IPropertyRegistry {
 
     /**
      * @notice Split a title: cancel it (certificate revoked, reason `keccak256("SPLIT")`)
-     * and register the new units in its place, each as {registerTitle}.
+     * and register the new units in its place, each as {registerTitles}.
      * @dev Idempotent: when `unit` is already cancelled and every part stored identically,
      * returns false and emits nothing.
      *
@@ -324,7 +353,7 @@ interface IPropertyRegistry {
 
     /**
      * @notice Merge titles: cancel each (certificates revoked, reason `keccak256("MERGED")`)
-     * and register `merged` in their place, as {registerTitle}.
+     * and register `merged` in their place, as {registerTitles}.
      * @dev Idempotent: when every source is already cancelled and `merged` stored
      * identically, returns false and emits nothing.
      *
@@ -457,9 +486,11 @@ interface IPropertyRegistry {
     // ---- lenders ------------------------------------------------------------------------
 
     /**
-     * @notice Register a mortgage of the calling bank or provident fund; it ranks after the
+     * @notice Register mortgages of the calling bank or provident fund; each ranks after the
      * title's existing mortgages (Art. 414).
-     * @dev Keyed by (unit, proof). Idempotent: the same mortgage again returns false.
+     * @dev Keyed by (unit, proof). Idempotent per mortgage: the same mortgage again is skipped
+     * (no event). (The single `registerMortgage` was removed to keep the registry under the
+     * 24 KiB code size limit: a batch of one does the same.)
      *
      * Requirements:
      * - the caller signs for an active Bank or HousingProvidentFund department;
@@ -470,13 +501,26 @@ interface IPropertyRegistry {
      * - the proof is not registered on the unit with different data; fewer than
      *   {MAX_MORTGAGES} mortgages on the title.
      *
-     * Emits a {MortgageRegistered} event.
+     * Emits a {MortgageRegistered} event and a {MortgageCertificateIssued} event: the mortgage
+     * registration certificate (不动产登记证明), verifiable with {verifyCertificate}.
      */
-    function registerMortgage(MortgageInput calldata mortgage) external returns (bool registered);
-
-    /// @notice Register many mortgages of the calling lender, each as {registerMortgage}.
     /// @return registered how many mortgages were new.
     function registerMortgages(MortgageInput[] calldata mortgages) external returns (uint256 registered);
+
+    /**
+     * @notice Register maximum-amount mortgages (最高额抵押, Civil Code Art. 420) of the calling
+     * lender: each secures the claims arising until its determination date (Art. 423 (1)) up to
+     * its ceiling, and ranks like any mortgage (Art. 414). Otherwise as {registerMortgages}.
+     * @dev Idempotent per mortgage as {registerMortgages}.
+     *
+     * Requirements: as {registerMortgages}, with `ceiling` for the amount, and a determination
+     * date in the future, not after the term's end.
+     *
+     * Emits per new mortgage a {MortgageRegistered} (amount: the ceiling), a
+     * {MaximumMortgageRegistered} and a {MortgageCertificateIssued} event.
+     * @return registered how many mortgages were new.
+     */
+    function registerMaximumMortgages(MaximumMortgageInput[] calldata mortgages) external returns (uint256 registered);
 
     /**
      * @notice Release one of the caller's mortgages; the later ones move up.
@@ -498,9 +542,11 @@ interface IPropertyRegistry {
      * Requirements:
      * - the caller signs for an active Bank or HousingProvidentFund department, the mortgagee;
      * - the mortgage is live on the unit; a non-zero documents digest;
-     * - `newLender` is an active Bank department of the city directory.
+     * - `newLender` is an active Bank department of the city directory;
+     * - a maximum-amount mortgage's claims are determined (Art. 421).
      *
-     * Emits a {MortgageTransferred} event.
+     * Emits a {MortgageTransferred} event and a {MortgageCertificateIssued} event for the new
+     * lender; the old certificate verifies as transferred.
      */
     function transferMortgage(bytes32 unit, bytes32 proof, bytes32 newLender, bytes32 documents)
         external
@@ -575,7 +621,7 @@ interface IPropertyRegistry {
      *
      * Requirements:
      * - the caller signs for an active Court department whose seizure is effective on the title;
-     * - the title is registered; non-zero documents and ruling digests; buyers as for {registerTitle};
+     * - the title is registered; non-zero documents and ruling digests; buyers as for {registerTitles};
      * - no standing advance notice unless the buyers are its holders or their consent was
      *   recorded (Art. 221: no disposal of their right without consent).
      *
@@ -606,6 +652,8 @@ interface IPropertyRegistry {
     /// no-transfer agreement, no effective advance notice).
     function isTransferable(bytes32 unit) external view returns (bool);
 
-    /// @notice What a certificate digest is: valid, superseded or revoked, of which unit, since when.
+    /// @notice What a certificate digest is: a title certificate valid, superseded or revoked; a
+    /// mortgage registration certificate valid, released, transferred or revoked; of which unit
+    /// (and mortgage), since when.
     function verifyCertificate(bytes32 certificate) external view returns (CertificateView memory);
 }

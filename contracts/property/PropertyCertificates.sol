@@ -90,10 +90,16 @@ abstract contract PropertyCertificates is IPropertyRegistry, DepartmentGated {
         info.unit = bytes32(record.unit);
         info.issuedAt = record.issuedAt;
         info.revocationReason = _revocations[certificate];
-        info.state = info.revocationReason != 0 ? CertificateState.Revoked : _certificateState(info.unit, certificate);
+        CertificateState state;
+        (state, info.proof) = _certificateState(info.unit, certificate);
+        info.state = info.revocationReason != 0 ? CertificateState.Revoked : state;
     }
 
-    /// @dev The state of an issued, unrevoked certificate of `unit`: valid, superseded, or
-    /// (for a mortgage registration certificate) released or transferred.
-    function _certificateState(bytes32 unit, bytes32 certificate) internal view virtual returns (CertificateState);
+    /// @dev The state of an issued certificate of `unit` were it not revoked: valid, superseded,
+    /// or (for a mortgage registration certificate, whose `proof` it returns) released or transferred.
+    function _certificateState(bytes32 unit, bytes32 certificate)
+        internal
+        view
+        virtual
+        returns (CertificateState state, bytes32 proof);
 }

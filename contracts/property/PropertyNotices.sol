@@ -123,17 +123,17 @@ abstract contract PropertyNotices is PropertyTitles {
     /// @inheritdoc IPropertyRegistry
     function removeNotice(bytes32 unit, NoticeKind kind) external {
         _checkRegistrar();
-        bytes32 holder;
         if (kind == NoticeKind.AdvanceNotice && _advanceNoticeStands(unit, _advanceNotices[unit])) {
-            holder = _advanceNotices[unit].holders[0];
+            bytes32 holder = _advanceNotices[unit].holders[0];
             delete _advanceNotices[unit];
+            emit NoticeRemoved(unit, kind, holder);
         } else if (kind == NoticeKind.Objection && _objectionStands(_objections[unit])) {
-            holder = _objections[unit].holder;
+            bytes32 holder = _objections[unit].holder;
             delete _objections[unit];
+            emit NoticeRemoved(unit, kind, holder);
         } else {
             revert PropertyRegistryUnknownNotice(unit, kind);
         }
-        emit NoticeRemoved(unit, kind, holder);
     }
 
     // ---- hooks ------------------------------------------------------------------------------
@@ -174,9 +174,7 @@ abstract contract PropertyNotices is PropertyTitles {
         }
         AdvanceNotice storage notice = _advanceNotices[unit];
         if (_advanceNoticeStands(unit, notice)) {
-            if (notice.documents == documents && keccak256(abi.encode(notice.holders)) == keccak256(abi.encode(holders))) {
-                return false;
-            }
+            if (notice.documents == documents && _sameList(notice.holders, holders)) return false;
             revert PropertyRegistryNoticeConflict(unit, NoticeKind.AdvanceNotice);
         }
         delete _advanceNotices[unit];
@@ -210,6 +208,14 @@ abstract contract PropertyNotices is PropertyTitles {
         return since != 0 && (objection.suit != 0 || block.timestamp < since + OBJECTION_LIFETIME);
     }
 
+    function _sameList(bytes32[] storage stored, bytes32[] memory given) private view returns (bool) {
+        if (stored.length != given.length) return false;
+        for (uint256 i = 0; i < given.length; ++i) {
+            if (stored[i] != given[i]) return false;
+        }
+        return true;
+    }
+
     /// @dev Whether `to` are exactly the notice's holders, in any order.
     function _sameHolders(bytes32[] storage holders, Owner[] memory to) private view returns (bool) {
         if (holders.length != to.length) return false;
@@ -240,8 +246,6 @@ abstract contract PropertyNotices is PropertyTitles {
         Objection storage stored = _objections[unit];
         if (_objectionStands(stored)) {
             objection.holder = stored.holder;
-            objection.holders = new bytes32[](1);
-            objection.holders[0] = stored.holder;
             objection.documents = stored.documents;
             objection.registeredAt = stored.registeredAt;
             objection.lapsesAt = stored.suit == 0 ? stored.registeredAt + OBJECTION_LIFETIME : 0;

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ICityDirectory} from "../../interfaces/ICityDirectory.sol";
-import {IPropertyRegistry, TitleStatus} from "../../interfaces/IPropertyRegistry.sol";
+import {IPropertyRegistry, TitleStatus, CertificateState} from "../../interfaces/IPropertyRegistry.sol";
 import {PropertyCertificates} from "./PropertyCertificates.sol";
 import {PropertyTitles, TitleChange} from "./PropertyTitles.sol";
 import {PropertyNotices} from "./PropertyNotices.sol";
@@ -52,5 +52,14 @@ contract PropertyRegistry is PropertyNotices, PropertyMortgages, PropertySeizure
         override(PropertyTitles, PropertyMortgages)
     {
         super._afterTitleTransfer(unit, certificate);
+    }
+
+    function _certificateState(bytes32 unit, bytes32 certificate)
+        internal
+        view
+        override(PropertyTitles, PropertyMortgages)
+        returns (CertificateState, bytes32)
+    {
+        return super._certificateState(unit, certificate);
     }
 }

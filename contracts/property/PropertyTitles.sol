@@ -75,12 +75,6 @@ abstract contract PropertyTitles is PropertyCertificates {
     // ---- registration centre ------------------------------------------------------------
 
     /// @inheritdoc IPropertyRegistry
-    function registerTitle(TitleInput calldata title) external returns (bool registered) {
-        _checkRegistrar();
-        return _registerTitle(title);
-    }
-
-    /// @inheritdoc IPropertyRegistry
     function registerTitles(TitleInput[] calldata titles) external returns (uint256 registered) {
         _checkRegistrar();
         for (uint256 i = 0; i < titles.length; ++i) {
@@ -94,7 +88,12 @@ abstract contract PropertyTitles is PropertyCertificates {
         returns (bool transferred)
     {
         _checkRegistrar();
-        return _transfer(unit, owners, documents, 0);
+        bytes32 previous = _currentCertificate(unit);
+        if (!_move(unit, owners, documents, TitleChange.Transfer, 0)) return false;
+        bytes32 certificate = _currentCertificate(unit);
+        emit TitleTransferred(unit, certificate, previous, documents, owners);
+        _afterTitleTransfer(unit, certificate);
+        return true;
     }
 
     /// @inheritdoc IPropertyRegistry
@@ -102,14 +101,14 @@ abstract contract PropertyTitles is PropertyCertificates {
         _checkRegistrar();
         if (_titles[unit].status == TitleStatus.Cancelled) return false;
         if (reasonCode == 0) revert PropertyRegistryInvalidReasonCode(unit);
-        _retire(unit, documents, reasonCode, TitleChange.Cancel, 0);
+        _retire(unit, documents, reasonCode, TitleChange.Cancel);
         return true;
     }
 
     /// @inheritdoc IPropertyRegistry
     function splitTitle(bytes32 unit, TitleInput[] calldata parts, bytes32 documents) external returns (bool split) {
         _checkRegistrar();
-        return _split(unit, parts, documents, 0);
+        return _split(unit, parts, documents);
     }
 
     /// @inheritdoc IPropertyRegistry
@@ -118,7 +117,7 @@ abstract contract PropertyTitles is PropertyCertificates {
         returns (bool merged_)
     {
         _checkRegistrar();
-        return _merge(units, merged, documents, 0);
+        return _merge(units, merged, documents);
     }
 
     // ---- courts ---------------------------------------------------------------------------
@@ -131,8 +130,10 @@ abstract contract PropertyTitles is PropertyCertificates {
         bytes32 court = _checkCourt();
         if (ruling == 0) revert PropertyRegistryInvalidDocuments(unit);
         bytes32 previous = _currentCertificate(unit);
-        if (!_sell(unit, buyers, documents, court)) return false;
-        emit TitleSoldJudicially(unit, court, _currentCertificate(unit), previous, documents, ruling, buyers);
+        if (!_move(unit, buyers, documents, TitleChange.JudicialSale, court)) return false;
+        bytes32 certificate = _currentCertificate(unit);
+        emit TitleSoldJudicially(unit, court, certificate, previous, documents, ruling, buyers);
+        _afterTitleTransfer(unit, certificate);
         return true;
     }
 
@@ -165,8 +166,7 @@ abstract contract PropertyTitles is PropertyCertificates {
     /**
      * @dev Called before every disposal of the registered title `unit`: a transfer (or a
      * judicial sale) to `to`, a mortgage, a cancellation, a split or a merge. `authority` is
-     * the consent digest of the holders of an advance notice for a voluntary change (zero:
-     * none given), and the ordering court's department id for a judicial sale. Extensions
+     * the ordering court's department id for a judicial sale, zero otherwise. Extensions
      * override it to refuse the change (a seizure, a notice, a no-transfer agreement) or, for
      * a judicial sale, to clear what the sale extinguishes; they must call `super`.
      */
@@ -209,40 +209,26 @@ abstract contract PropertyTitles is PropertyCertificates {
         return true;
     }
 
-    /// @dev The chokepoint of voluntary transfers: idempotent, through {_beforeTitleChange}.
-    function _transfer(bytes32 unit, Owner[] calldata owners, bytes32 documents, bytes32 consent)
-        internal
+    /// @dev The chokepoint of every change of owners (a transfer, a judicial sale): idempotent,
+    /// through {_beforeTitleChange}; the caller emits its event and calls {_afterTitleTransfer}.
+    function _move(bytes32 unit, Owner[] calldata owners, bytes32 documents, TitleChange change, bytes32 authority)
+        private
         returns (bool)
     {
         Title storage title = _requireRegistered(unit);
         if (documents == 0) revert PropertyRegistryInvalidDocuments(unit);
         uint112 shares = _checkOwners(unit, owners);
         if (title.documents == documents && _sameOwners(title, owners, shares)) return false;
-        _beforeTitleChange(unit, TitleChange.Transfer, owners, consent);
-        (bytes32 certificate, bytes32 previous) = _changeOwners(unit, title, owners, shares, documents);
-        emit TitleTransferred(unit, certificate, previous, documents, owners);
-        _afterTitleTransfer(unit, certificate);
-        return true;
-    }
-
-    /// @dev A judicial sale's change of owners, through {_beforeTitleChange} with the court.
-    function _sell(bytes32 unit, Owner[] calldata buyers, bytes32 documents, bytes32 court) private returns (bool) {
-        Title storage title = _requireRegistered(unit);
-        if (documents == 0) revert PropertyRegistryInvalidDocuments(unit);
-        uint112 shares = _checkOwners(unit, buyers);
-        if (title.documents == documents && _sameOwners(title, buyers, shares)) return false;
-        _beforeTitleChange(unit, TitleChange.JudicialSale, buyers, court);
-        (bytes32 certificate,) = _changeOwners(unit, title, buyers, shares, documents);
-        _afterTitleTransfer(unit, certificate);
+        _beforeTitleChange(unit, change, owners, authority);
+        _changeOwners(unit, title, owners, shares, documents);
         return true;
     }
 
     /// @dev Writes new owners and documents and issues their certificate; no checks, no event.
     function _changeOwners(bytes32 unit, Title storage title, Owner[] calldata owners, uint112 shares, bytes32 documents)
         internal
-        returns (bytes32 certificate, bytes32 previous)
+        returns (bytes32 certificate)
     {
-        previous = _certificateDigest(unit, title.documents, title.version);
         title.ownerCount = uint8(owners.length);
         title.shares = shares;
         for (uint256 i = 0; i < owners.length; ++i) {
@@ -259,9 +245,7 @@ abstract contract PropertyTitles is PropertyCertificates {
         return _issue(unit, documents, version);
     }
 
-    function _split(bytes32 unit, TitleInput[] calldata parts, bytes32 documents, bytes32 consent)
-        internal
-        returns (bool)
+    function _split(bytes32 unit, TitleInput[] calldata parts, bytes32 documents) private returns (bool)
     {
         if (parts.length < 2) revert PropertyRegistryInvalidSplit(unit);
         if (_titles[unit].status == TitleStatus.Cancelled) {
@@ -271,7 +255,7 @@ abstract contract PropertyTitles is PropertyCertificates {
             }
             return false;
         }
-        _retire(unit, documents, SPLIT_REASON, TitleChange.Split, consent);
+        _retire(unit, documents, SPLIT_REASON, TitleChange.Split);
         bytes32[] memory units = new bytes32[](parts.length);
         for (uint256 i = 0; i < parts.length; ++i) {
             units[i] = parts[i].unit;
@@ -281,9 +265,7 @@ abstract contract PropertyTitles is PropertyCertificates {
         return true;
     }
 
-    function _merge(bytes32[] calldata units, TitleInput calldata merged, bytes32 documents, bytes32 consent)
-        internal
-        returns (bool)
+    function _merge(bytes32[] calldata units, TitleInput calldata merged, bytes32 documents) private returns (bool)
     {
         bytes32 target = merged.unit;
         if (units.length < 2) revert PropertyRegistryInvalidSplit(target);
@@ -299,7 +281,7 @@ abstract contract PropertyTitles is PropertyCertificates {
         }
         for (uint256 i = 0; i < units.length; ++i) {
             if (units[i] == target) revert PropertyRegistryInvalidSplit(target);
-            _retire(units[i], documents, MERGE_REASON, TitleChange.Merge, consent);
+            _retire(units[i], documents, MERGE_REASON, TitleChange.Merge);
         }
         if (!_registerTitle(merged)) revert PropertyRegistryTitleConflict(target);
         emit TitleMerged(target, documents, units);
@@ -308,11 +290,9 @@ abstract contract PropertyTitles is PropertyCertificates {
 
     /// @dev Cancels a registered title through {_beforeTitleChange}, revoking its certificate
     /// unless revoked already. The chokepoint of cancel, split and merge.
-    function _retire(bytes32 unit, bytes32 documents, bytes32 reasonCode, TitleChange change, bytes32 consent)
-        internal
-    {
+    function _retire(bytes32 unit, bytes32 documents, bytes32 reasonCode, TitleChange change) private {
         Title storage title = _requireRegistered(unit);
-        _beforeTitleChange(unit, change, new Owner[](0), consent);
+        _beforeTitleChange(unit, change, new Owner[](0), 0);
         bytes32 certificate = _certificateDigest(unit, title.documents, title.version);
         title.status = TitleStatus.Cancelled;
         title.updatedAt = uint40(block.timestamp);
@@ -379,11 +359,17 @@ abstract contract PropertyTitles is PropertyCertificates {
     }
 
     /// @dev A title certificate is valid while it is the registered title's current one.
-    function _certificateState(bytes32 unit, bytes32 certificate) internal view virtual override returns (CertificateState) {
+    function _certificateState(bytes32 unit, bytes32 certificate)
+        internal
+        view
+        virtual
+        override
+        returns (CertificateState, bytes32)
+    {
         if (_titles[unit].status == TitleStatus.Registered && _currentCertificate(unit) == certificate) {
-            return CertificateState.Valid;
+            return (CertificateState.Valid, 0);
         }
-        return CertificateState.Superseded;
+        return (CertificateState.Superseded, 0);
     }
 
     /// @dev The title part of {IPropertyRegistry-titleOf}: header, owners, current certificate.

@@ -18,7 +18,7 @@ ZERO = b"\x00" * 32
 class State:
     """Mirror of `CertificateState`."""
 
-    NONE, VALID, SUPERSEDED, REVOKED = range(4)
+    NONE, VALID, SUPERSEDED, REVOKED, RELEASED, TRANSFERRED = range(6)
 
 
 class Notice:
@@ -78,3 +78,9 @@ def dept(role: str) -> bytes:
 def sleep(seconds: int) -> None:
     chain.sleep(seconds)
     chain.mine()
+
+
+def maximum_mortgage(code: bytes = UNIT, proof: str = "max-1", ceiling: int = 2_000_000, determination: int = 2 * YEAR,
+                     term: int = 10 * YEAR, no_transfer=False):
+    """A MaximumMortgageInput (最高额抵押, Civil Code Art. 420)."""
+    return (code, digest(proof), ceiling, chain.time() + determination, chain.time() + term, no_transfer)

@@ -42,8 +42,8 @@ def presold(property_registry, registrar):
 @pytest.fixture
 def held(property_registry, registrar):
     """UNIT registered to alice, with carol and dan's advance notice on it."""
-    property_registry.registerTitle(title(), {"from": registrar})
-    property_registry.registerTitle(title(code=OTHER), {"from": registrar})
+    property_registry.registerTitles([title()], {"from": registrar})
+    property_registry.registerTitles([title(code=OTHER)], {"from": registrar})
     return property_registry.registerAdvanceNotice(UNIT, COUPLE, PRESALE, {"from": registrar})
 
 
@@ -94,7 +94,7 @@ def test_advance_notice_lapses_90_days_after_the_title_is_registered_not_after_t
     """Art. 221: it lapses 90 days after the day the main registration became possible — here
     the day the developer's title is registered — not 90 days after the notice itself."""
     sleep(60 * DAY)
-    first = property_registry.registerTitle(title(holders=owners(("developer", SHARES))), {"from": registrar})
+    first = property_registry.registerTitles([title(holders=owners(("developer", SHARES)))], {"from": registrar})
     assert notice(property_registry)["lapsesAt"] == first.timestamp + 90 * DAY
     sleep(89 * DAY)
     assert plain(notice(property_registry)["holders"]) == plain(COUPLE)  # 149 days after the notice
@@ -195,7 +195,7 @@ def test_consent_needs_a_standing_notice_and_a_digest(property_registry, registr
 
 @pytest.fixture
 def objected(property_registry, registrar):
-    property_registry.registerTitle(title(), {"from": registrar})
+    property_registry.registerTitles([title()], {"from": registrar})
     return property_registry.registerNotice(UNIT, Notice.OBJECTION, person("eve"), digest("claim"), {"from": registrar})
 
 

@@ -23,6 +23,7 @@ from property_helpers import (
     YEAR,
     Notice,
     digest,
+    maximum_mortgage,
     mortgage,
     owners,
     person,
@@ -50,7 +51,7 @@ def prepared(property_registry, registrar, department_accounts):
     )
     property_registry.seize(SEIZED2, digest("o2-court2"), YEAR, {"from": department_accounts["court2"]})
     for role in LENDERS:
-        property_registry.registerMortgage(mortgage(proof=f"m-{role}"), {"from": department_accounts[role]})
+        property_registry.registerMortgages([mortgage(proof=f"m-{role}")], {"from": department_accounts[role]})
     for role in COURTS:
         property_registry.seize(SEIZED, digest(f"o-{role}"), YEAR, {"from": department_accounts[role]})
     property_registry.registerNotice(UNIT, Notice.OBJECTION, person("eve"), digest("claim"), {"from": registrar})
@@ -84,7 +85,6 @@ courts_or_registrar = gate(["registrar", *COURTS], kind_mask(Kind.COURT, Kind.RE
 # function name -> (arguments builder(registry, role), expected-error rule)
 MATRIX = {
     "addCounty": (lambda r, role: [b"431322"], city_admin_only),
-    "registerTitle": (lambda r, role: [title(code=unit_no(50))], registrar_only),
     "registerTitles": (lambda r, role: [[title(code=unit_no(51)), title(code=unit_no(52))]], registrar_only),
     "transferTitle": (lambda r, role: [FREE, owners(("carol", 10_000)), digest("sale")], registrar_only),
     "cancelTitle": (lambda r, role: [FREE, digest("demolition"), digest("R")], registrar_only),
@@ -101,7 +101,7 @@ MATRIX = {
     "consentToDisposal": (lambda r, role: [PRESOLD, digest("consent")], registrar_only),
     "recordObjectionSuit": (lambda r, role: [UNIT, digest("suit")], courts_or_registrar),
     "removeNotice": (lambda r, role: [UNIT, Notice.OBJECTION], registrar_only),
-    "registerMortgage": (lambda r, role: [mortgage(proof="new")], lenders_only),
+    "registerMaximumMortgages": (lambda r, role: [[maximum_mortgage(proof="max")]], lenders_only),
     "registerMortgages": (lambda r, role: [[mortgage(proof="new"), mortgage(code=FREE, proof="new")]], lenders_only),
     "releaseMortgage": (lambda r, role: [UNIT, own(role, LENDERS, "m")], lenders_only),
     "transferMortgage": (

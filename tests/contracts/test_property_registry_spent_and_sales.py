@@ -30,7 +30,7 @@ BUYERS = owners(("dora", 6000), ("ed", 4000))
 
 @pytest.fixture(autouse=True)
 def registered(property_registry, registrar):
-    property_registry.registerTitle(title(), {"from": registrar})
+    property_registry.registerTitles([title()], {"from": registrar})
 
 
 def view(registry):
@@ -44,10 +44,10 @@ def test_released_mortgage_proof_can_never_be_registered_again_art_414(property_
     """Civil Code Art. 414 ranks mortgages by registration: a resent, released proof must not
     come back as a new, last-ranked phantom mortgage."""
     entry = mortgage(proof="m1")
-    property_registry.registerMortgage(entry, {"from": bank})
+    property_registry.registerMortgages([entry], {"from": bank})
     property_registry.releaseMortgage(UNIT, M1, {"from": bank})
     with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", UNIT, M1)):
-        property_registry.registerMortgage(entry, {"from": bank})
+        property_registry.registerMortgages([entry], {"from": bank})
     with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", UNIT, M1)):
         property_registry.registerMortgages([entry], {"from": bank})
     with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", UNIT, M1)):
@@ -57,7 +57,7 @@ def test_released_mortgage_proof_can_never_be_registered_again_art_414(property_
 
 def test_resending_a_live_mortgage_stays_a_no_op(property_registry, bank):
     entry = mortgage(proof="m1")
-    property_registry.registerMortgage(entry, {"from": bank})
+    property_registry.registerMortgages([entry], {"from": bank})
     tx = property_registry.registerMortgages([entry], {"from": bank})
     assert tx.return_value == 0 and len(tx.events) == 0
 
@@ -160,8 +160,8 @@ def test_queued_seizure_takes_effect_in_order_after_a_middle_lift(property_regis
 @pytest.fixture
 def auctioned(property_registry, bank, bank2, court, court2):
     """Two mortgages (bank, bank2) and a seizure of court with one of court2 queued."""
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
-    property_registry.registerMortgage(mortgage(proof="m2"), {"from": bank2})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m2")], {"from": bank2})
     property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
     property_registry.seize(UNIT, ORDER2, YEAR, {"from": court2})
 
@@ -193,7 +193,7 @@ def test_judicial_sale_passes_title_free_of_mortgages_and_seizures_spc_auction_r
 def test_judicial_sale_spends_the_extinguished_proofs_and_orders(property_registry, bank, court, court2, auctioned):
     property_registry.judicialSale(UNIT, BUYERS, digest("auction"), digest("ruling"), {"from": court})
     with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", UNIT, M1)):
-        property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
+        property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
     with brownie.reverts(typed_error("PropertyRegistrySeizureSpent", UNIT, ORDER2)):
         property_registry.seize(UNIT, ORDER2, YEAR, {"from": court2})
 
@@ -229,8 +229,8 @@ def test_judicial_sale_needs_documents_and_ruling(property_registry, court, auct
 def test_mortgage_passes_with_its_claim_keeping_its_rank_art_407(property_registry, bank, bank2, provident_fund):
     """Civil Code Art. 407: the mortgage is transferred together with the claim (a bad-loan
     sale to an asset manager, here bank2), keeping its rank and sequence."""
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
-    property_registry.registerMortgage(mortgage(proof="m2"), {"from": provident_fund})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m2")], {"from": provident_fund})
     tx = property_registry.transferMortgage(UNIT, M1, BANK2, digest("claim sale"), {"from": bank})
     assert tx.return_value is True
     assert plain(tx.events["MortgageTransferred"].values()) == plain([UNIT, BANK, BANK2, M1, digest("claim sale")])
@@ -242,7 +242,7 @@ def test_mortgage_passes_with_its_claim_keeping_its_rank_art_407(property_regist
 
 
 def test_transferred_mortgage_is_released_by_its_new_lender_only(property_registry, bank, bank2):
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
     property_registry.transferMortgage(UNIT, M1, BANK2, digest("claim sale"), {"from": bank})
     with brownie.reverts(typed_error("PropertyRegistryNotMortgagee", UNIT, M1, BANK)):
         property_registry.releaseMortgage(UNIT, M1, {"from": bank})
@@ -251,14 +251,14 @@ def test_transferred_mortgage_is_released_by_its_new_lender_only(property_regist
 
 
 def test_resent_mortgage_transfer_is_a_no_op(property_registry, bank):
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
     property_registry.transferMortgage(UNIT, M1, BANK2, digest("claim sale"), {"from": bank})
     tx = property_registry.transferMortgage(UNIT, M1, BANK2, digest("claim sale"), {"from": bank})
     assert tx.return_value is False and len(tx.events) == 0
 
 
 def test_mortgage_passes_only_to_an_active_bank_art_407(property_registry, directory, city_admins, bank):
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
     for target in (FUND, COURT, digest("no such department")):
         with brownie.reverts(typed_error("PropertyRegistryInvalidLender", UNIT, M1, target)):
             property_registry.transferMortgage(UNIT, M1, target, digest("claim sale"), {"from": bank})
@@ -268,7 +268,7 @@ def test_mortgage_passes_only_to_an_active_bank_art_407(property_registry, direc
 
 
 def test_only_the_mortgagee_transfers_the_mortgage(property_registry, bank, bank2):
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
     with brownie.reverts(typed_error("PropertyRegistryNotMortgagee", UNIT, M1, BANK2)):
         property_registry.transferMortgage(UNIT, M1, BANK2, digest("claim sale"), {"from": bank2})
     with brownie.reverts(typed_error("PropertyRegistryInvalidDocuments", UNIT)):
@@ -276,15 +276,15 @@ def test_only_the_mortgagee_transfers_the_mortgage(property_registry, bank, bank
 
 
 def test_registration_centre_cancels_a_mortgage_on_a_court_decision(property_registry, registrar, bank, bank2):
-    property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
-    property_registry.registerMortgage(mortgage(proof="m2"), {"from": bank2})
+    property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
+    property_registry.registerMortgages([mortgage(proof="m2")], {"from": bank2})
     tx = property_registry.cancelMortgageByDecision(UNIT, M1, digest("judgment"), {"from": registrar})
     assert plain(tx.events["MortgageCancelledByDecision"].values()) == plain([UNIT, BANK, M1, digest("judgment")])
     assert [plain(m["proof"]) for m in view(property_registry)["mortgages"]] == [plain(M2)]
     with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", UNIT, M1)):
         property_registry.cancelMortgageByDecision(UNIT, M1, digest("judgment"), {"from": registrar})
     with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", UNIT, M1)):
-        property_registry.registerMortgage(mortgage(proof="m1"), {"from": bank})
+        property_registry.registerMortgages([mortgage(proof="m1")], {"from": bank})
 
 
 def test_cancellation_on_a_decision_needs_the_decision_and_a_live_mortgage(property_registry, registrar):

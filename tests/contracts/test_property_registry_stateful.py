@@ -130,13 +130,13 @@ class RegistryMachine(RuleBasedStateMachine):
         self._clear_boundaries()
         unit, model = UNITS[u], self.titles[UNITS[u]]
         if model.registered:
-            tx = self.registry.registerTitle(
-                (unit, 1, model.documents, model.holders), {"from": self._account("registrar")}
+            tx = self.registry.registerTitles([
+                (unit, 1, model.documents, model.holders)], {"from": self._account("registrar")}
             )
             assert tx.return_value is False and len(tx.events) == 0
             return
         entry = title(code=unit, holders=OWNER_SETS[holders], documents=f"deed {u}")
-        self.registry.registerTitle(entry, {"from": self._account("registrar")})
+        self.registry.registerTitles([entry], {"from": self._account("registrar")})
         model.registered, model.holders, model.documents, model.version = True, OWNER_SETS[holders], entry[2], 1
         self._issue(unit, model)
 
@@ -183,16 +183,16 @@ class RegistryMachine(RuleBasedStateMachine):
         entry = (unit, proof, 100_000, chain.time() + 3000 * DAY, no_transfer)
         if not model.registered:
             with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", unit)):
-                self.registry.registerMortgage(entry, {"from": self._account(role)})
+                self.registry.registerMortgages([entry], {"from": self._account(role)})
         elif self._frozen(model, self._now()):
             order = model.seizures[self._live_index(model, self._now())][1]
             with brownie.reverts(typed_error("PropertyRegistryTitleFrozen", unit, order)):
-                self.registry.registerMortgage(entry, {"from": self._account(role)})
+                self.registry.registerMortgages([entry], {"from": self._account(role)})
         elif len(model.mortgages) >= 16:
             with brownie.reverts(typed_error("PropertyRegistryQueueFull", unit)):
-                self.registry.registerMortgage(entry, {"from": self._account(role)})
+                self.registry.registerMortgages([entry], {"from": self._account(role)})
         else:
-            tx = self.registry.registerMortgage(entry, {"from": self._account(role)})
+            tx = self.registry.registerMortgages([entry], {"from": self._account(role)})
             model.sequence += 1
             assert tx.events["MortgageRegistered"]["sequence"] == model.sequence
             model.mortgages.append([department_id(DEPARTMENTS[role][0]), proof, model.sequence, no_transfer])
