@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ICityDirectory} from "../../interfaces/ICityDirectory.sol";
 import {IPropertyRegistry, TitleStatus, CertificateState} from "../../interfaces/IPropertyRegistry.sol";
 import {PropertyCertificates} from "./PropertyCertificates.sol";
@@ -21,7 +22,19 @@ import {PropertySeizures} from "./PropertySeizures.sol";
  * disposal passes through. Here: the joins and the one-call reads.
  */
 contract PropertyRegistry is PropertyNotices, PropertyMortgages, PropertySeizures {
+    bytes32 private constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
+
     constructor(ICityDirectory directory_) PropertyCertificates(directory_) {}
+
+    // ---- city administrators ----------------------------------------------------------
+
+    /// @inheritdoc IPropertyRegistry
+    function addCounty(bytes6 county) external returns (bool added) {
+        if (!IAccessControl(address(directory())).hasRole(CITY_ADMIN_ROLE, msg.sender)) {
+            revert PropertyRegistryUnauthorizedCityAdmin(msg.sender);
+        }
+        return _addCounty(county);
+    }
 
     /// @inheritdoc IPropertyRegistry
     function titleOf(bytes32 unit) external view returns (TitleView memory view_) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IPropertyRegistry, TitleStatus, CertificateState} from "../../interfaces/IPropertyRegistry.sol";
 import {PropertyCertificates} from "./PropertyCertificates.sol";
 import {UnitCode} from "./UnitCode.sol";
@@ -36,7 +35,6 @@ abstract contract PropertyTitles is PropertyCertificates {
     uint256 public constant SHARES_TOTAL = 10_000;
     /// @notice Co-owners per title (their shares are packed into the title's header slot).
     uint256 public constant MAX_OWNERS = 7;
-    bytes32 private constant CITY_ADMIN_ROLE = keccak256("CITY_ADMIN_ROLE");
     /// @notice Revocation reasons of the certificates of split and merged titles.
     bytes32 public constant SPLIT_REASON = keccak256("SPLIT");
     bytes32 public constant MERGE_REASON = keccak256("MERGED");
@@ -57,20 +55,6 @@ abstract contract PropertyTitles is PropertyCertificates {
 
     mapping(bytes6 county => bool) private _counties;
     mapping(bytes32 unit => Title) private _titles;
-
-    // ---- city administrators ----------------------------------------------------------
-
-    /// @inheritdoc IPropertyRegistry
-    function addCounty(bytes6 county) external returns (bool added) {
-        if (!IAccessControl(address(directory())).hasRole(CITY_ADMIN_ROLE, msg.sender)) {
-            revert PropertyRegistryUnauthorizedCityAdmin(msg.sender);
-        }
-        if (!UnitCode.isValidCounty(county)) revert PropertyRegistryInvalidCounty(county);
-        if (_counties[county]) return false;
-        _counties[county] = true;
-        emit CountyAdded(county, msg.sender);
-        return true;
-    }
 
     // ---- registration centre ------------------------------------------------------------
 
@@ -180,7 +164,16 @@ abstract contract PropertyTitles is PropertyCertificates {
 
     // ---- internals ----------------------------------------------------------------------------
 
-    /// @dev The single chokepoint of single and batch title registration.
+    /// @dev Declares `county` (the caller's permission is checked by the deployed registry).
+    function _addCounty(bytes6 county) internal returns (bool) {
+        if (!UnitCode.isValidCounty(county)) revert PropertyRegistryInvalidCounty(county);
+        if (_counties[county]) return false;
+        _counties[county] = true;
+        emit CountyAdded(county, msg.sender);
+        return true;
+    }
+
+    /// @dev The single chokepoint of title registration (batches, split parts, merged titles).
     function _registerTitle(TitleInput calldata input) internal returns (bool) {
         bytes32 unit = input.unit;
         if (!unit.isValid()) revert PropertyRegistryInvalidUnitCode(unit);
