@@ -20,6 +20,7 @@ seizure end or notice lapse lying within a minute of now: predictions never sit 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import brownie
@@ -72,6 +73,7 @@ class Model:
 class RegistryMachine(RuleBasedStateMachine):
     registry = None
     accounts: dict = {}
+    reached: Counter = Counter()  # outcomes over all runs: the programs must reach the rules under test
 
     def __init__(self):
         super().__init__()
@@ -218,7 +220,9 @@ class RegistryMachine(RuleBasedStateMachine):
         if outcome not in (None, "fulfil", "consent"):
             with brownie.reverts(outcome):
                 self.registry.transferTitle(*args)
+            self.reached["transfer held by a notice"] += 1
             return
+        self.reached[f"transfer ({outcome or 'free'})"] += 1
         self._read_before_change(unit)
         tx = self.registry.transferTitle(*args)
         assert ("NoticeRemoved" in tx.events) == (outcome == "fulfil")
@@ -282,21 +286,25 @@ class RegistryMachine(RuleBasedStateMachine):
         model.mortgages = [m for m in model.mortgages if m[1] != proof]
         model.spent_proofs.append(proof)
 
-    @rule(u=st.integers(0, 2), pick=st.integers(0, 20), order=st.booleans())
-    def resend_spent(self, u, pick, order):
-        """An oracle resends a spent record: it reverts and nothing comes back to life."""
+    @rule(pick=st.integers(0, 50), order=st.booleans())
+    def resend_spent(self, pick, order):
+        """An oracle resends a spent record (of any unit): it reverts and nothing comes back to life."""
         self._clear_boundaries()
-        unit, model = UNITS[u], self.titles[UNITS[u]]
-        self._settle(model, self._now())
-        if order and model.spent_orders:
-            spent = model.spent_orders[pick % len(model.spent_orders)]
+        for model in self.titles.values():
+            self._settle(model, self._now())
+        orders = [(unit, o) for unit, model in self.titles.items() for o in model.spent_orders]
+        proofs = [(unit, p) for unit, model in self.titles.items() for p in model.spent_proofs]
+        if (order and orders) or (orders and not proofs):
+            unit, spent = orders[pick % len(orders)]
             with brownie.reverts(typed_error("PropertyRegistrySeizureSpent", unit, spent)):
                 self.registry.seize(unit, spent, TERMS[0], {"from": self._account("court")})
-        elif model.spent_proofs:
-            spent = model.spent_proofs[pick % len(model.spent_proofs)]
+            self.reached["spent order resent"] += 1
+        elif proofs:
+            unit, spent = proofs[pick % len(proofs)]
             entry = (unit, spent, 100_000, chain.time() + 3000 * DAY, False)
             with brownie.reverts(typed_error("PropertyRegistryMortgageSpent", unit, spent)):
                 self.registry.registerMortgages([entry], {"from": self._account("bank")})
+            self.reached["spent proof resent"] += 1
 
     @rule(u=st.integers(0, 2), court=st.integers(0, 1), term=st.integers(0, 2))
     def seize(self, u, court, term):
@@ -350,16 +358,22 @@ class RegistryMachine(RuleBasedStateMachine):
         model.spent_orders.append(order)
         self._clear_boundaries()
 
-    @rule(u=st.integers(0, 2), court=st.integers(0, 1), holders=st.integers(0, 2), consent=st.booleans())
-    def judicial_sale(self, u, court, holders, consent):
-        """SPC rules on auction and sale in civil enforcement, Arts. 28-29."""
+    @rule(u=st.integers(0, 2), other_court=st.booleans(), holders=st.integers(0, 2), consent=st.booleans())
+    def judicial_sale(self, u, other_court, holders, consent):
+        """SPC rules on auction and sale in civil enforcement, Arts. 28-29: ordered by the court
+        of the effective seizure (or, to check the refusal, by the other court)."""
         self._clear_boundaries()
         unit, model = UNITS[u], self.titles[UNITS[u]]
         if consent:
             self.consent(u)
+        self._settle(model, self._now())
+        if model.registered and not model.seizures and not other_court:
+            self.seize(u, 0, 2)  # a court auctions what it seized: seize first
         self.counter += 1
         documents = digest(f"auction {self.counter}")
-        role = COURTS[court]
+        self._settle(model, self._now())
+        effective = next((r for r in COURTS if model.seizures and dept(r) == model.seizures[0][0]), COURTS[0])
+        role = next(r for r in COURTS if r != effective) if other_court else effective
         args = (unit, OWNER_SETS[holders], documents, digest("ruling"), {"from": self._account(role)})
         if not model.registered:
             with brownie.reverts(typed_error("PropertyRegistryTitleNotRegistered", unit)):
@@ -382,6 +396,7 @@ class RegistryMachine(RuleBasedStateMachine):
             return
         self._read_before_change(unit)
         tx = self.registry.judicialSale(*args)
+        self.reached["judicial sale"] += 1
         released = tx.events["MortgageReleased"] if "MortgageReleased" in tx.events else []
         assert [plain(e["lender"]) for e in released] == plain([m[0] for m in model.mortgages])
         assert [plain(e["order"]) for e in tx.events["SeizureLifted"]] == plain([s[1] for s in model.seizures])
@@ -428,6 +443,19 @@ class RegistryMachine(RuleBasedStateMachine):
         model.notice_at, model.notice_holders, model.consent = tx.timestamp, holders, False
         self._clear_boundaries()
 
+    @rule(u=st.integers(0, 2), how=st.integers(0, 2))
+    def dispose_under_notice(self, u, how):
+        """Art. 221 head-on: with a notice standing, a transfer with the holders' consent (0), to
+        exactly its holders (1), or to others without consent (2)."""
+        unit, model = UNITS[u], self.titles[UNITS[u]]
+        if not self._notice_effective(model, self._now()):
+            self.advance_notice(u, couple=how == 1)
+        if how == 1:
+            holders = 0 if model.notice_holders == NOTICE_HOLDERS[0] else 1
+        else:
+            holders = 2
+        self.transfer(u, holders, consent=how == 0)
+
     def consent(self, u):
         """The registration centre records the notice holders' consent to the next disposal."""
         unit, model = UNITS[u], self.titles[UNITS[u]]
@@ -445,6 +473,7 @@ class RegistryMachine(RuleBasedStateMachine):
 
     @invariant()
     def chain_agrees_with_the_model_and_the_rules_hold(self):
+        self.reached["checks"] += 1
         now = self._now()
         for unit, model in self.titles.items():
             view = self.registry.titleOf(unit)
@@ -528,4 +557,8 @@ def test_property_registry_state_machine(property_registry, department_accounts)
     RegistryMachine.registry = property_registry
     RegistryMachine.accounts = department_accounts
     chain.snapshot()
+    RegistryMachine.reached.clear()
     run_machine(RegistryMachine, examples=RUNS, steps=STEPS)
+    wanted = ["judicial sale", "transfer (consent)", "transfer (fulfil)", "transfer held by a notice",
+              "spent order resent", "spent proof resent"]
+    assert all(RegistryMachine.reached[w] for w in wanted), dict(RegistryMachine.reached)
