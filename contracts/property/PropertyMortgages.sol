@@ -49,9 +49,7 @@ abstract contract PropertyMortgages is PropertyTitles {
         bytes32 lender = _checkLender();
         for (uint256 i = 0; i < mortgages.length; ++i) {
             MaximumMortgageInput calldata input = mortgages[i];
-            if (input.determinationDate <= block.timestamp || input.determinationDate > input.termEnd) {
-                revert PropertyRegistryInvalidMortgage(input.unit, input.proof);
-            }
+            if (input.determinationDate == 0) revert PropertyRegistryInvalidMortgage(input.unit, input.proof);
             Mortgage memory mortgage = Mortgage(
                 lender, input.proof, input.ceiling, input.termEnd, 0, 0, input.noTransfer, input.determinationDate, 0
             );
@@ -162,9 +160,7 @@ abstract contract PropertyMortgages is PropertyTitles {
     function _registerMortgage(bytes32 unit, Mortgage memory input) private returns (bool) {
         bytes32 proof = input.proof;
         _requireRegistered(unit);
-        if (proof == 0 || input.amount == 0 || input.termEnd <= block.timestamp) {
-            revert PropertyRegistryInvalidMortgage(unit, proof);
-        }
+        if (proof == 0) revert PropertyRegistryInvalidMortgage(unit, proof);
         if (_spentProofs[unit][proof]) revert PropertyRegistryMortgageSpent(unit, proof);
         Mortgages storage mortgages = _mortgages[unit];
         (bool found, uint256 index) = _findMortgage(mortgages.ranked, proof);
@@ -176,6 +172,12 @@ abstract contract PropertyMortgages is PropertyTitles {
             ) return false;
             revert PropertyRegistryMortgageConflict(unit, proof);
         }
+        // Checked after the resend test, so that a stored mortgage resent after its dates is a no-op.
+        uint256 determination = input.determinationDate;
+        if (
+            input.amount == 0 || input.termEnd <= block.timestamp
+                || (determination != 0 && (determination <= block.timestamp || determination > input.termEnd))
+        ) revert PropertyRegistryInvalidMortgage(unit, proof);
         _beforeTitleChange(unit, TitleChange.Mortgage, new Owner[](0), 0);
         if (mortgages.ranked.length >= MAX_MORTGAGES) revert PropertyRegistryQueueFull(unit);
         uint32 sequence = mortgages.sequence + 1;

@@ -79,6 +79,20 @@ def test_resent_maximum_mortgage_is_a_no_op_and_changed_terms_conflict(property_
         property_registry.registerMortgages([ordinary], {"from": bank})
 
 
+def test_maximum_mortgage_resent_after_its_determination_date_stays_a_no_op(property_registry, bank):
+    entry = maximum_mortgage(determination=30 * DAY)
+    property_registry.registerMaximumMortgages([entry], {"from": bank})
+    sleep(31 * DAY)
+    tx = property_registry.registerMaximumMortgages([entry], {"from": bank})
+    assert tx.return_value == 0 and len(tx.events) == 0
+
+
+def test_maximum_mortgage_needs_a_determination_date_art_420(property_registry, bank):
+    entry = maximum_mortgage()
+    with brownie.reverts(typed_error("PropertyRegistryInvalidMortgage", UNIT, MAX)):
+        property_registry.registerMaximumMortgages([(entry[0], entry[1], entry[2], 0, entry[4], entry[5])], {"from": bank})
+
+
 def test_maximum_mortgage_passes_with_a_claim_only_once_determined_art_421(property_registry, bank):
     """Art. 421: before the claims are determined, a partial transfer of claims does not carry
     the maximum-amount mortgage; after the determination date it passes like any (Art. 407)."""
