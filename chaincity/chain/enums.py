@@ -40,4 +40,5 @@ class DepartmentKind(IntEnum):
 DepartmentStatus = IntEnum("DepartmentStatus", "NONE ACTIVE SUSPENDED", start=0)  # ICityDirectory.sol
 ProposalState = IntEnum("ProposalState", "NONE PENDING EXECUTED CANCELLED", start=0)  # ICityDirectory.Proposal
 TitleStatus = IntEnum("TitleStatus", "NONE REGISTERED CANCELLED", start=0)  # IPropertyRegistry.sol
-CertificateState = IntEnum("CertificateState", "UNKNOWN VALID SUPERSEDED REVOKED", start=0)  # IPropertyRegistry.sol
+# Title certificates: valid, superseded, revoked; mortgage registration certificates: valid, released, transferred, revoked.
+CertificateState = IntEnum("CertificateState", "UNKNOWN VALID SUPERSEDED REVOKED RELEASED TRANSFERRED", start=0)

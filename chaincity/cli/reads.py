@@ -59,8 +59,9 @@ def query_title(unit_code: str, rpc_url: str | None, as_json: bool) -> None:
 
 @_reading(verify, "certificate", "digest")
 def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
-    """What a certificate digest is: valid, superseded or revoked, for which unit, issued when.
-    Exit 0 if valid, 1 otherwise."""
+    """What a certificate digest is: a title certificate valid, superseded or revoked; a mortgage
+    registration certificate (不动产登记证明) valid, released, transferred or revoked; for which
+    unit, issued when. Exit 0 if valid, 1 otherwise."""
     try:
         raw = bytes.fromhex(digest.removeprefix("0x"))
     except ValueError:
@@ -70,7 +71,8 @@ def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
     view = _registry_call(rpc_url, "verifyCertificate", raw)
     state = CertificateState(view["state"]).name.lower()
     result = {"certificate": "0x" + raw.hex(), "state": state, "unit": unit_code_of(bytes.fromhex(view["unit"][2:])),
-              "issuedAt": view["issuedAt"], "revocationReason": view["revocationReason"]}
+              "issuedAt": view["issuedAt"], "revocationReason": view["revocationReason"],
+              "proof": view["proof"]}  # a registration certificate's mortgage; zero for a title certificate
     if as_json:
         echo_json(result)
     else:

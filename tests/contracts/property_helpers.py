@@ -18,7 +18,7 @@ ZERO = b"\x00" * 32
 class State:
     """Mirror of `CertificateState`."""
 
-    NONE, VALID, SUPERSEDED, REVOKED = range(4)
+    NONE, VALID, SUPERSEDED, REVOKED, RELEASED, TRANSFERRED = range(6)
 
 
 class Notice:
@@ -66,3 +66,21 @@ def mortgage(code: bytes = UNIT, proof: str = "proof-1", amount: int = 500_000, 
 def certificate_digest(registry, code: bytes, documents: bytes, version: int) -> bytes:
     encoded = web3.codec.encode(["address", "bytes32", "bytes32", "uint32"], [registry.address, code, documents, version])
     return bytes(web3.keccak(encoded))
+
+
+def dept(role: str) -> bytes:
+    """The department id of a role in conftest's DEPARTMENTS."""
+    from conftest import DEPARTMENTS, department_id
+
+    return department_id(DEPARTMENTS[role][0])
+
+
+def sleep(seconds: int) -> None:
+    chain.sleep(seconds)
+    chain.mine()
+
+
+def maximum_mortgage(code: bytes = UNIT, proof: str = "max-1", ceiling: int = 2_000_000, determination: int = 2 * YEAR,
+                     term: int = 10 * YEAR, no_transfer=False):
+    """A MaximumMortgageInput (最高额抵押, Civil Code Art. 420)."""
+    return (code, digest(proof), ceiling, chain.time() + determination, chain.time() + term, no_transfer)

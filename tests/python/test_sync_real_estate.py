@@ -113,7 +113,7 @@ def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, ci
     hasher = Hasher(PEPPER)
     registry = city["contracts"]["PropertyRegistry"]
     registrar = city["signers"]["LD-REC"]
-    call = registry.functions.registerTitle((unit_key(unit), 1, b"\x01" * 32, [(hasher.person("11010519491231002X"), 10000)]))
+    call = registry.functions.registerTitles([(unit_key(unit), 1, b"\x01" * 32, [(hasher.person("11010519491231002X"), 10000)])])
     tx = call.build_transaction({"from": registrar.address, "nonce": anvil.eth.get_transaction_count(registrar.address)})
     anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
     summary = make_engine(oracles, engine=engine, batch_size=4).run()
@@ -134,7 +134,7 @@ def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_p
     registrar = city["signers"]["LD-REC"]
     hasher = Hasher(PEPPER)
     unit = unit_key(victim.payload["unit_code"])
-    call = registry.functions.registerTitle((unit, 1, b"\x02" * 32, [(hasher.person("11010519491231002X"), 10000)]))
+    call = registry.functions.registerTitles([(unit, 1, b"\x02" * 32, [(hasher.person("11010519491231002X"), 10000)])])
     tx = call.build_transaction({"from": registrar.address, "nonce": anvil.eth.get_transaction_count(registrar.address)})
     anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
     summary = make_engine(oracles, engine=engine, batch_size=4, pipeline=2).run()
