@@ -266,6 +266,22 @@ def check_matrix_cell(contract, matrix: dict, function: str, role: str, *, direc
     check_permission(contract, function, args, caller, row.expect(role), directory, run_proposal)
 
 
+def matrix_tests(container, matrix: dict):
+    """A registry's two permission-matrix tests over its module's `scene` fixture: a row for
+    every mutating ABI function and no other, and every cell (function x role)."""
+
+    def test_matrix_has_a_row_for_every_mutating_function_and_no_other():
+        assert_matrix_matches_abi(container, matrix)
+
+    @pytest.mark.parametrize("role", MATRIX_ROLES)
+    @pytest.mark.parametrize("function", abi_functions(container))
+    def test_permission(scene, directory, city_admins, stranger, run_proposal, function, role):
+        check_matrix_cell(scene, matrix, function, role, directory=directory, city_admins=city_admins,
+                          stranger=stranger, run_proposal=run_proposal)
+
+    return test_matrix_has_a_row_for_every_mutating_function_and_no_other, test_permission
+
+
 @pytest.fixture(autouse=True)
 def isolation(fn_isolation):
     pass

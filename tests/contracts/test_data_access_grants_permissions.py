@@ -12,12 +12,9 @@ from brownie import DataAccessGrants, web3
 from conftest import (
     ALL_KINDS,
     DEPARTMENTS,
-    MATRIX_ROLES,
     NOT_A_DEPARTMENT,
     Row,
-    abi_functions,
-    assert_matrix_matches_abi,
-    check_matrix_cell,
+    matrix_tests,
     department_id,
     department_rule,
 )
@@ -75,14 +72,4 @@ MATRIX = {
 }
 
 
-def test_matrix_has_a_row_for_every_mutating_function_and_no_other():
-    assert_matrix_matches_abi(DataAccessGrants, MATRIX)
-
-
-@pytest.mark.parametrize("role", MATRIX_ROLES)
-@pytest.mark.parametrize("function", abi_functions(DataAccessGrants))
-def test_permission(scene, directory, city_admins, stranger, run_proposal, function, role):
-    check_matrix_cell(
-        scene, MATRIX, function, role,
-        directory=directory, city_admins=city_admins, stranger=stranger, run_proposal=run_proposal,
-    )
+test_matrix_has_a_row_for_every_mutating_function_and_no_other, test_permission = matrix_tests(DataAccessGrants, MATRIX)

@@ -12,12 +12,9 @@ from brownie import VoucherRegistry, web3
 
 from conftest import (
     DEPARTMENTS,
-    MATRIX_ROLES,
     Kind,
     Row,
-    abi_functions,
-    assert_matrix_matches_abi,
-    check_matrix_cell,
+    matrix_tests,
     department_id,
     department_rule,
     kind_mask,
@@ -76,14 +73,4 @@ MATRIX = {
 }
 
 
-def test_matrix_has_a_row_for_every_mutating_function_and_no_other():
-    assert_matrix_matches_abi(VoucherRegistry, MATRIX)
-
-
-@pytest.mark.parametrize("role", MATRIX_ROLES)
-@pytest.mark.parametrize("function", abi_functions(VoucherRegistry))
-def test_permission(scene, directory, city_admins, stranger, run_proposal, function, role):
-    check_matrix_cell(
-        scene, MATRIX, function, role,
-        directory=directory, city_admins=city_admins, stranger=stranger, run_proposal=run_proposal,
-    )
+test_matrix_has_a_row_for_every_mutating_function_and_no_other, test_permission = matrix_tests(VoucherRegistry, MATRIX)

@@ -23,19 +23,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def anvil_net():
-    """A private Anvil (same flags as the project's) for the session; its definition."""
-    return dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
+def private_devnet(name: str):
+    """Session fixtures of a private devnet (same flags as the project's) on a free port, so
+    these tests never touch a chain the user (or the contract tests) started: its definition
+    (`<name>_net`) and a web3 connection to it running (`<name>`), stopped afterwards."""
+
+    @pytest.fixture(scope="session", name=f"{name}_net")
+    def definition():
+        return dataclasses.replace(devnets.DEVNETS[name], port=free_port())
+
+    @pytest.fixture(scope="session", name=name)
+    def running(request, tmp_path_factory):
+        net = request.getfixturevalue(f"{name}_net")
+        state_dir = tmp_path_factory.mktemp(name)
+        devnets.up(net, ROOT, state_dir)
+        yield Web3(Web3.HTTPProvider(net.rpc_url))
+        devnets.down(net, state_dir)
+
+    return definition, running
 
 
-@pytest.fixture(scope="session")
-def anvil(anvil_net, tmp_path_factory):
-    """A running private Anvil; yields a web3 connection to it and stops it afterwards."""
-    state_dir = tmp_path_factory.mktemp("anvil")
-    devnets.up(anvil_net, ROOT, state_dir)
-    yield Web3(Web3.HTTPProvider(anvil_net.rpc_url))
-    devnets.down(anvil_net, state_dir)
+# Ganache is our users' devnet (it runs a transaction at send time and says so); Anvil is faster.
+anvil_net, anvil = private_devnet("anvil")
+ganache_net, ganache = private_devnet("ganache")
 
 
 # Test accounts: 0-2 the city administrators (2 of 3), then the departments' signers.
@@ -101,20 +111,6 @@ def make_city(w3: Web3, tmp_path: Path) -> dict:
 def city(anvil, tmp_path):
     """The city on the private Anvil (see make_city)."""
     return make_city(anvil, tmp_path)
-
-
-@pytest.fixture(scope="session")
-def ganache_net():
-    """A private Ganache, our users' devnet (it runs a transaction at send time and says so)."""
-    return dataclasses.replace(devnets.DEVNETS["ganache"], port=free_port())
-
-
-@pytest.fixture(scope="session")
-def ganache(ganache_net, tmp_path_factory):
-    state_dir = tmp_path_factory.mktemp("ganache")
-    devnets.up(ganache_net, ROOT, state_dir)
-    yield Web3(Web3.HTTPProvider(ganache_net.rpc_url))
-    devnets.down(ganache_net, state_dir)
 
 
 @pytest.fixture(params=["anvil", "ganache"])
