@@ -5,6 +5,7 @@ and objectors' suits recorded against an objection (Civil Code Art. 220)."""
 from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
+from chaincity.departments.real_estate.chain import _issued
 from chaincity.departments.real_estate.rows import _certificates, _owners
 from chaincity.departments.rows import (a, choice, department_code, integer, must_be_empty, text, timestamp, unit_code,
                                         unit_of)
@@ -71,6 +72,12 @@ def sale_input(payload: dict, hasher: Hasher) -> tuple:
     return (unit_of(payload), buyers, hasher.document(payload["certificate_no"]), hasher.document(payload["order_no"]))
 
 
+def sold_before(chain, payload: dict, hasher: Hasher) -> bool:
+    """Whether the sale's certificate was issued (a court replaying its exports into a rebuilt
+    database: the seizures the sale needed are gone, so a resent sale would be refused)."""
+    return _issued(chain, payload, hasher) is not None
+
+
 SPEC = DepartmentSpec(
     name="court",
     kinds=(DepartmentKind.COURT,),
@@ -81,13 +88,13 @@ SPEC = DepartmentSpec(
     # effective seizure to this court) and objection suits.
     chains=tuple(
         OneByOne(kind, "PropertyRegistry", chain_key=unit_of, owner_field="court",
-                 actions={action: Action(function, to_input)})
-        for kind, action, function, to_input in (
-            ("seizure.seize", "seize", "seize", seizure_input),
-            ("seizure.renew", "renew", "renewSeizure", seizure_input),
-            ("seizure.lift", "lift", "liftSeizure", order_input),
-            ("title.judicial-sale", "judicial-sale", "judicialSale", sale_input),
-            ("objection.suit", "objection-suit", "recordObjectionSuit", order_input),
+                 actions={action: Action(function, to_input, written_before=history)})
+        for kind, action, function, to_input, history in (
+            ("seizure.seize", "seize", "seize", seizure_input, None),
+            ("seizure.renew", "renew", "renewSeizure", seizure_input, None),
+            ("seizure.lift", "lift", "liftSeizure", order_input, None),
+            ("title.judicial-sale", "judicial-sale", "judicialSale", sale_input, sold_before),
+            ("objection.suit", "objection-suit", "recordObjectionSuit", order_input, None),
         )
     ),
     follows=Follows("PropertyRegistry", addressed=("TitleSeized", "SeizureRenewed", "SeizureLifted", "SeizureLapsed",

@@ -11,7 +11,7 @@ from chaincity.chain.signer import devnet_account
 from chaincity.formats import make_id_number, unit_key
 from chaincity.hashing import Hasher
 from conftest import PEPPER, Oracles, onboard
-from test_sync_bank_court import UNITS, mortgage, register_titles, run, write
+from test_sync_bank_court import OWNER, UNITS, mortgage, register_titles, run, write
 
 BUYERS = [make_id_number("431321", date(1990, 2, 3), 7), make_id_number("431381", date(1975, 1, 2), 88)]
 SALE_CERTIFICATE = "湘(2024)娄底市不动产权第0000077号"
@@ -75,6 +75,15 @@ def test_a_judicial_sale_clears_every_mortgage_and_seizure_and_registers_the_buy
     again, summaries_again = run(anvil, city, tmp_path, "court", "LD-COURT-INT", path)
     assert (again.unchanged, summaries_again[3].written_now, summaries_again[3].confirmed) == (1, 0, 1)
     assert anvil.eth.get_transaction_count(signer) == nonce
+    # The buyers sell on; the court loses its database and loads the export again: resent, the
+    # sale would be refused (no seizure, other owners), but the chain holds the sale's
+    # certificate, so it is confirmed without a transaction.
+    send(anvil, city["signers"]["LD-REC"], registry.functions.transferTitle(
+        unit_key(UNITS[0]), [(hasher.person(OWNER), 10000)], b"\x05" * 32))
+    (tmp_path / "LD-COURT-INT.db").unlink()
+    replayed, summaries_replayed = run(anvil, city, tmp_path, "court", "LD-COURT-INT", path)
+    assert (replayed.loaded, summaries_replayed[3].confirmed, summaries_replayed[3].rejected) == (1, 1, 0)
+    assert anvil.eth.get_transaction_count(signer) == nonce
 
 
 def test_a_judicial_sale_by_a_court_whose_seizure_waits_in_the_queue_is_rejected_with_the_typed_error(anvil, city, tmp_path):
@@ -108,6 +117,21 @@ def test_a_mortgage_transferred_with_its_claim_keeps_its_rank_and_only_the_new_l
         (hx(department_id("LD-BANK-ICBC")), hx(hasher.document("JD-2")))]
     (event,) = registry.events.MortgageTransferred().get_logs(from_block=0)
     assert bytes(event["args"]["documents"]) == hasher.document("JD-1:transfer:LD-BANK-CCB")
+
+    # ICBC's read model follows the chain: JD-1 is no longer its own.
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from chaincity.cli import DEPARTMENTS
+    from chaincity.departments.bank import HeldMortgage
+    from chaincity.oracle.run import follow_department
+
+    oracles = Oracles(anvil, city, tmp_path)
+    engine = oracles.database("LD-BANK-ICBC")
+    follow_department(anvil, engine, DEPARTMENTS["bank"], oracles.config("LD-BANK-ICBC"), city["signers"]["LD-BANK-ICBC"], rounds=1)
+    with Session(engine) as session:
+        assert {h.proof: h.status for h in session.scalars(select(HeldMortgage))} == {
+            hx(hasher.document("JD-1")): "transferred", hx(hasher.document("JD-2")): "registered"}
 
     # Replaying ICBC's export sends nothing.
     nonce = anvil.eth.get_transaction_count(city["signers"]["LD-BANK-ICBC"].address)
