@@ -1,5 +1,6 @@
-"""Banks and the housing provident fund: mortgages they register and release, and the read
-model of the mortgages they hold (transfer notices of Civil Code Art. 406, seizures)."""
+"""Banks and the housing provident fund: mortgages they register, transfer with their claims
+to another bank (Civil Code Art. 407) and release, and the read model of the mortgages they
+hold (transfer notices of Civil Code Art. 406, seizures)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from datetime import datetime
 from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from chaincity.chain.enums import DepartmentKind
+from chaincity.chain.enums import DepartmentKind, department_id
 from chaincity.db import Base, ChainEvent
-from chaincity.departments.rows import department_code, integer, text, timestamp, unit_code, unit_of, yuan_to_fen
+from chaincity.departments.rows import department_code, integer, must_be_empty, text, timestamp, unit_code, unit_of, yuan_to_fen
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
-ACTIONS = ("register", "release")
+ACTIONS = ("register", "transfer", "release")
 MAX_TERM_MONTHS = 600
 
 
@@ -28,13 +29,14 @@ class HeldMortgage(Base):
     unit: Mapped[str] = mapped_column(String(66), primary_key=True)
     proof: Mapped[str] = mapped_column(String(66), primary_key=True)
     amount: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(16))  # registered | released
+    status: Mapped[str] = mapped_column(String(16))  # registered | transferred | released
     registered_block: Mapped[int] = mapped_column(Integer)
     notices: Mapped[list] = mapped_column(JSON, default=list)
 
 
 def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
-    """A mortgage registered or released; a release names its contract and needs no amount or term."""
+    """A mortgage registered, transferred or released; a transfer or release names its contract
+    and needs no amount or term; a transfer names the receiving bank in `new_lender`."""
     action = (row.get("action") or "register").strip()  # optional column; a bare export registers
     if action not in ACTIONS:
         raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
@@ -46,6 +48,12 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
         "action": action,
         "registered_at": timestamp(row, "registered_at"),
     }
+    if action == "transfer":
+        payload["new_lender"] = department_code(row, "new_lender")
+        if payload["new_lender"] == payload["bank"]:
+            raise RowError("new_lender", f"{payload['new_lender']} already holds the mortgage")
+    else:
+        must_be_empty(row, "new_lender", action)
     if action == "register" or (row.get("amount") or "").strip():
         payload["amount_fen"] = yuan_to_fen(row, "amount")
     if action == "register" or (row.get("term_months") or "").strip():
@@ -66,16 +74,24 @@ def mortgage_input(payload: dict, hasher: Hasher) -> tuple:
             int(term_end.timestamp()), False)
 
 
+def transfer_input(payload: dict, hasher: Hasher) -> tuple:
+    """transferMortgage(unit, proof, newLender, documents): the documents digest names the
+    contract, the act and the receiving bank (`<contract_no>:transfer:<new_lender>`)."""
+    contract, new_lender = payload["contract_no"], payload["new_lender"]
+    return (unit_of(payload), hasher.document(contract), department_id(new_lender),
+            hasher.document(f"{contract}:transfer:{new_lender}"))
+
+
 def on_event(session: Session, event: ChainEvent) -> None:
     """Keep `held_mortgages` from the bank's events and the seizures of titles it lends on."""
     args = event.args
     if event.event == "MortgageRegistered":
         session.merge(HeldMortgage(unit=args["unit"], proof=args["proof"], amount=str(args["amount"]),
                                    status="registered", registered_block=event.block_number, notices=[]))
-    elif event.event == "MortgageReleased":
+    elif event.event in ("MortgageReleased", "MortgageTransferred"):  # the latter: this bank sold it
         held = session.get(HeldMortgage, (args["unit"], args["proof"]))
         if held is not None:
-            held.status = "released"
+            held.status = "released" if event.event == "MortgageReleased" else "transferred"
     elif event.event in ("MortgageeNotified", "TitleSeized"):
         notice = {"event": event.event, "block": event.block_number, "tx": event.tx_hash}
         for held in session.scalars(select(HeldMortgage).where(HeldMortgage.unit == args["unit"],
@@ -87,14 +103,17 @@ SPEC = DepartmentSpec(
     name="bank",
     kinds=(DepartmentKind.BANK, DepartmentKind.HOUSING_PROVIDENT_FUND),
     columns=("unit_code", "bank", "contract_no", "amount", "term_months", "registered_at"),
-    optional_columns=("action",),
+    optional_columns=("action", "new_lender"),
     parse=parse,
-    # Registrations before releases: a release in the same export needs its mortgage first.
+    # Registrations, then transfers, then releases: a later act in the same export needs the earlier.
     chains=(
         Batched("mortgage.register", "PropertyRegistry", "registerMortgages", mortgage_input, unit_of, owner_field="bank"),
+        OneByOne("mortgage.transfer", "PropertyRegistry", chain_key=unit_of, owner_field="bank", actions={
+            "transfer": Action("transferMortgage", transfer_input)}),
         OneByOne("mortgage.release", "PropertyRegistry", chain_key=unit_of, owner_field="bank", actions={
             "release": Action("releaseMortgage", lambda p, h: (unit_of(p), h.document(p["contract_no"])))}),
     ),
-    follows=Follows("PropertyRegistry", addressed=("MortgageRegistered", "MortgageReleased", "MortgageeNotified"),
+    follows=Follows("PropertyRegistry", addressed=("MortgageRegistered", "MortgageReleased", "MortgageTransferred",
+                                                  "MortgageeNotified"),
                     every=("TitleSeized",), on_event=on_event, tables=(HeldMortgage,)),
 )

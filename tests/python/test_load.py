@@ -134,7 +134,7 @@ def test_cli_exit_codes_and_summary(tmp_path):
     corpus.write_bytes((DATA / "malformed_bank.csv").read_bytes())
     bad = runner.invoke(main, ["db", "load", "bank", str(corpus), "--db", db_url])
     assert bad.exit_code == EXIT_REJECTED
-    assert "bank: 15 rows: 0 loaded, 0 already loaded, 15 rejected" in bad.output
+    assert "bank: 20 rows: 0 loaded, 0 already loaded, 20 rejected" in bad.output
     assert "row 2: unit_code: length 26, expected 28" in bad.output
     missing = runner.invoke(main, ["db", "load", "court", str(tmp_path / "nope.csv"), "--db", db_url])
     assert missing.exit_code == EXIT_USAGE and "no such file" in missing.output

@@ -208,7 +208,7 @@ def test_bank_registers_its_mortgages_in_order_releases_one_and_rejects_another_
         mortgage(UNITS[0], "LD-BANK-ICBC", "JD-3"), mortgage(UNITS[1], "LD-BANK-CCB", "JD-9"),
         mortgage(UNITS[0], "LD-BANK-ICBC", "JD-1", action="release"),
     ])
-    load, (registered, released) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", icbc)
+    load, (registered, _, released) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", icbc)
     assert (registered.total, registered.confirmed, registered.rejected) == (4, 3, 1)
     assert registered.rejects[0]["field"] == "bank"
     assert "LD-BANK-CCB is not this oracle's department LD-BANK-ICBC" in registered.rejects[0]["reason"]
@@ -227,7 +227,7 @@ def test_court_seizes_queues_and_lifts(anvil, city, tmp_path):
         {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执2号", "action": "seize", "term_months": "12", "issued_at": "2024-03-02"},
         {"unit_code": UNITS[2], "court": "LD-COURT-INT", "order_no": "(2024)湘13执1号", "action": "lift", "term_months": "", "issued_at": "2024-04-01"},
     ]
-    _, (seized, renewed, lifted) = run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", rows))
+    _, (seized, renewed, lifted, _, _) = run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", rows))
     assert (seized.confirmed, renewed.total, lifted.confirmed) == (2, 0, 1)
     seizures = registry.functions.titleOf(unit_key(UNITS[2])).call()[9]
     assert [(bytes(s[1]), s[4]) for s in seizures] == [(hasher.document("(2024)湘13执2号"), True)]  # the queued one took effect
@@ -329,5 +329,5 @@ def test_a_release_row_needs_no_amount_or_term(anvil, city, tmp_path):
     register_titles(anvil, city, tmp_path)
     rows = [mortgage(UNITS[0], "LD-BANK-ICBC", "JD-7"),
             {**mortgage(UNITS[0], "LD-BANK-ICBC", "JD-7", action="release"), "amount": "", "term_months": ""}]
-    load, (registered, released) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", write(tmp_path / "b.csv", "bank", rows))
+    load, (registered, _, released) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", write(tmp_path / "b.csv", "bank", rows))
     assert (load.loaded, load.rejected, registered.confirmed, released.confirmed) == (2, 0, 1, 1)
