@@ -5,10 +5,10 @@ and objectors' suits recorded against an objection (Civil Code Art. 220)."""
 from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.real_estate.chain import _issued
-from chaincity.departments.real_estate.rows import _certificates, _owners
-from chaincity.departments.rows import (a, choice, department_code, integer, must_be_empty, text, timestamp, unit_code,
-                                        unit_of)
+from chaincity.departments.real_estate.chain import certificate_issued
+from chaincity.departments.real_estate.rows import certificate_numbers, owners_and_shares
+from chaincity.departments.rows import (choice, department_code, integer, must_be_empty, text, timestamp, unit_code,
+                                        unit_of, with_article)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -28,7 +28,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
         term = integer(row, "term_months", 1, MAX_TERM_MONTHS)
     else:
         if (row.get("term_months") or "").strip() not in ("", "0"):
-            raise RowError("term_months", f"{a(action)} has no term")
+            raise RowError("term_months", f"{with_article(action)} has no term")
         term = 0
     payload = {
         "unit_code": unit_code(row, context),
@@ -39,8 +39,8 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
         "issued_at": issued_at,
     }
     if action == "judicial-sale":
-        payload["owner_id_numbers"], payload["shares"] = _owners(row)
-        certificates = _certificates(row)
+        payload["owner_id_numbers"], payload["shares"] = owners_and_shares(row)
+        certificates = certificate_numbers(row)
         if len(certificates) != 1:
             raise RowError("certificate_no", f"{len(certificates)} certificate numbers for one title")
         payload["certificate_no"] = certificates[0]
@@ -72,12 +72,6 @@ def sale_input(payload: dict, hasher: Hasher) -> tuple:
     return (unit_of(payload), buyers, hasher.document(payload["certificate_no"]), hasher.document(payload["order_no"]))
 
 
-def sold_before(chain, payload: dict, hasher: Hasher) -> bool:
-    """Whether the sale's certificate was issued (a court replaying its exports into a rebuilt
-    database: the seizures the sale needed are gone, so a resent sale would be refused)."""
-    return _issued(chain, payload, hasher) is not None
-
-
 SPEC = DepartmentSpec(
     name="court",
     kinds=(DepartmentKind.COURT,),
@@ -93,7 +87,9 @@ SPEC = DepartmentSpec(
             ("seizure.seize", "seize", "seize", seizure_input, None),
             ("seizure.renew", "renew", "renewSeizure", seizure_input, None),
             ("seizure.lift", "lift", "liftSeizure", order_input, None),
-            ("title.judicial-sale", "judicial-sale", "judicialSale", sale_input, sold_before),
+            # A sale replayed into a rebuilt database: its seizures are gone, so a resend would be
+            # refused; its certificate tells that it happened.
+            ("title.judicial-sale", "judicial-sale", "judicialSale", sale_input, certificate_issued),
             ("objection.suit", "objection-suit", "recordObjectionSuit", order_input, None),
         )
     ),

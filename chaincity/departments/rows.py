@@ -101,11 +101,11 @@ def listed(row: dict[str, str], field: str) -> list[str]:
     return entries
 
 
-def a(word: str) -> str:
+def with_article(word: str) -> str:
     """`word` with its indefinite article (an objection-suit, a lift)."""
     return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def must_be_empty(row: dict[str, str], field: str, action: str) -> None:
     if (row.get(field) or "").strip():
-        raise RowError(field, f"{a(action)} row leaves {field} empty")
+        raise RowError(field, f"{with_article(action)} row leaves {field} empty")

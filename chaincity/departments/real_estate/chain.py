@@ -45,7 +45,7 @@ def _known(chain: ChainView, unit: bytes, documents: bytes, version: int) -> boo
     return chain.call("verifyCertificate", _digest(chain, unit, documents, version))["state"] != CertificateState.UNKNOWN
 
 
-def _issued(chain: ChainView, payload: dict, hasher: Hasher) -> bytes | None:
+def issued_certificate(chain: ChainView, payload: dict, hasher: Hasher) -> bytes | None:
     """The certificate the registry issued for the record's unit under the record's documents
     (certificate numbers are unique, so their digests name one act), or None.
 
@@ -62,6 +62,11 @@ def _issued(chain: ChainView, payload: dict, hasher: Hasher) -> bytes | None:
                  if _known(chain, unit, documents, v)), None)
 
 
+def certificate_issued(chain: ChainView, payload: dict, hasher: Hasher) -> bool:
+    """Whether the act that issues the record's certificate happened (see issued_certificate)."""
+    return issued_certificate(chain, payload, hasher) is not None
+
+
 def _registered(chain: ChainView, payload: dict, hasher: Hasher) -> bool:
     """Whether the record's unit was registered (first, or by a merge) under its documents."""
     return _known(chain, unit_of(payload), hasher.document(payload["certificate_no"]), 1)
@@ -75,7 +80,7 @@ def _split_done(chain: ChainView, payload: dict, hasher: Hasher) -> bool:
 
 def _certificate_digest(chain: ChainView, payload: dict, hasher: Hasher) -> dict:
     """The digest of the certificate a revocation names."""
-    digest = _issued(chain, payload, hasher)
+    digest = issued_certificate(chain, payload, hasher)
     if digest is None:
         raise NotOnChain("certificate_no", f"the registry issued no certificate {payload['certificate_no']} for {payload['unit_code']}")
     return {"certificate": digest.hex()}
@@ -110,9 +115,9 @@ REGISTRATIONS = Batched(
 # from undoing a later one. A cancellation needs none: nothing follows it, and again it is a no-op.
 CHANGES = OneByOne(kind="title.change", contract="PropertyRegistry", chain_key=unit_of, actions={
     "transfer": Action("transferTitle", lambda p, h: (unit_of(p), _holders(p, h), h.document(p["certificate_no"])),
-                       written_before=lambda chain, p, h: _issued(chain, p, h) is not None),
+                       written_before=certificate_issued),
     "reissue": Action("reissueCertificate", lambda p, h: (unit_of(p), h.document(p["certificate_no"])),
-                      written_before=lambda chain, p, h: _issued(chain, p, h) is not None),
+                      written_before=certificate_issued),
     "cancel": Action("cancelTitle", lambda p, h: (unit_of(p), h.document(p["certificate_no"]), reason_code(p["reason"]))),
     # A revocation again is a no-op on chain (same certificate, same reason): no history check.
     "revoke": Action("revokeCertificate", lambda p, h: (bytes.fromhex(p["certificate"]), reason_code(p["reason"])),

@@ -30,7 +30,7 @@ REASONS = {
 }
 
 
-def _owners(row: dict[str, str]) -> tuple[list[str], list[int]]:
+def owners_and_shares(row: dict[str, str]) -> tuple[list[str], list[int]]:
     owners = [part.strip() for part in text(row, "owner_id_numbers", 400).split(";")]
     for index, owner in enumerate(owners, 1):
         try:
@@ -50,7 +50,7 @@ def _owners(row: dict[str, str]) -> tuple[list[str], list[int]]:
     return owners, shares
 
 
-def _certificates(row: dict[str, str]) -> list[str]:
+def certificate_numbers(row: dict[str, str]) -> list[str]:
     """The certificate numbers of a row, as printed: full-width parentheses and digits, as on
     real certificates, are read as their ASCII forms (NFKC), so one certificate has one digest."""
     certificates = [unicodedata.normalize("NFKC", c) for c in listed(row, "certificate_no")]
@@ -92,7 +92,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     unit = unit_code(row, context)
     payload: dict = {"unit_code": unit}
     if action in ("register", "transfer", "merge"):
-        payload["owner_id_numbers"], payload["shares"] = _owners(row)
+        payload["owner_id_numbers"], payload["shares"] = owners_and_shares(row)
     else:
         for field in ("owner_id_numbers", "shares"):
             must_be_empty(row, field, action)
@@ -105,7 +105,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
             payload[field] = _other_units(row, field, unit, context)
         else:
             must_be_empty(row, field, action)
-    certificates = _certificates(row)
+    certificates = certificate_numbers(row)
     expected = len(payload["part_unit_codes"]) if action == "split" else 1
     if len(certificates) != expected:
         raise RowError("certificate_no", f"{len(certificates)} certificate numbers for {expected} "
