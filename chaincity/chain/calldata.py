@@ -20,14 +20,22 @@ def abi_type(entry: dict) -> str:
     return entry["type"]
 
 
+def function_abi(contract: Contract, function: str) -> dict:
+    """The ABI entry of ``function`` (one of that name)."""
+    entries = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
+    if len(entries) != 1:
+        raise ValueError(f"{function}: expected one function of that name in the ABI, found {len(entries)}")
+    return entries[0]
+
+
 class CallEncoder:
     """Calldata for one function of a contract."""
 
     def __init__(self, contract: Contract, function: str):
-        entries = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
-        if len(entries) != 1:
-            raise ValueError(f"{function}: expected one function of that name in the ABI, found {len(entries)}")
-        self.types = [abi_type(i) for i in entries[0]["inputs"]]
+        entry = function_abi(contract, function)
+        self.types = [abi_type(i) for i in entry["inputs"]]
+        # Whether it returns one number or flag: how many records it wrote.
+        self.returns_a_count = [o["type"] for o in entry["outputs"]] in (["uint256"], ["bool"])
         self.selector = function_signature_to_4byte_selector(f"{function}({','.join(self.types)})")
         self.to = contract.address
 

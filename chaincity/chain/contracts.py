@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from web3.contract import Contract
 
+from chaincity.chain.calldata import function_abi
+
 
 def jsonable(value):
     """A decoded ABI value as JSON can carry it: bytes as 0x-hex, sequences as lists, integers
@@ -40,5 +42,4 @@ def named(outputs: list[dict], values) -> dict | list:
 
 def call_named(contract: Contract, function: str, *args) -> dict | list:
     """Call a view function and name its result."""
-    (entry,) = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
-    return named(entry["outputs"], getattr(contract.functions, function)(*args).call())
+    return named(function_abi(contract, function)["outputs"], getattr(contract.functions, function)(*args).call())

@@ -38,9 +38,16 @@ class SenderError(RuntimeError):
 class OutOfGasMoney(SenderError):
     """The signing account cannot pay for gas."""
 
+    def __init__(self, address: str):
+        super().__init__(f"the signing account {address} has not enough money for gas: fund it and run again")
+
 
 class NonceTaken(SenderError):
     """Another process sent a transaction with this key and took the nonce."""
+
+    def __init__(self, address: str):
+        super().__init__(f"another process is sending with the key {address} (its nonce was taken): "
+                         "run one process per key")
 
 
 class TransactionReverted(RuntimeError):
@@ -51,10 +58,9 @@ def refused_by_node(exc: Exception, address: str) -> SenderError | None:
     """The sender's own problem in a node's error, if that is what it is."""
     message = str(exc).lower()
     if any(words in message for words in NO_GAS_MONEY):
-        return OutOfGasMoney(f"the signing account {address} has not enough money for gas: fund it and run again")
+        return OutOfGasMoney(address)
     if any(words in message for words in NONCE_USED):
-        return NonceTaken(f"another process is sending with the key {address} (its nonce was taken): "
-                          "run one process per key")
+        return NonceTaken(address)
     return None
 
 
@@ -222,7 +228,7 @@ class TransactionSender:
                 mined = self.retry.run("nonce", lambda: self.w3.eth.get_transaction_count(self.address, "latest"))
                 if mined > nonce and self.receipt(tx_hash) is None and not self.known(tx_hash):
                     self._nonce = None
-                    raise refused_by_node(Exception("nonce too low"), self.address)
+                    raise NonceTaken(self.address)
             if time.monotonic() > deadline:
                 raise TimeExhausted(f"{tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
             time.sleep(0.05)

@@ -84,6 +84,16 @@ class Batched:
     written_before: History | None = None
     batched = True
 
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return (self.function,)
+
+    def function_of(self, payload: dict) -> str:
+        return self.function
+
+    def written_before_of(self, payload: dict) -> History | None:
+        return self.written_before
+
 
 @dataclass(frozen=True)
 class Action:
@@ -115,6 +125,16 @@ class OneByOne:
         if len(self.actions) == 1:
             return next(iter(self.actions.values()))
         return self.actions[payload["action"]]
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(action.function for action in self.actions.values()))
+
+    def function_of(self, payload: dict) -> str:
+        return self.action_of(payload).function
+
+    def written_before_of(self, payload: dict) -> History | None:
+        return self.action_of(payload).written_before
 
     def keys_of(self, payload: dict) -> frozenset[bytes]:
         touches = self.action_of(payload).touches

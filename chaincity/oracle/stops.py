@@ -38,10 +38,12 @@ class OracleStopped(RuntimeError):
         self.cause = cause
 
 
+# The node's refusals of the sender, by the stop they mean.
+SENDER_STOPS = {OutOfGasMoney: StopCause.NO_GAS_MONEY, NonceTaken: StopCause.NONCE_TAKEN}
+
+
 def stopped_by_sender(exc: SenderError) -> OracleStopped:
-    cause = StopCause.NO_GAS_MONEY if isinstance(exc, OutOfGasMoney) else StopCause.NONCE_TAKEN
-    assert isinstance(exc, (OutOfGasMoney, NonceTaken))
-    return OracleStopped(cause, str(exc))
+    return OracleStopped(SENDER_STOPS[type(exc)], str(exc))
 
 
 class Authority:

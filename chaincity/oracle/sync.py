@@ -26,7 +26,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
-from web3.contract import Contract
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
 from chaincity.chain.calldata import CallEncoder
@@ -81,12 +80,6 @@ class _Window:
             self.size = size
 
 
-def _returns_a_count(contract: Contract, function: str) -> bool:
-    """Whether ``function`` returns one number or flag: how many records it wrote."""
-    (entry,) = [e for e in contract.abi if e.get("type") == "function" and e["name"] == function]
-    return [o["type"] for o in entry["outputs"]] in (["uint256"], ["bool"])
-
-
 class SyncEngine:
     """Writes one mapping's pending records (see the module docstring)."""
 
@@ -97,18 +90,16 @@ class SyncEngine:
         self.sender, self.decoder, self.hasher, self.authority = sender, decoder, hasher, authority
         self.batch_size, self.pipeline, self.block_gas_share = (batch_size if mapping.batched else 1), pipeline, block_gas_share
         self._in_flight: deque[_InFlight] = deque()
-        functions = (mapping.function,) if mapping.batched else {a.function for a in mapping.actions.values()}
-        self.encoders = {function: CallEncoder(chain.contract, function) for function in functions}
+        self.encoders = {function: CallEncoder(chain.contract, function) for function in mapping.functions}
         self.to = chain.contract.address
         # Gas per record seen in the last estimate. Once known, batches are sent without
         # their own estimate (running each batch twice would halve the throughput); a batch
         # that reverts sends its records back, and the next pass estimates every batch.
         self._gas_per_record: float | None = None
         self._estimate_every_batch = False
-        # Functions that return how many records they wrote (or whether): asked before
-        # sending, a zero means the chain holds the records already (a database rebuilt and
-        # its exports replayed) and nothing is sent. A batch is asked until one is all new.
-        self._counts_writes = {f: _returns_a_count(chain.contract, f) for f in functions}
+        # A function that returns how many records it wrote (or whether) is asked before
+        # sending: a zero means the chain holds the records already (a database rebuilt and its
+        # exports replayed) and nothing is sent. Batches are asked until one is all new.
         self._ask_batches = True
 
     # ---- bookkeeping ----------------------------------------------------------------------
@@ -213,14 +204,9 @@ class SyncEngine:
                      f"{self.authority.department_code}", summary, field_name=field_name)
         return False
 
-    def _written_before(self, record: SourceRecord):
-        if self.mapping.batched:
-            return self.mapping.written_before
-        return self.mapping.action_of(record.payload).written_before
-
     def _in_history(self, record: SourceRecord) -> bool:
         """Confirm a record the chain's history already holds; True if it did."""
-        check = self._written_before(record)
+        check = self.mapping.written_before_of(record.payload)
         if check is None or not check(self.chain, record.payload, self.hasher):
             return False
         logger.info("%s is in the chain's history already", record.source_id)
@@ -277,9 +263,13 @@ class SyncEngine:
         return records, gas, data
 
     def _writes_nothing(self, records: list[SourceRecord], data: bytes) -> bool:
-        """Whether the call would write none of the records (see ``_counts_writes``)."""
-        function = self.mapping.function if self.mapping.batched else self.mapping.action_of(records[0].payload).function
-        if not self._counts_writes[function] or (self.mapping.batched and not self._ask_batches):
+        """Whether the call would write none of the records (see ``_ask_batches``)."""
+        payload = records[0].payload
+        if self.mapping.batched:
+            ask = self._ask_batches
+        else:  # a change whose history check has just said it is not on chain would write: no need
+            ask = self.mapping.written_before_of(payload) is None
+        if not ask or not self.encoders[self.mapping.function_of(payload)].returns_a_count:
             return False
         written = int.from_bytes(self.sender.call(self.to, data)[:32], "big")
         self._ask_batches = written < len(records)
@@ -403,13 +393,11 @@ class SyncEngine:
                   unit=" records", disable=not progress) as bar:
             while batch := self._next_batch(window):
                 records, keys = self._ready(batch, summary)
-                priced = self._price(records, window, block_gas, summary) if records else None
-                if priced is None:
-                    if records:
+                if records:
+                    priced = self._price(records, window, block_gas, summary)
+                    if priced is None:
                         continue  # the window shrank: the same records are read again
-                    bar.update(len(batch))
-                    continue
-                records, gas, data = priced
+                    records, gas, data = priced
                 bar.update(len(batch))
                 if records:
                     self._send(records, gas, data, keys, summary)
