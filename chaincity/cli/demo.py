@@ -1,0 +1,47 @@
+"""`chaincity demo`: the whole city on a devnet of its own (what `make demo` runs)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from chaincity import devnet as devnets
+from chaincity.cli import EXIT_CHAIN_UNREACHABLE, fail, main
+from chaincity.demo import report
+from chaincity.demo.city import DemoError
+from chaincity.demo.runner import run_demo
+
+# Households per scale: the default finishes in a few minutes; Loudi's is its whole register
+# (150,000 households, about 350,000 titles).
+SCALES = {"small": 300, "default": 1_500, "loudi": 150_000}
+DEMO_PORT = 8547  # its own port: never the devnet of `make deploy` (8545) nor the Anvil (8546)
+
+
+@main.command("demo")
+@click.option("--scale", type=click.Choice(sorted(SCALES)), default="default", show_default=True,
+              help="How much data: small (a test), default (a few minutes), loudi (150,000 households).")
+@click.option("--households", type=click.IntRange(1, 150_000), default=None, help="Overrides --scale.")
+@click.option("--chain", type=click.Choice(sorted(devnets.DEVNETS)), default="ganache", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=DEMO_PORT, show_default=True,
+              help="The demo devnet's port (it is reset at every run).")
+@click.option("--dir", "root", type=click.Path(file_okay=False, path_type=Path), default=Path(".demo"),
+              show_default=True, help="The run's chain, deployment, databases and exports (emptied first).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("reports/demo.html"), show_default=True, help="Where the HTML report goes.")
+def demo(scale: str, households: int | None, chain: str, port: int, root: Path, report_path: Path) -> None:
+    """Run the chain city: start a devnet, deploy, onboard every department by the
+    administrators' quorum, generate Loudi-shaped exports, run each department's oracle and
+    play the city's stories; print a summary and write an HTML report. The devnet and every
+    oracle stop at the end, and on Ctrl-C."""
+    try:
+        run = run_demo(households or SCALES[scale], chain, port, root, say=click.echo)
+    except (DemoError, devnets.DevnetError) as exc:
+        fail(str(exc), EXIT_CHAIN_UNREACHABLE if isinstance(exc, devnets.DevnetError) else 1)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the devnet and the oracles are stopped", err=True)
+        sys.exit(130)
+    click.echo("\n" + report.summary_text(run))
+    report.write_html(run, report_path)
+    click.echo(f"\nreport: {report_path}")

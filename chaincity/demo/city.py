@@ -1,0 +1,297 @@
+"""The demo's city: its devnet, its departments, and the `chaincity` commands they run.
+
+Every act of a department or an administrator goes through the CLI a user would type (the
+same `chaincity` commands and arguments, with that department's environment), so the demo
+shows the commands working, not a shortcut around them; a follower runs as its own
+`python -m chaincity oracle sync --follow` process, as a department would run it. The demo reads results back from
+the chain and the department databases, never from printed text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from chaincity import datagen
+from chaincity.chain import connect
+from chaincity.chain.contracts import call_named
+from chaincity.chain.deployment import City
+from chaincity.db import Reject, SourceRecord, open_database
+from chaincity.devnet import Devnet
+from chaincity.formats import unit_key
+from chaincity.hashing import Hasher
+
+logger = logging.getLogger(__name__)
+
+# The CLI's exit codes a demo step accepts: done, or done with some records rejected (bad rows
+# are part of the story).
+ACCEPTED_EXITS = (0, 1)
+
+
+@dataclass(frozen=True)
+class Department:
+    """One of the city's departments: its directory entry, key and (when it has one) oracle."""
+
+    code: str
+    kind: str  # as the CLI spells it
+    name: str
+    account: int  # test-mnemonic index of its signing key (devnet only)
+    oracle: str | None = None  # the CLI's department, None until its registry's story is built
+    export: str | None = None  # its first export in datagen's folder
+
+
+def _loudi() -> tuple[Department, ...]:
+    """Loudi's departments. Banks and courts are datagen's, so every export has its oracle."""
+    names = {"LD-BANK-ICBC": "ICBC Loudi branch", "LD-BANK-CCB": "CCB Loudi branch", "LD-BANK-ABC": "ABC Loudi branch",
+             "LD-HPF": "Loudi Housing Provident Fund Centre", "LD-COURT-INT": "Loudi Intermediate People's Court",
+             "LD-COURT-LX": "Louxing District People's Court", "LD-COURT-SF": "Shuangfeng County People's Court"}
+    listed = [Department("LD-REC", "real-estate-registration", "娄底市不动产登记中心", 3, "real-estate", "real_estate.csv")]
+    for code in datagen.BANKS:
+        kind = "housing-provident-fund" if code == "LD-HPF" else "bank"
+        listed.append(Department(code, kind, names[code], 3 + len(listed), "bank", f"bank_{code}.csv"))
+    for code in datagen.COURTS:
+        listed.append(Department(code, "court", names[code], 3 + len(listed), "court", f"court_{code}.csv"))
+    # Registered now; their oracles arrive with the company, credit and voucher stories.
+    for code, kind, name in (("LD-AMR", "market-regulation", "Loudi Administration for Market Regulation"),
+                             ("LD-TAX", "tax-bureau", "Loudi Tax Bureau"),
+                             ("LD-CREDIT", "credit-office", "Loudi Credit Office"),
+                             ("LD-FIN", "finance", "Loudi Finance Bureau")):
+        listed.append(Department(code, kind, name, 3 + len(listed)))
+    return tuple(listed)
+
+
+DEPARTMENTS = _loudi()
+
+
+class DemoError(RuntimeError):
+    """A demo step failed: the command, its exit code and what it said."""
+
+
+@dataclass
+class Step:
+    """One timed step of the demo, with the chain activity inside it."""
+
+    name: str
+    seconds: float = 0.0
+    first_block: int = 0
+    last_block: int = 0
+    transactions: int = 0
+    gas: int = 0
+
+
+@dataclass
+class DemoCity:
+    """A running demo: devnet, deployment, department databases, and the steps so far."""
+
+    devnet: Devnet
+    root: Path  # the run's folder: deployments, databases, data, story exports
+    pepper: bytes
+    steps: list[Step] = field(default_factory=list)
+    followers: list[subprocess.Popen] = field(default_factory=list)
+    used_units: set[str] = field(default_factory=set)  # titles a story took, kept from the others
+    _engines: dict[str, Engine] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.w3 = connect(self.devnet.rpc_url)
+        self.hasher = Hasher(self.pepper)
+        for folder in ("data", "stories", "db"):
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+
+    # ---- the command line ------------------------------------------------------------------
+
+    def env(self, department: Department | None = None) -> dict[str, str]:
+        """The settings a department's (or an administrator's) commands run with."""
+        env = {"CHAINCITY_RPC_URL": self.devnet.rpc_url, "PYTHONUNBUFFERED": "1",
+               "CHAINCITY_DEPLOYMENTS_DIR": str(self.root / "deployments"), "CHAINCITY_PEPPER": self.pepper.hex()}
+        if department is not None:
+            env |= {"CHAINCITY_DEPARTMENT": department.code, "CHAINCITY_DEVNET_ACCOUNT": str(department.account),
+                    "CHAINCITY_DATABASE_URL": self.database_url(department)}
+        return env
+
+    def command(self, *args, department: Department | None = None):
+        """`chaincity ARGS --json` as that department (or an administrator); the parsed answer.
+
+        Run in this process (the same click command a user types, without a new interpreter
+        per act: under load a start costs seconds), with that department's environment."""
+        from chaincity.cli import main  # noqa: PLC0415 - the CLI imports the demo for `chaincity demo`
+        argv = [*map(str, args), "--json"]
+        out, err = io.StringIO(), io.StringIO()
+        with _environment(self.env(department)), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main.main(argv, prog_name="chaincity", standalone_mode=False)
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except click.ClickException as exc:
+                code, _ = exc.exit_code, err.write(exc.format_message())
+        if code not in ACCEPTED_EXITS:
+            raise DemoError(f"`chaincity {' '.join(argv)}` exited {code}: {err.getvalue().strip() or out.getvalue().strip()}")
+        return json.loads(out.getvalue())
+
+    def command_watched(self, args: tuple, department: Department, total: int, desc: str):
+        """A long command (a sync) with a progress bar read from the department's database:
+        how many of its ``total`` records have left 'pending'."""
+        bar = tqdm(total=total, desc=desc, unit=" records", leave=False)
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.5):
+                bar.update(max(0, self.settled(department) - bar.n))
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            return self.command(*args, department=department)
+        finally:
+            done.set()
+            watcher.join()
+            bar.close()
+
+    def start_follower(self, department: Department) -> None:
+        """`chaincity oracle sync --follow` in the background: the department's oracle keeps
+        writing what it loads and reading the chain into its read model until the demo ends."""
+        argv = [sys.executable, "-m", "chaincity", "oracle", "sync", department.oracle, "--follow", "--interval", "0.5"]
+        log = (self.root / f"follower-{department.code}.log").open("ab")
+        self.followers.append(subprocess.Popen(argv, env={**os.environ, **self.env(department)}, stdin=subprocess.DEVNULL,
+                                               stdout=log, stderr=subprocess.STDOUT))
+        log.close()  # the child has its own copy
+
+    def stop_followers(self) -> None:
+        for process in self.followers:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        self.followers.clear()
+
+    # ---- one department's data ---------------------------------------------------------------
+
+    def database_url(self, department: Department) -> str:
+        return f"sqlite:///{self.root / 'db' / (department.code + '.db')}"
+
+    def engine(self, department: Department) -> Engine:
+        if department.code not in self._engines:
+            self._engines[department.code] = open_database(self.database_url(department))
+        return self._engines[department.code]
+
+    def settled(self, department: Department) -> int:
+        """Records of the department no longer pending: sent (marked just before its
+        transaction leaves), on chain or rejected."""
+        with contextlib.suppress(Exception), Session(self.engine(department)) as session:  # the oracle may hold a write lock
+            return session.scalar(select(func.count()).select_from(SourceRecord).where(SourceRecord.status != "pending"))
+        return 0
+
+    def records(self, department: Department, kind: str | None = None, status: str | None = "confirmed",
+                source_id: str | None = None) -> list[SourceRecord]:
+        """The department's records (of a kind, in a status, with an id), in load order."""
+        query = select(SourceRecord).order_by(SourceRecord.id)
+        for column, value in ((SourceRecord.kind, kind), (SourceRecord.status, status), (SourceRecord.source_id, source_id)):
+            if value is not None:
+                query = query.where(column == value)
+        with Session(self.engine(department)) as session:
+            return list(session.scalars(query))
+
+    def rejects(self, department: Department, source_id: str) -> str:
+        """Why the record was rejected (field: reason), as the department database says."""
+        with Session(self.engine(department)) as session:
+            reject = session.scalars(select(Reject).where(Reject.source_id == source_id).order_by(Reject.id.desc())).first()
+        return f"{reject.field}: {reject.reason}" if reject else ""
+
+    def free_title(self, used: set[str]) -> dict:
+        """A registered title with no mortgage, seizure or later change, not used by another
+        story: the first-registration record of the registration centre, as loaded."""
+        changed = {row["unit_code"] for row in _rows(self.root / "data" / "real_estate_changes.csv")}
+        for record in self.records(department("LD-REC"), kind="title"):
+            unit = record.payload["unit_code"]
+            if unit in used or unit in changed:
+                continue
+            title = self.title(unit)
+            if not title["mortgages"] and not title["seizures"]:
+                used.add(unit)
+                return record.payload
+        raise DemoError("no free title left in the register")
+
+    def title(self, unit_code: str) -> dict:
+        return self.registry_call("titleOf", unit_key(unit_code))
+
+    def export(self, name: str, columns: tuple[str, ...], rows: list[dict]) -> Path:
+        """A story's own small export, written as the department's clerk would."""
+        path = self.root / "stories" / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        return path
+
+    def load_and_sync(self, department: Department, path: Path) -> list[dict]:
+        """The department's routine: `db load` its export, then `oracle sync`."""
+        self.command("db", "load", department.oracle, path, department=department)
+        return self.command("oracle", "sync", department.oracle, department=department)
+
+    # ---- the chain ----------------------------------------------------------------------------
+
+    @property
+    def city(self) -> City:
+        return City(self.w3, self.root / "deployments")
+
+    def registry_call(self, function: str, *args):
+        return call_named(self.city["PropertyRegistry"], function, *args)
+
+    @contextlib.contextmanager
+    def step(self, name: str):
+        """Time a step and count the transactions and gas of the blocks it mined."""
+        step = Step(name, first_block=self.w3.eth.block_number + 1)
+        started = time.monotonic()
+        self.steps.append(step)
+        yield step  # a failed step (or Ctrl-C) is not measured: the chain may be gone
+        step.seconds = time.monotonic() - started
+        step.last_block = self.w3.eth.block_number
+        for number in range(step.first_block, step.last_block + 1):
+            block = self.w3.eth.get_block(number)
+            step.transactions += len(block["transactions"])
+            step.gas += block["gasUsed"]
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]):
+    """``os.environ`` with ``values`` for the length of one command, then as it was."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def department(code: str) -> Department:
+    return next(d for d in DEPARTMENTS if d.code == code)

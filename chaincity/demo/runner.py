@@ -1,0 +1,124 @@
+"""The demo from a bare devnet to the stories: start a devnet of its own, deploy, onboard every
+department through the administrators' quorum, generate Loudi-shaped data, run each
+department's oracle, play the stories, and stop everything it started, Ctrl-C included."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaincity import devnet as devnets
+from chaincity.demo.city import DEPARTMENTS, DemoCity, Step
+from chaincity.demo.evidence import StoryResult
+from chaincity.demo.stories import STORIES
+
+# The city's three administrators (2 of 3) on a devnet: test accounts 0-2, as `chaincity deploy` sets them.
+PROPOSER, APPROVER, EXECUTOR = 0, 1, 2
+
+
+@dataclass
+class DemoRun:
+    city: DemoCity
+    households: int
+    results: list[StoryResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _interrupt_on_sigterm(*_) -> None:
+    raise KeyboardInterrupt  # one way out: the same cleanup as Ctrl-C
+
+
+def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
+    """Every department registered by k of n administrators with the CLI's own commands:
+    `directory propose register`, `directory approve`, `directory execute`."""
+    for department in DEPARTMENTS:
+        signer = city.w3.eth.account.from_key(_devnet_key(department.account)).address
+        proposal = city.command("directory", "propose", "register", department.code, "--kind", department.kind,
+                                "--name", department.name, "--signer", signer, "--devnet-account", PROPOSER)
+        city.command("directory", "approve", proposal["id"], "--devnet-account", APPROVER)
+        executed = city.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
+        say(f"  proposal {proposal['id']}: {department.code:<13} {department.kind:<25} {executed['state']}")
+
+
+def _devnet_key(index: int) -> bytes:
+    from chaincity.chain.signer import devnet_account  # noqa: PLC0415 - the one place test keys are derived
+    return devnet_account(index).key
+
+
+def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:
+    """Each department with an oracle loads its first export and syncs it (`db load`,
+    `oracle sync`), with a progress bar on the sync."""
+    for department in DEPARTMENTS:
+        if department.oracle is None or department.export is None:
+            continue
+        path = city.root / "data" / department.export
+        loaded = city.command("db", "load", department.oracle, path, department=department)
+        summaries = city.command_watched(("oracle", "sync", department.oracle), department,
+                                         loaded["loaded"] + loaded["unchanged"], f"sync {department.code}")
+        on_chain = sum(s["confirmed"] for s in summaries)
+        rejected = sum(s["rejected"] for s in summaries)
+        say(f"  {department.code:<13} {loaded['rows']:>7} rows: {loaded['rejected']:>4} bad, "
+            f"{on_chain:>7} on chain, {rejected:>3} refused by the chain, "
+            f"{sum(s['transactions'] for s in summaries):>4} transactions")
+
+
+def run_demo(households: int, chain: str = "ganache", port: int | None = None, root: Path = Path(".demo"),
+             say: Callable[[str], None] = print) -> DemoRun:
+    """Run the whole demo (see the module docstring); everything it starts is stopped on return."""
+    net = devnets.DEVNETS[chain]
+    if port is not None:
+        net = devnets.Devnet(net.name, net.executable, port, net.chain_id, net.brownie_id)
+    state = root / "devnet"
+    # A fresh city every run: the previous run's devnet (even one left by a kill) stopped,
+    # its chain and databases removed, so the stories always start from the same city.
+    devnets.down(net, state)
+    shutil.rmtree(root, ignore_errors=True)
+    previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+    started = time.monotonic()
+    city = None
+    try:
+        bootstrap = Step("start the devnet")
+        devnets.up(net, Path.cwd(), state)
+        bootstrap.seconds = time.monotonic() - started
+        city = DemoCity(net, root, secrets.token_bytes(32))
+        city.steps.append(bootstrap)
+        say(f"{chain} devnet on {net.rpc_url} (chain id {net.chain_id}), state in {state}")
+        run = DemoRun(city, households)
+        with city.step("deploy the city's contracts"):
+            deployed = city.command("deploy", "--rpc-url", net.rpc_url, "--deployments-dir", root / "deployments")
+            say(f"deployed {len(deployed['contracts'])} contracts")
+        with city.step("onboard the departments (2 of 3 administrators)"):
+            say(f"onboarding {len(DEPARTMENTS)} departments: propose (account {PROPOSER}), approve ({APPROVER}), "
+                f"execute ({EXECUTOR})")
+            onboard(city, say)
+        with city.step("generate Loudi-shaped exports"):
+            files = city.command("datagen", "--households", households, "--out", root / "data")
+            say(f"datagen: {households} households: " + ", ".join(
+                f"{rows} {name} rows ({files['bad_rows'][name]} bad)" for name, rows in files["rows"].items()))
+        with city.step("import: every department loads and syncs its export"):
+            import_exports(city, say)
+        for story in STORIES:
+            if story.run is None:
+                say(f"\nstory {story.number}: {story.title}\n  not built yet: skipped")
+                run.results.append(StoryResult(story.number, story.title, status="skipped", note="not built yet"))
+                continue
+            say(f"\nstory {story.number}: {story.title}")
+            with city.step(f"story {story.number}"):
+                begun = time.monotonic()
+                result = story.run(city, story)
+                result.seconds = time.monotonic() - begun
+            for label, value in result.facts:
+                say(f"  {label}: {value}")
+            run.results.append(result)
+        run.seconds = time.monotonic() - started
+        return run
+    finally:
+        if city is not None:
+            city.stop_followers()
+        devnets.down(net, state)
+        signal.signal(signal.SIGTERM, previous)
