@@ -14,10 +14,11 @@ export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install networks compile test test-python test-contracts test-ganache test-anvil \
+.PHONY: help install networks compile demo test test-python test-contracts test-ganache test-anvil \
         lint deploy devnet-up devnet-down clean
 
 help:
+	@echo "make demo     the whole chain city on a devnet of its own: stories, summary, reports/demo.html"
 	@echo "make test     install everything, compile, run every test (contracts on Ganache and Anvil)"
 	@echo "make deploy   start a local Ganache devnet if none runs, deploy, print the addresses"
 	@echo "make lint     Slither on every contract (fails on untriaged high/medium findings)"
@@ -42,6 +43,12 @@ networks: $(PY_STAMP)
 
 compile: install networks
 	$(BIN)/brownie compile
+
+# SCALE=loudi: Loudi's whole register (150,000 households); CHAIN=anvil for the faster devnet.
+SCALE ?= default
+CHAIN ?= ganache
+demo: compile
+	$(BIN)/python -m chaincity demo --scale $(SCALE) --chain $(CHAIN)
 
 test: test-python test-contracts
 
@@ -78,4 +85,4 @@ deploy: compile devnet-up
 	$(BIN)/chaincity deploy --rpc-url http://127.0.0.1:8545
 
 clean:
-	rm -rf build reports .devnet
+	rm -rf build reports .devnet .demo

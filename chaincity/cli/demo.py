@@ -11,7 +11,7 @@ from chaincity import devnet as devnets
 from chaincity.cli import EXIT_CHAIN_UNREACHABLE, fail, main
 from chaincity.demo import report
 from chaincity.demo.city import DemoError
-from chaincity.demo.runner import run_demo
+from chaincity.demo.runner import running_demo
 
 # Households per scale: the default finishes in a few minutes; Loudi's is its whole register
 # (150,000 households, about 350,000 titles).
@@ -36,12 +36,12 @@ def demo(scale: str, households: int | None, chain: str, port: int, root: Path, 
     play the city's stories; print a summary and write an HTML report. The devnet and every
     oracle stop at the end, and on Ctrl-C."""
     try:
-        run = run_demo(households or SCALES[scale], chain, port, root, say=click.echo)
+        with running_demo(households or SCALES[scale], chain, port, root, say=click.echo) as run:
+            click.echo("\n" + report.summary_text(run))
+            report.write_html(run, report_path)
     except (DemoError, devnets.DevnetError) as exc:
         fail(str(exc), EXIT_CHAIN_UNREACHABLE if isinstance(exc, devnets.DevnetError) else 1)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: the devnet and the oracles are stopped", err=True)
         sys.exit(130)
-    click.echo("\n" + report.summary_text(run))
-    report.write_html(run, report_path)
     click.echo(f"\nreport: {report_path}")

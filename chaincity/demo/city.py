@@ -140,6 +140,8 @@ class DemoCity:
                 code = exc.code if isinstance(exc.code, int) else 1
             except click.ClickException as exc:
                 code, _ = exc.exit_code, err.write(exc.format_message())
+            except click.exceptions.Abort:  # how click hands on a Ctrl-C inside a command
+                raise KeyboardInterrupt from None
         if code not in ACCEPTED_EXITS:
             raise DemoError(f"`chaincity {' '.join(argv)}` exited {code}: {err.getvalue().strip() or out.getvalue().strip()}")
         return json.loads(out.getvalue())

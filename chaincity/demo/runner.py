@@ -4,11 +4,13 @@ department's oracle, play the stories, and stop everything it started, Ctrl-C in
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import secrets
 import shutil
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,12 +69,15 @@ def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:
             f"{sum(s['transactions'] for s in summaries):>4} transactions")
 
 
-def run_demo(households: int, chain: str = "ganache", port: int | None = None, root: Path = Path(".demo"),
-             say: Callable[[str], None] = print) -> DemoRun:
-    """Run the whole demo (see the module docstring); everything it starts is stopped on return."""
+@contextlib.contextmanager
+def running_demo(households: int, chain: str = "ganache", port: int | None = None, root: Path = Path(".demo"),
+                 say: Callable[[str], None] = print) -> Iterator[DemoRun]:
+    """Run the whole demo (see the module docstring) and yield it with its devnet still up (to
+    read the chain: the report, a test); everything it started is stopped on leaving, on an
+    error, on Ctrl-C and on SIGTERM alike."""
     net = devnets.DEVNETS[chain]
     if port is not None:
-        net = devnets.Devnet(net.name, net.executable, port, net.chain_id, net.brownie_id)
+        net = dataclasses.replace(net, port=port)
     state = root / "devnet"
     # A fresh city every run: the previous run's devnet (even one left by a kill) stopped,
     # its chain and databases removed, so the stories always start from the same city.
@@ -116,7 +121,7 @@ def run_demo(households: int, chain: str = "ganache", port: int | None = None, r
                 say(f"  {label}: {value}")
             run.results.append(result)
         run.seconds = time.monotonic() - started
-        return run
+        yield run
     finally:
         if city is not None:
             city.stop_followers()

@@ -1,0 +1,157 @@
+"""The city demo (issue 15) end to end at a small scale on Ganache, the users' devnet: each
+story's outcome asserted from the chain and the department databases (not from printed text),
+the HTML report holding every story, and Ctrl-C in the middle of the import leaving no devnet
+and no oracle running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from html import escape
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chaincity.chain.enums import CertificateState, TitleStatus, department_id
+from chaincity.db import SourceRecord
+from chaincity.demo import report
+from chaincity.demo.city import DEPARTMENTS, department
+from chaincity.demo.runner import running_demo
+from chaincity.demo.stories import STORIES
+from chaincity.devnet import chain_id_at
+from conftest import ROOT, free_port
+
+HOUSEHOLDS = 120
+
+
+def _state(city, digest: str) -> CertificateState:
+    return CertificateState(city.registry_call("verifyCertificate", bytes.fromhex(digest[2:]))["state"])
+
+
+def test_the_demo_plays_every_built_story_and_its_report_shows_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the build and the devnets' executables, as `make demo` runs it
+    with running_demo(HOUSEHOLDS, "ganache", free_port(), tmp_path / "demo", say=lambda _: None) as run:
+        city, results = run.city, {r.number: r for r in run.results}
+        assert [r.number for r in run.results] == [s.number for s in STORIES]
+        assert {n for n, r in results.items() if r.status == "skipped"} == {5, 6, 7}  # not built yet
+
+        # Every department registered and active in the directory, by the quorum's proposals.
+        directory = city.city["CityDirectory"]
+        for dept in DEPARTMENTS:
+            assert directory.functions.activeDepartmentOf(
+                city.w3.eth.account.from_key(_key(dept.account)).address).call()[0] == department_id(dept.code)
+
+        # 1. Every valid title of the export on chain; each sampled certificate valid and current.
+        one = results[1].data
+        with Session(city.engine(department("LD-REC"))) as session:
+            titles = session.scalars(select(SourceRecord).where(SourceRecord.kind == "title")).all()
+        assert one["titles_on_chain"] == len(titles) > 200 and {t.status for t in titles} == {"confirmed"}
+        assert len(one["verified"]) == 5
+        for sample in one["verified"]:
+            assert _state(city, sample["digest"]) == CertificateState.VALID and sample["current"]
+
+        # 2. The buyer owns the title; the seller's certificate superseded, the buyer's valid.
+        two = results[2].data
+        assert two["transfer_status"] == "confirmed" and two["buyer_is_owner"]
+        assert _state(city, two["old_certificate"]) == CertificateState.SUPERSEDED
+        assert _state(city, two["new_certificate"]) == CertificateState.VALID
+        assert city.title(two["unit"])["certificate"] == two["new_certificate"]
+
+        # 3. The mortgage on chain with its valid registration certificate, in seconds.
+        three = results[3].data
+        mortgages = city.title(three["unit"])["mortgages"]
+        assert three["citizen_is_owner"] and three["mortgage_status"] == "confirmed"
+        assert [m["certificate"] for m in mortgages] == [three["certificate"]] and three["proof_is_contract"]
+        assert _state(city, three["certificate"]) == CertificateState.VALID
+        assert three["wall_seconds"] < 120
+
+        # 4. The bank's follower saw the seizure; the transfer refused as frozen; the second
+        # court's seizure queued, then effective; the sale left the buyer and nothing else.
+        four = results[4].data
+        assert four["bank_notice"] is not None and four["bank_notice"]["event"] == "TitleSeized"
+        assert four["transfer_status"] == "rejected" and "PropertyRegistryTitleFrozen" in four["transfer_reason"]
+        assert four["queued_count"] == 1
+        assert four["effective_before"] == "0x" + department_id("LD-COURT-INT").hex()
+        assert four["effective_after"] == "0x" + department_id("LD-COURT-LX").hex()
+        title = city.title(four["unit"])
+        assert (four["sale_status"], title["mortgages"], title["seizures"], title["queuedSeizureCount"]) == \
+            ("confirmed", [], [], 0)
+        assert TitleStatus(title["status"]) == TitleStatus.REGISTERED and four["buyer_is_owner"]
+
+        # 8. Every department's books balance; the generated bad rows were rejected at load.
+        counts = results[8].data["counts"]
+        assert set(counts) == {d.code for d in DEPARTMENTS if d.oracle}
+        for code, count in counts.items():
+            assert count["loaded"] == count["on_chain"] + count["rejected"] + count["pending"], code
+            assert count["pending"] == 0, code
+        assert sum(c["bad_rows"] for c in counts.values()) > 0
+
+        page = tmp_path / "demo.html"
+        report.write_html(run, page)
+        summary = report.summary_text(run)
+    html = page.read_text(encoding="utf-8")
+    for story in STORIES:
+        assert f'id="story-{story.number}"' in html and escape(story.title) in html
+    for result in run.results:
+        for tx in result.transactions:
+            assert tx.tx_hash in html
+    assert html.count("<svg") == 2 and "import: every department loads and syncs its export" in summary
+    assert chain_id_at(city.devnet.rpc_url) is None  # stopped on leaving
+
+
+def _key(index: int) -> bytes:
+    from chaincity.chain.signer import devnet_account
+    return devnet_account(index).key
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(os.getpid()):
+            try:
+                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_running(tmp_path):
+    port, root = free_port(), tmp_path / "demo"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--households", "400", "--port", str(port),
+                                "--dir", str(root), "--report", str(tmp_path / "demo.html")],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    database = root / "db" / "LD-REC.db"
+    deadline = time.monotonic() + 240
+    try:
+        while not _importing(database) and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read()
+            time.sleep(0.3)
+        assert _importing(database), "the import never started"
+        assert chain_id_at(f"http://127.0.0.1:{port}") == 1337
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130 and "interrupted" in err, err
+    assert chain_id_at(f"http://127.0.0.1:{port}") is None
+    assert _processes_mentioning(str(root)) == []  # neither the devnet (its state is there) nor a follower
+    assert not (tmp_path / "demo.html").exists()
+
+
+def _importing(database: Path) -> bool:
+    """Whether the registration centre's oracle has started writing its titles."""
+    if not database.exists():
+        return False
+    from sqlalchemy import create_engine, func
+    try:
+        with Session(create_engine(f"sqlite:///{database}")) as session:
+            return bool(session.scalar(select(func.count()).select_from(SourceRecord).where(SourceRecord.status != "pending")))
+    except Exception:  # noqa: BLE001 - the table may not exist yet
+        return False
