@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -104,6 +105,7 @@ class DemoCity:
     pepper: bytes
     steps: list[Step] = field(default_factory=list)
     followers: list[subprocess.Popen] = field(default_factory=list)
+    sync_started: dict[str, datetime] = field(default_factory=dict)  # when each import sync began
     used_units: set[str] = field(default_factory=set)  # titles a story took, kept from the others
     _engines: dict[str, Engine] = field(default_factory=dict)
 

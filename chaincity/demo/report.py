@@ -37,14 +37,17 @@ def records_per_registry(city: DemoCity) -> dict[str, int]:
 
 
 def import_throughput(city: DemoCity) -> list[tuple[float, int]]:
-    """Titles confirmed against seconds since the first: (seconds, titles on chain so far)."""
+    """Titles on chain against seconds since the registration centre's sync began, from each
+    title's confirmation time in its database: (seconds, titles on chain so far)."""
     rec = next(d for d in DEPARTMENTS if d.code == "LD-REC")
     with Session(city.engine(rec)) as session:
         times = sorted(t for t in session.scalars(select(SourceRecord.synced_at).where(
             SourceRecord.kind == "title", SourceRecord.status == "confirmed")) if t is not None)
     if not times:
         return []
-    start = times[0]
+    start = city.sync_started.get(rec.code, times[0])
+    if start.tzinfo is not None and times[0].tzinfo is None:  # SQLite returns naive UTC datetimes
+        start = start.replace(tzinfo=None)
     points = [((t - start).total_seconds(), n) for n, t in enumerate(times, 1)]
     step = max(1, len(points) // THROUGHPUT_POINTS)
     return [(0.0, 0)] + points[step - 1::step] + ([points[-1]] if len(points) % step else [])
@@ -74,6 +77,7 @@ section{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.08);p
 h2{font-size:19px;margin:0 0 12px}h2 .n{display:inline-block;width:28px;height:28px;line-height:28px;text-align:center;
 border-radius:50%;background:#1f6f4a;color:#fff;font-size:15px;margin-right:10px}
 section.skipped{opacity:.6}section.skipped h2 .n{background:#8a96a3}
+td:first-child{width:30%}td{overflow-wrap:anywhere}tr.sub td:first-child{padding-left:24px;color:#5b6875}tr.head td{font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:14px}td,th{padding:5px 8px;border-bottom:1px solid #e6e9ed;text-align:left;vertical-align:top}
 th{color:#5b6875;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 code{font:12.5px ui-monospace,Menlo,Consolas,monospace;word-break:break-all}.tx{margin-top:10px}
@@ -122,9 +126,11 @@ def line_chart(points: list[tuple[float, int]], width: int = 480, height: int = 
             f'<text x="{left - 6}" y="{sy(max_y) + 4:.1f}" text-anchor="end" font-size="11">{max_y:,}</text>'
             f'<text x="{left - 6}" y="{sy(0) + 4:.1f}" text-anchor="end" font-size="11">0</text>'
             f'<text x="{left}" y="{height - 10}" font-size="11">0 s</text>'
-            f'<text x="{width - pad}" y="{height - 10}" text-anchor="end" font-size="11">{max_x:.0f} s</text>'
+            f'<text x="{(left + width) / 2:.0f}" y="{height - 10}" text-anchor="middle" font-size="11" fill="#5b6875">'
+            "seconds since the registration centre's sync began</text>"
+            f'<text x="{width - pad}" y="{height - 10}" text-anchor="end" font-size="11">{max_x:.1f} s</text>'
             f'<path d="{path}" fill="none" stroke="#1f6f4a" stroke-width="2.5"/>'
-            f'<text x="{left + 8}" y="{pad + 12}" font-size="12">{rate:,.0f} titles/s on average</text></svg>')
+            f'<text x="{left + 8}" y="{pad + 12}" font-size="12">{max_y:,} titles in {max_x:.1f} s: {rate:,.0f} titles/s</text></svg>')
 
 
 def _story(result) -> str:
@@ -135,7 +141,9 @@ def _story(result) -> str:
     if skipped:
         html.append(f"<p>{escape(result.note or 'Skipped.')}</p>")
     else:
-        html.append(_table(["", ""], [[escape(k), escape(v)] for k, v in result.facts]))
+        html.append("<table>" + "".join(
+            f'<tr class="{"sub" if k.startswith(" ") else "head" if result.number == 8 else ""}">'
+            f"<td>{escape(k.strip())}</td><td>{escape(v)}</td></tr>" for k, v in result.facts) + "</table>")
         if result.transactions:
             html.append('<div class=tx>' + _table(["transaction", "hash", "block"], [
                 [escape(t.what), f"<code>{escape(t.tx_hash)}</code>", f"{t.block:,}"] for t in result.transactions],
@@ -153,7 +161,7 @@ def write_html(run, path: Path) -> None:
     page = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Chain City demo</title>"
             f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head><body>"
             f"<header><h1>Chain City — the demo</h1><p>Loudi-shaped city of {run.households:,} households on a "
-            f"{escape(city.devnet.name)} devnet (chain id {city.devnet.chain_id}), {when}; "
+            f"{escape(city.devnet.name.capitalize())} devnet (chain id {city.devnet.chain_id}), {when}; "
             f"{run.seconds:.0f} s end to end.</p></header><main>"
             f'<div class=grid><section><h2>Records on chain per registry</h2>{bar_chart(records_per_registry(city))}</section>'
             f"<section><h2>The import's throughput</h2>{line_chart(import_throughput(city))}</section></div>"

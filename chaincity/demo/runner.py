@@ -12,6 +12,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chaincity import devnet as devnets
@@ -44,7 +45,7 @@ def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
                                 "--name", department.name, "--signer", signer, "--devnet-account", PROPOSER)
         city.command("directory", "approve", proposal["id"], "--devnet-account", APPROVER)
         executed = city.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
-        say(f"  proposal {proposal['id']}: {department.code:<13} {department.kind:<25} {executed['state']}")
+        say(f"  proposal {proposal['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
 
 
 def _devnet_key(index: int) -> bytes:
@@ -60,6 +61,7 @@ def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:
             continue
         path = city.root / "data" / department.export
         loaded = city.command("db", "load", department.oracle, path, department=department)
+        city.sync_started[department.code] = datetime.now(UTC)
         summaries = city.command_watched(("oracle", "sync", department.oracle), department,
                                          loaded["loaded"] + loaded["unchanged"], f"sync {department.code}")
         on_chain = sum(s["confirmed"] for s in summaries)
