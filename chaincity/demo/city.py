@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 # The CLI's exit codes a demo step accepts: done, or done with some records rejected (bad rows
 # are part of the story).
 ACCEPTED_EXITS = (0, 1)
+BATCH_SIZE = 100  # records per transaction at most (CHAINCITY_BATCH_SIZE wins)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,11 @@ class DemoCity:
     def env(self, department: Department | None = None) -> dict[str, str]:
         """The settings a department's (or an administrator's) commands run with."""
         env = {"CHAINCITY_RPC_URL": self.devnet.rpc_url, "PYTHONUNBUFFERED": "1",
-               "CHAINCITY_DEPLOYMENTS_DIR": str(self.root / "deployments"), "CHAINCITY_PEPPER": self.pepper.hex()}
+               "CHAINCITY_DEPLOYMENTS_DIR": str(self.root / "deployments"), "CHAINCITY_PEPPER": self.pepper.hex(),
+               # The oracle's first batch is estimated at its full size: 200 mortgages need more
+               # than a 30M-gas block, and Ganache takes longer than the RPC timeout to refuse
+               # that estimate on a busy machine (the retries pile up). 100 of anything fit.
+               "CHAINCITY_BATCH_SIZE": os.environ.get("CHAINCITY_BATCH_SIZE", str(BATCH_SIZE))}
         if department is not None:
             env |= {"CHAINCITY_DEPARTMENT": department.code, "CHAINCITY_DEVNET_ACCOUNT": str(department.account),
                     "CHAINCITY_DATABASE_URL": self.database_url(department)}

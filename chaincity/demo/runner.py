@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chaincity import devnet as devnets
+from chaincity.chain.signer import devnet_account
 from chaincity.demo.city import DEPARTMENTS, DemoCity, Step
 from chaincity.demo.evidence import StoryResult
 from chaincity.demo.stories import STORIES
@@ -40,17 +41,12 @@ def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
     """Every department registered by k of n administrators with the CLI's own commands:
     `directory propose register`, `directory approve`, `directory execute`."""
     for department in DEPARTMENTS:
-        signer = city.w3.eth.account.from_key(_devnet_key(department.account)).address
+        signer = devnet_account(department.account).address
         proposal = city.command("directory", "propose", "register", department.code, "--kind", department.kind,
                                 "--name", department.name, "--signer", signer, "--devnet-account", PROPOSER)
         city.command("directory", "approve", proposal["id"], "--devnet-account", APPROVER)
         executed = city.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
         say(f"  proposal {proposal['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
-
-
-def _devnet_key(index: int) -> bytes:
-    from chaincity.chain.signer import devnet_account  # noqa: PLC0415 - the one place test keys are derived
-    return devnet_account(index).key
 
 
 def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:

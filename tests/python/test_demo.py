@@ -13,9 +13,11 @@ import time
 from html import escape
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from chaincity.chain.signer import devnet_account
 from chaincity.chain.enums import CertificateState, TitleStatus, department_id
 from chaincity.db import SourceRecord
 from chaincity.demo import report
@@ -32,9 +34,66 @@ def _state(city, digest: str) -> CertificateState:
     return CertificateState(city.registry_call("verifyCertificate", bytes.fromhex(digest[2:]))["state"])
 
 
-def test_the_demo_plays_every_built_story_and_its_report_shows_them(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def place(tmp_path_factory):
+    """One demo folder and port for the module: the full run comes after an interrupted one
+    in the same place, as a user who pressed Ctrl-C and runs `make demo` again."""
+    return tmp_path_factory.mktemp("demo") / ".demo", free_port()
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(os.getpid()):
+            try:
+                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_running(tmp_path, place):
+    root, port = place
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--households", "400", "--port", str(port),
+                                "--dir", str(root), "--report", str(tmp_path / "demo.html")],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    database = root / "db" / "LD-REC.db"
+    deadline = time.monotonic() + 240
+    try:
+        while not _importing(database) and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read()
+            time.sleep(0.3)
+        assert _importing(database), "the import never started"
+        assert chain_id_at(f"http://127.0.0.1:{port}") == 1337
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130 and "interrupted" in err, err
+    assert chain_id_at(f"http://127.0.0.1:{port}") is None
+    assert _processes_mentioning(str(root)) == []  # neither the devnet (its state is there) nor a follower
+    assert not (tmp_path / "demo.html").exists()
+
+
+def _importing(database: Path) -> bool:
+    """Whether the registration centre's oracle has started writing its titles."""
+    if not database.exists():
+        return False
+    try:
+        with Session(create_engine(f"sqlite:///{database}")) as session:
+            return bool(session.scalar(select(func.count()).select_from(SourceRecord).where(SourceRecord.status != "pending")))
+    except Exception:  # noqa: BLE001 - the table may not exist yet
+        return False
+
+
+def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tmp_path, monkeypatch, place):
+    """After the interrupted run (when run with it): a fresh city in the same place."""
+    root, port = place
     monkeypatch.chdir(ROOT)  # the build and the devnets' executables, as `make demo` runs it
-    with running_demo(HOUSEHOLDS, "ganache", free_port(), tmp_path / "demo", say=lambda _: None) as run:
+    with running_demo(HOUSEHOLDS, "ganache", port, root, say=lambda _: None) as run:
         city, results = run.city, {r.number: r for r in run.results}
         assert [r.number for r in run.results] == [s.number for s in STORIES]
         assert {n for n, r in results.items() if r.status == "skipped"} == {5, 6, 7}  # not built yet
@@ -43,7 +102,7 @@ def test_the_demo_plays_every_built_story_and_its_report_shows_them(tmp_path, mo
         directory = city.city["CityDirectory"]
         for dept in DEPARTMENTS:
             assert directory.functions.activeDepartmentOf(
-                city.w3.eth.account.from_key(_key(dept.account)).address).call()[0] == department_id(dept.code)
+                devnet_account(dept.account).address).call()[0] == department_id(dept.code)
 
         # 1. Every valid title of the export on chain; each sampled certificate valid and current.
         one = results[1].data
@@ -102,57 +161,3 @@ def test_the_demo_plays_every_built_story_and_its_report_shows_them(tmp_path, mo
             assert tx.tx_hash in html
     assert html.count("<svg") == 2 and "import: every department loads and syncs its export" in summary
     assert chain_id_at(city.devnet.rpc_url) is None  # stopped on leaving
-
-
-def _key(index: int) -> bytes:
-    from chaincity.chain.signer import devnet_account
-    return devnet_account(index).key
-
-
-def _processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and entry.name != str(os.getpid()):
-            try:
-                if text in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
-def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_running(tmp_path):
-    port, root = free_port(), tmp_path / "demo"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--households", "400", "--port", str(port),
-                                "--dir", str(root), "--report", str(tmp_path / "demo.html")],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    database = root / "db" / "LD-REC.db"
-    deadline = time.monotonic() + 240
-    try:
-        while not _importing(database) and time.monotonic() < deadline:
-            assert process.poll() is None, process.stderr.read()
-            time.sleep(0.3)
-        assert _importing(database), "the import never started"
-        assert chain_id_at(f"http://127.0.0.1:{port}") == 1337
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130 and "interrupted" in err, err
-    assert chain_id_at(f"http://127.0.0.1:{port}") is None
-    assert _processes_mentioning(str(root)) == []  # neither the devnet (its state is there) nor a follower
-    assert not (tmp_path / "demo.html").exists()
-
-
-def _importing(database: Path) -> bool:
-    """Whether the registration centre's oracle has started writing its titles."""
-    if not database.exists():
-        return False
-    from sqlalchemy import create_engine, func
-    try:
-        with Session(create_engine(f"sqlite:///{database}")) as session:
-            return bool(session.scalar(select(func.count()).select_from(SourceRecord).where(SourceRecord.status != "pending")))
-    except Exception:  # noqa: BLE001 - the table may not exist yet
-        return False
