@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chaincity.db import Reject, SourceRecord
-from chaincity.demo.city import DEPARTMENTS, DemoCity
+from chaincity.demo.city import DEPARTMENTS, DemoCity, readable
 from chaincity.demo.evidence import StoryResult
 
 SHOWN = 2  # bad rows shown per department
@@ -29,10 +29,11 @@ def run(city: DemoCity, story) -> StoryResult:
                      "rejected": status.get("rejected", 0), "pending": status.get("pending", 0) + status.get("sent", 0),
                      "bad_rows": bad.get("load", 0), "refused_by_chain": bad.get("chain", 0)}
             counts[dept.code] = count
-            result.fact(dept.code, f"{count['bad_rows']} bad rows; loaded {count['loaded']:,} = {count['on_chain']:,} "
+            rows = "1 bad row" if count["bad_rows"] == 1 else f"{count['bad_rows']} bad rows"
+            result.fact(dept.code, f"{rows}; loaded {count['loaded']:,} = {count['on_chain']:,} "
                         f"on chain + {count['rejected']} rejected + {count['pending']} pending")
             for reject in examples:
                 where = reject.source_file.rsplit("/", 1)[-1]
-                result.fact(f"  {where} row {reject.row_number}", f"{reject.field}: {reject.reason}")
+                result.fact(f"  {where} row {reject.row_number}", f"{reject.field}: {readable(reject.reason)}")
     result.data["counts"] = counts
     return result
