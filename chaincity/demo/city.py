@@ -1,21 +1,18 @@
-"""The demo's city: its devnet, its departments, and the `chaincity` commands they run.
+"""The demo's city: its devnet, the departments' databases and commands, and the steps so far.
 
-Every act of a department or an administrator goes through the CLI a user would type (the
-same `chaincity` commands and arguments, with that department's environment), so the demo
-shows the commands working, not a shortcut around them; a follower runs as its own
-`python -m chaincity oracle sync --follow` process, as a department would run it. The demo reads results back from
-the chain and the department databases, never from printed text.
+Every act of a department or an administrator goes through the CLI a user would type
+(:mod:`chaincity.demo.commands`), so the demo shows the commands working, not a shortcut
+around them; a follower runs as its own `python -m chaincity oracle sync --follow` process, as
+a department would run it. The demo reads results back from the chain and the department
+databases, never from printed text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import io
-import json
 import logging
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -24,66 +21,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import click
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from chaincity import datagen
 from chaincity.chain import connect
 from chaincity.chain.contracts import call_named
 from chaincity.chain.deployment import City
 from chaincity.db import Reject, SourceRecord, open_database
+from chaincity.demo.commands import DemoError, readable, run_command
+from chaincity.demo.departments import DEPARTMENTS, Department, department
 from chaincity.devnet import Devnet
-from chaincity.formats import unit_code_of, unit_key
+from chaincity.formats import unit_key
 from chaincity.hashing import Hasher
 
 logger = logging.getLogger(__name__)
 
-# The CLI's exit codes a demo step accepts: done, or done with some records rejected (bad rows
-# are part of the story).
-ACCEPTED_EXITS = (0, 1)
 BATCH_SIZE = 50  # records per transaction at most (CHAINCITY_BATCH_SIZE wins)
-
-
-@dataclass(frozen=True)
-class Department:
-    """One of the city's departments: its directory entry, key and (when it has one) oracle."""
-
-    code: str
-    kind: str  # as the CLI spells it
-    name: str
-    account: int  # test-mnemonic index of its signing key (devnet only)
-    oracle: str | None = None  # the CLI's department, None until its registry's story is built
-    export: str | None = None  # its first export in datagen's folder
-
-
-def _loudi() -> tuple[Department, ...]:
-    """Loudi's departments. Banks and courts are datagen's, so every export has its oracle."""
-    names = {"LD-BANK-ICBC": "ICBC Loudi branch", "LD-BANK-CCB": "CCB Loudi branch", "LD-BANK-ABC": "ABC Loudi branch",
-             "LD-HPF": "Loudi Housing Provident Fund Centre", "LD-COURT-INT": "Loudi Intermediate People's Court",
-             "LD-COURT-LX": "Louxing District People's Court", "LD-COURT-SF": "Shuangfeng County People's Court"}
-    listed = [Department("LD-REC", "real-estate-registration", "娄底市不动产登记中心", 3, "real-estate", "real_estate.csv")]
-    for code in datagen.BANKS:
-        kind = "housing-provident-fund" if code == "LD-HPF" else "bank"
-        listed.append(Department(code, kind, names[code], 3 + len(listed), "bank", f"bank_{code}.csv"))
-    for code in datagen.COURTS:
-        listed.append(Department(code, "court", names[code], 3 + len(listed), "court", f"court_{code}.csv"))
-    # Registered now; their oracles arrive with the company, credit and voucher stories.
-    for code, kind, name in (("LD-AMR", "market-regulation", "Loudi Administration for Market Regulation"),
-                             ("LD-TAX", "tax-bureau", "Loudi Tax Bureau"),
-                             ("LD-CREDIT", "credit-office", "Loudi Credit Office"),
-                             ("LD-FIN", "finance", "Loudi Finance Bureau")):
-        listed.append(Department(code, kind, name, 3 + len(listed)))
-    return tuple(listed)
-
-
-DEPARTMENTS = _loudi()
-
-
-class DemoError(RuntimeError):
-    """A demo step failed: the command, its exit code and what it said."""
 
 
 @dataclass
@@ -134,26 +89,8 @@ class DemoCity:
         return env
 
     def command(self, *args, department: Department | None = None):
-        """`chaincity ARGS --json` as that department (or an administrator); the parsed answer.
-
-        Run in this process (the same click command a user types, without a new interpreter
-        per act: under load a start costs seconds), with that department's environment."""
-        from chaincity.cli import main  # noqa: PLC0415 - the CLI imports the demo for `chaincity demo`
-        argv = [*map(str, args), "--json"]
-        out, err = io.StringIO(), io.StringIO()
-        with _environment(self.env(department)), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main.main(argv, prog_name="chaincity", standalone_mode=False)
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-            except click.ClickException as exc:
-                code, _ = exc.exit_code, err.write(exc.format_message())
-            except click.exceptions.Abort:  # how click hands on a Ctrl-C inside a command
-                raise KeyboardInterrupt from None
-        if code not in ACCEPTED_EXITS:
-            raise DemoError(f"`chaincity {' '.join(argv)}` exited {code}: {err.getvalue().strip() or out.getvalue().strip()}")
-        return json.loads(out.getvalue())
+        """`chaincity ARGS --json` as that department (or an administrator); the parsed answer."""
+        return run_command(args, self.env(department))
 
     def command_watched(self, args: tuple, department: Department, total: int, desc: str):
         """A long command (a sync) with a progress bar read from the department's database:
@@ -282,32 +219,6 @@ class DemoCity:
             step.gas += block["gasUsed"]
 
 
-@contextlib.contextmanager
-def _environment(values: dict[str, str]):
-    """``os.environ`` with ``values`` for the length of one command, then as it was."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-_UNIT_KEY = re.compile(r"unit=0x([0-9a-f]{64})")
-_DIGEST = re.compile(r"=0x([0-9a-f]{12})[0-9a-f]{52}\b")
-
-
-def readable(reason: str) -> str:
-    """A decoded contract error as a person reads it: unit keys as their unit codes, other
-    digests shortened."""
-    reason = _UNIT_KEY.sub(lambda m: "unit=" + unit_code_of(bytes.fromhex(m.group(1))), reason)
-    return _DIGEST.sub(lambda m: f"=0x{m.group(1)}…", reason)
-
-
 def _rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
@@ -315,5 +226,4 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def department(code: str) -> Department:
-    return next(d for d in DEPARTMENTS if d.code == code)
+__all__ = ["DEPARTMENTS", "DemoCity", "DemoError", "Department", "Step", "department", "readable"]
