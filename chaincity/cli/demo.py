@@ -23,11 +23,13 @@ DEMO_PORT = 8547  # its own port: never the devnet of `make deploy` (8545) nor t
 @click.option("--scale", type=click.Choice(sorted(SCALES)), default="default", show_default=True,
               help="How much data: small (a test), default (a few minutes), loudi (150,000 households).")
 @click.option("--households", type=click.IntRange(1, 150_000), default=None, help="Overrides --scale.")
-@click.option("--chain", type=click.Choice(sorted(devnets.DEVNETS)), default="ganache", show_default=True)
+@click.option("--chain", type=click.Choice(sorted(devnets.DEVNETS)), default="ganache", show_default=True,
+              help="Which devnet: Ganache, as users run it, or the faster Anvil.")
 @click.option("--port", type=click.IntRange(1, 65535), default=DEMO_PORT, show_default=True,
               help="The demo devnet's port (it is reset at every run).")
 @click.option("--dir", "root", type=click.Path(file_okay=False, path_type=Path), default=Path(".demo"),
-              show_default=True, help="The run's chain, deployment, databases and exports (emptied first).")
+              show_default=True, help="The run's chain, deployment, databases and exports (a folder the demo made is "
+                   "emptied first; any other non-empty folder is refused).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("reports/demo.html"), show_default=True, help="Where the HTML report goes.")
 def demo(scale: str, households: int | None, chain: str, port: int, root: Path, report_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chaincity import devnet as devnets
 from chaincity.chain.signer import devnet_account
-from chaincity.demo.city import DEPARTMENTS, DemoCity, Step
+from chaincity.demo.city import DEPARTMENTS, DemoCity, DemoError, Step
 from chaincity.demo.evidence import StoryResult
 from chaincity.demo.stories import STORIES
 
@@ -31,6 +31,21 @@ class DemoRun:
     households: int
     results: list[StoryResult] = field(default_factory=list)
     seconds: float = 0.0
+
+
+MARKER = ".chaincity-demo"  # a folder the demo made, and may empty again
+
+
+def _reset(root: Path, net: devnets.Devnet, state: Path) -> None:
+    """A fresh city every run: the previous run's devnet (even one a kill left behind)
+    stopped, its chain and databases removed, so the stories always start from the same city.
+    Never a folder the demo did not make (a mistyped --dir) is emptied."""
+    if root.exists() and any(root.iterdir()) and not (root / MARKER).exists():
+        raise DemoError(f"{root} is not empty and was not made by the demo: give --dir a new or demo folder")
+    devnets.down(net, state)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    (root / MARKER).write_text("made by `chaincity demo`; emptied at every run\n")
 
 
 def _interrupt_on_sigterm(*_) -> None:
@@ -77,10 +92,7 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
     if port is not None:
         net = dataclasses.replace(net, port=port)
     state = root / "devnet"
-    # A fresh city every run: the previous run's devnet (even one left by a kill) stopped,
-    # its chain and databases removed, so the stories always start from the same city.
-    devnets.down(net, state)
-    shutil.rmtree(root, ignore_errors=True)
+    _reset(root, net, state)
     previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
     started = time.monotonic()
     city = None

@@ -21,7 +21,7 @@ from chaincity.chain.signer import devnet_account
 from chaincity.chain.enums import CertificateState, TitleStatus, department_id
 from chaincity.db import SourceRecord
 from chaincity.demo import report
-from chaincity.demo.city import DEPARTMENTS, department
+from chaincity.demo.city import DEPARTMENTS, DemoError, department
 from chaincity.demo.runner import running_demo
 from chaincity.demo.stories import STORIES
 from chaincity.devnet import chain_id_at
@@ -161,3 +161,11 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
             assert tx.tx_hash in html
     assert html.count("<svg") == 2 and "import: every department loads and syncs its export" in summary
     assert chain_id_at(city.devnet.rpc_url) is None  # stopped on leaving
+
+
+def test_the_demo_never_empties_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "thesis.tex").write_text("years of work")
+    with pytest.raises(DemoError, match="not made by the demo"), \
+            running_demo(10, "ganache", free_port(), tmp_path, say=lambda _: None):
+        pass
+    assert (tmp_path / "thesis.tex").read_text() == "years of work"
