@@ -98,7 +98,8 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
     city = None
     try:
         bootstrap = Step("start the devnet")
-        devnets.up(net, Path.cwd(), state)
+        if not devnets.up(net, Path.cwd(), state):  # a chain the demo did not start: never play on it
+            raise DemoError(f"a chain already answers on {net.rpc_url}: stop it, or give the demo another --port")
         bootstrap.seconds = time.monotonic() - started
         city = DemoCity(net, root, secrets.token_bytes(32))
         city.steps.append(bootstrap)

@@ -169,3 +169,10 @@ def test_the_demo_never_empties_a_folder_it_did_not_make(tmp_path):
             running_demo(10, "ganache", free_port(), tmp_path, say=lambda _: None):
         pass
     assert (tmp_path / "thesis.tex").read_text() == "years of work"
+
+
+def test_the_demo_never_plays_on_nor_stops_a_chain_it_did_not_start(ganache, ganache_net, tmp_path):
+    with pytest.raises(DemoError, match="already answers"), \
+            running_demo(10, "ganache", ganache_net.port, tmp_path / "demo", say=lambda _: None):
+        pass
+    assert chain_id_at(ganache_net.rpc_url) == ganache_net.chain_id
