@@ -4,7 +4,8 @@ A department module gives one :class:`DepartmentSpec`: the columns of its export
 becomes a record; how its records go on chain (:class:`Batched` registrations, and
 :class:`OneByOne` changes whose :class:`Action` objects name the function, its arguments and
 how to tell that the chain holds the act already); and what it follows on chain into which
-read-model tables (:class:`Follows`). The framework (load, sync, follow) reads nothing else,
+read-model tables (:class:`Follows`); and what it answers through the data gateway
+(:class:`Serves`). The framework (load, sync, follow) reads nothing else,
 and never asks a department's name.
 """
 
@@ -160,6 +161,25 @@ class Follows:
     tables: tuple[type, ...] = ()
 
 
+class UnknownSubject(LookupError):
+    """The department's database knows nothing of the subject a gateway request names."""
+
+
+@dataclass(frozen=True)
+class Serves:
+    """A category of data the department answers through the data gateway, to a department
+    holding a grant for it (IDataAccessGrants): its name (on chain as keccak256 of it), how a
+    subject as the requester writes it becomes the grant's bytes32 subject (raises ValueError
+    for a malformed one), and the answer from the department's own database (raises
+    :class:`UnknownSubject` when there is none). The answer is JSON-serialisable and may carry
+    personal data: it leaves the department only encrypted to the requester."""
+
+    category: str
+    subject_key: Callable[[str], bytes]
+    answer: Callable[[Session, str], dict]
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class DepartmentSpec:
     """A department: the columns of its export, how a row is read, and how records go on
@@ -172,6 +192,7 @@ class DepartmentSpec:
     chains: tuple[ChainMapping, ...] = ()
     optional_columns: tuple[str, ...] = ()  # read when present (e.g. `action`), documented in the README
     follows: Follows | None = None
+    serves: tuple[Serves, ...] = ()  # what the data gateway answers from its database
 
     def chain_of(self, kind: str) -> ChainMapping:
         return next(mapping for mapping in self.chains if mapping.kind == kind)

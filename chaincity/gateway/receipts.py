@@ -1,0 +1,92 @@
+"""Read receipts: a record in the department database for every answer, before the answer
+leaves; written to the chain in batches by the oracle engine (the one sender), from a
+background thread that flushes every few hundred milliseconds, or sooner when many wait.
+
+A receipt is a record like any other (kind ``read-receipt``): pending → sent → confirmed, or
+rejected with the contract's error, so a gateway killed mid-flush resends it on its next
+start and none is lost; the registry's write is idempotent per read id.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from chaincity.db import SourceRecord
+from chaincity.oracle.spec import Batched
+from chaincity.oracle.stops import OracleStopped
+from chaincity.oracle.sync import SyncEngine
+
+logger = logging.getLogger(__name__)
+KIND = "read-receipt"
+
+
+def _hex(value: str) -> bytes:
+    return bytes.fromhex(value[2:])
+
+
+RECEIPTS = Batched(
+    kind=KIND,
+    contract="DataAccessGrants",
+    function="recordReceipts",
+    # IDataAccessGrants.ReadReceipt: (readId, grantId, queryDigest, answerDigest)
+    element=lambda p, _hasher: tuple(_hex(p[k]) for k in ("readId", "grantId", "queryDigest", "answerDigest")),
+    chain_key=lambda p: _hex(p["readId"]),
+)
+
+
+class ReceiptDesk:
+    """Takes receipts as answers are served and flushes them to the chain in the background."""
+
+    def __init__(self, engine: Engine, department: str, sync: SyncEngine, *, interval: float = 0.2,
+                 batch: int = 200, pause_after_stop: float = 5.0):
+        self.engine, self.department, self.sync = engine, department, sync
+        self.interval, self.batch, self.pause_after_stop = interval, batch, pause_after_stop
+        self._waiting = 0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="receipts", daemon=True)
+
+    def take(self, payload: dict) -> None:
+        """Keep the receipt of an answer about to leave (committed before it leaves)."""
+        with Session(self.engine) as session:
+            session.add(SourceRecord(department=self.department, source_id=f"read:{payload['readId']}", kind=KIND,
+                                     payload=payload, source_file="gateway", row_number=0))
+            session.commit()
+        self._waiting += 1  # a hint only: the flush reads the database
+        if self._waiting >= self.batch:
+            self._wake.set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Flush what waits, then stop."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join()
+
+    def flush(self) -> None:
+        self._waiting = 0
+        summary = self.sync.run(max_passes=1)
+        if summary.written_now or summary.rejects:
+            logger.info("receipts: %s written, %s rejected, %s pending", summary.written_now,
+                        len(summary.rejects), summary.pending)
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            try:
+                self.flush()
+            except OracleStopped as exc:  # suspended, paused, no gas money: they stay pending
+                logger.warning("receipts not written for now: %s", exc)
+                self._stop.wait(self.pause_after_stop)
+            except Exception:  # an RPC outage: the next round tries again, nothing is lost
+                logger.exception("receipts: flush failed; they stay pending")
+                self._stop.wait(self.pause_after_stop)
+            if self._stop.is_set():
+                return
