@@ -91,6 +91,6 @@ def main(verbose: bool) -> None:
 
 
 # The command groups register themselves on `main`.
-from chaincity.cli import chain, directory, oracle, reads  # noqa: E402,F401
+from chaincity.cli import chain, directory, gateway, grants, oracle, reads  # noqa: E402,F401
 
 __all__ = ["DEPARTMENTS", "main"]

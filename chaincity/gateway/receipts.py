@@ -70,7 +70,11 @@ class ReceiptDesk:
         self._thread.join()
 
     def flush(self) -> None:
+        """Write the receipts waiting (and settle any a killed gateway left sent)."""
         self._waiting = 0
+        counts = self.sync.counts()
+        if not counts.get("pending") and not counts.get("sent"):
+            return
         summary = self.sync.run(max_passes=1)
         if summary.written_now or summary.rejects:
             logger.info("receipts: %s written, %s rejected, %s pending", summary.written_now,

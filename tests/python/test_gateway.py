@@ -1,0 +1,203 @@
+"""The data gateway (issue 14): a court asks the registration centre for a title's owners
+(SPC rules on enforcement: a court enforcing a judgment inquires into the debtor's property
+through the registration authority), under a data-access grant, with a read receipt on chain
+for every answer; and every refusal, each with its code and no data."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+import requests
+from click.testing import CliRunner
+from eth_utils import keccak
+
+from chaincity.chain.contracts import call_named
+from chaincity.chain.enums import department_id
+from chaincity.cli import main
+from chaincity.directory import run_proposal
+from chaincity.formats import unit_key
+from chaincity.gateway.client import AskRefused, await_receipt, open_answer, send
+from chaincity.gateway.request import Request
+from conftest import administrators
+from gateway_city import BANK, COURT, OWNER_1, OWNER_2, REC, GatewayCity, unit
+
+
+@pytest.fixture(scope="module")
+def town(request, tmp_path_factory):
+    """One city on the private Anvil for the module; each test leaves it as it found it."""
+    city = GatewayCity(request.getfixturevalue("anvil"), tmp_path_factory.mktemp("gateway"))
+    yield city
+    city.stop()
+
+
+def _signed(town: GatewayCity, subject: str, requester: str = COURT, **changes) -> tuple[Request, str]:
+    request = Request.new(town.w3.eth.chain_id, REC, requester, "title-owners", subject)
+    request = Request(**{**request.__dict__, **changes})
+    return request, request.sign(town.city["signers"][requester])
+
+
+def _refused(town: GatewayCity, request: Request, signature: str) -> str:
+    with pytest.raises(AskRefused) as refused:
+        send(town.url, request, signature)
+    return refused.value.code
+
+
+def _cli(town: GatewayCity, code: str, *args: str):
+    env = {"CHAINCITY_RPC_URL": town.w3.provider.endpoint_uri, "CHAINCITY_DEPLOYMENTS_DIR": str(town.deployments),
+           "CHAINCITY_DEPARTMENT": code, "CHAINCITY_DEVNET_ACCOUNT": str({REC: 3, BANK: 4, "LD-BANK-CCB": 5, COURT: 6}[code]),
+           "CHAINCITY_ENCRYPTION_KEY_FILE": str(town.tmp_path / "keys" / f"{code}.x25519"),
+           "CHAINCITY_GATEWAY_URL": town.url}
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_court_reads_title_owners_after_a_grant_made_from_the_cli(town):
+    """Refused without a grant; the court requests one and the centre grants it from the CLI;
+    the court reads the owners, and the read's receipt is on chain with the digests it checked."""
+    registered = _cli(town, COURT, "gateway", "register-key", "--json")  # the key the harness registered
+    assert registered.exit_code == 0 and not json.loads(registered.stdout)["registeredNow"]
+    refused = _cli(town, COURT, "gateway", "ask", REC, "title-owners", unit(0), "--json")
+    assert refused.exit_code == 1 and json.loads(refused.stdout)["refused"] == "no-grant"
+    assert OWNER_1 not in refused.output
+
+    requested = _cli(town, COURT, "grant", "request", REC, "title-owners", "--subject", unit(0),
+                     "--purpose", "enforcement of (2026)湘13执1号", "--reference", "LETTER-1", "--json")
+    assert requested.exit_code == 0, requested.output
+    grant_id = json.loads(requested.stdout)["grantId"]
+    assert json.loads(requested.stdout)["stateName"] == "requested"
+    granted = _cli(town, REC, "grant", "approve", grant_id, "--days", "30", "--json")
+    assert granted.exit_code == 0 and json.loads(granted.stdout)["stateName"] == "granted"
+
+    asked = _cli(town, COURT, "gateway", "ask", REC, "title-owners", unit(0), "--json")
+    assert asked.exit_code == 0, asked.output
+    result = json.loads(asked.stdout)
+    assert result["answer"]["owners"] == [{"id_number": OWNER_1, "share": 6000}, {"id_number": OWNER_2, "share": 4000}]
+    assert result["answer"]["status"] == "registered" and result["grantId"] == grant_id
+    receipt = call_named(town.grants, "getReceipt", bytes.fromhex(result["readId"][2:]))
+    assert receipt == result["receipt"] and receipt["grantId"] == grant_id and receipt["recordedAt"] > 0
+    assert receipt["requester"] == "0x" + department_id(COURT).hex() and receipt["subject"] == "0x" + unit_key(unit(0)).hex()
+    # The grant names one title: another is refused.
+    other = _cli(town, COURT, "gateway", "ask", REC, "title-owners", unit(1), "--json")
+    assert other.exit_code == 1 and json.loads(other.stdout)["refused"] == "no-grant"
+
+
+def test_a_department_registers_its_encryption_key_from_the_cli(town):
+    """Made once into its key file (owner-only), its public half set on chain; run again, nothing changes."""
+    first = _cli(town, "LD-BANK-CCB", "gateway", "register-key", "--json")
+    assert first.exit_code == 0, first.output
+    made = json.loads(first.stdout)
+    assert made["madeNow"] and made["registeredNow"]
+    assert "0x" + bytes(town.grants.functions.encryptionKey(department_id("LD-BANK-CCB")).call()).hex() == made["publicKey"]
+    assert (town.tmp_path / "keys" / "LD-BANK-CCB.x25519").stat().st_mode & 0o077 == 0
+    again = json.loads(_cli(town, "LD-BANK-CCB", "gateway", "register-key", "--json").stdout)
+    assert again["publicKey"] == made["publicKey"] and not again["madeNow"] and not again["registeredNow"]
+
+
+def test_the_same_query_twice_is_two_reads_with_two_receipts(town):
+    town.grant(COURT, "twice")
+    first, second = town.ask(unit(1)), town.ask(unit(1))
+    assert first.read_id != second.read_id and first.answer == second.answer
+    # Each sealed answer names its read, so each receipt's digests are its own.
+    assert first.receipt["queryDigest"] != second.receipt["queryDigest"]
+    assert first.receipt["answerDigest"] != second.receipt["answerDigest"]
+    assert call_named(town.grants, "getReceipt", bytes.fromhex(first.read_id[2:])) == first.receipt
+
+
+def test_an_answer_is_sealed_to_the_requester_only(town):
+    """A sealed box opens with the court's X25519 key, not with another department's."""
+    from chaincity.gateway.sealing import SealingError
+
+    town.grant(COURT, "sealed")
+    request, signature = _signed(town, unit(2))
+    body = send(town.url, request, signature)
+    assert OWNER_1.encode() not in base64.b64decode(body["sealedAnswer"])
+    with pytest.raises(SealingError):
+        open_answer(request, body, town.keys[BANK])
+    assert open_answer(request, body, town.keys[COURT])["owners"][0]["id_number"] == OWNER_1
+    await_receipt(town.grants, request, body)
+
+
+def test_bad_signatures_are_refused(town):
+    """Signed by another department's key, or not a signature at all, or the request changed after signing."""
+    town.grant(COURT, "signatures")
+    request, _ = _signed(town, unit(1))
+    assert _refused(town, request, request.sign(town.city["signers"][BANK])) == "not-a-signer"
+    assert _refused(town, request, "0x" + "11" * 65) == "bad-signature"
+    signed, signature = _signed(town, unit(1))
+    changed = Request(**{**signed.__dict__, "subject": unit(2)})
+    assert _refused(town, changed, signature) == "not-a-signer"
+
+
+def test_a_replayed_request_is_refused_and_so_is_a_stale_one(town):
+    town.grant(COURT, "replay")
+    request, signature = _signed(town, unit(1))
+    body = send(town.url, request, signature)
+    assert _refused(town, request, signature) == "replayed-request"
+    await_receipt(town.grants, request, body)
+    stale, stale_signature = _signed(town, unit(1), timestamp=int(time.time()) - 3600)
+    assert _refused(town, stale, stale_signature) == "stale-request"
+
+
+def test_malformed_and_oversize_requests_are_refused(town):
+    post = lambda data: requests.post(f"{town.url}/v1/read", data=data, timeout=10)  # noqa: E731
+    assert post(b"not json").json()["refused"] == "malformed-request"
+    request, signature = _signed(town, unit(1))
+    missing = {k: v for k, v in json.loads(request.body).items() if k != "nonce"}
+    response = post(json.dumps({"request": missing, "signature": signature}))
+    assert response.status_code == 400 and "request:" in response.json()["error"]
+    bad_unit, bad_signature = _signed(town, "431302-not-a-unit")
+    assert _refused(town, bad_unit, bad_signature) == "malformed-request"
+    response = post(b"{" + b" " * 5000 + b"}")
+    assert response.status_code == 413 and response.json()["refused"] == "body-too-large"
+    unknown, unknown_signature = _signed(town, unit(1), category="company-representative")
+    assert _refused(town, unknown, unknown_signature) == "unknown-category"
+
+
+def test_a_subject_the_centre_does_not_hold_is_refused(town):
+    town.grant(COURT, "unknown-subject")
+    request, signature = _signed(town, unit(99))
+    assert _refused(town, request, signature) == "unknown-subject"
+
+
+def test_expired_and_revoked_grants_give_no_access(town):
+    """The bank's grant lapses at its expiry; the court's ends when the centre revokes it."""
+    town.grant(BANK, "short", days=10 / 86_400)
+    town.ask(unit(1), requester=BANK)
+    town.w3.provider.make_request("evm_increaseTime", [60])
+    town.w3.provider.make_request("evm_mine", [])
+    request, signature = _signed(town, unit(1), requester=BANK)
+    assert _refused(town, request, signature) == "no-grant"
+
+    grant_id = town.grant(COURT, "to-revoke", subject=unit_key(unit(2)))
+    town.ask(unit(2))
+    town.send(REC, "revokeAccess", grant_id, keccak(text="PURPOSE_FULFILLED"))
+    request, signature = _signed(town, unit(2))
+    # The court still holds the all-subjects grants of the tests above: revoke them too.
+    for reference in ("twice", "sealed", "signatures", "replay", "unknown-subject"):
+        town.send(COURT, "revokeAccess", keccak(text=f"test:{COURT}:{reference}"), keccak(text="DONE"))
+    assert _refused(town, request, signature) == "no-grant"
+
+
+@pytest.mark.parametrize("who", ["requester", "server", "city"])
+def test_a_suspended_department_or_a_paused_city_gets_no_data(town, who):
+    """A suspension or the city's pause takes effect at the next request, and ends with the
+    administrators' reinstatement (k of n)."""
+    town.grant(COURT, f"suspension-{who}")
+    admins = administrators(town.w3, town.deployments)
+    code = {"requester": COURT, "server": REC}.get(who)
+    if code:
+        admins[0].suspend(code, "audit")
+    else:
+        admins[0].pause()
+    request, signature = _signed(town, unit(1))
+    try:
+        assert _refused(town, request, signature) == {"requester": "requester-inactive", "server": "server-inactive",
+                                                      "city": "city-paused"}[who]
+    finally:
+        if code:
+            run_proposal(admins, *admins[0].call("CityDirectory", "reinstateDepartment", department_id(code)))
+        else:
+            run_proposal(admins, *admins[0].call("CityDirectory", "unpause"))
+        town.send(COURT, "revokeAccess", keccak(text=f"test:{COURT}:suspension-{who}"), keccak(text="DONE"))
