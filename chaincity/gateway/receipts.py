@@ -2,7 +2,9 @@
 leaves; written to the chain in batches by the oracle engine (the one sender), from a
 background thread that flushes every few hundred milliseconds, or sooner when many wait.
 
-A receipt is a record like any other (kind ``read-receipt``): pending → sent → confirmed, or
+Receipts are committed to the database in groups: each answer waits for the commit holding
+its receipt (a few milliseconds), and one commit (one fsync) holds every receipt that arrived
+meanwhile. A receipt is a record like any other (kind ``read-receipt``): pending → sent → confirmed, or
 rejected with the contract's error, so a gateway killed mid-flush resends it on its next
 start and none is lost; the registry's write is idempotent per read id.
 """
@@ -10,6 +12,7 @@ start and none is lost; the registry's write is idempotent per read id.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 
 from sqlalchemy.engine import Engine
@@ -49,25 +52,53 @@ class ReceiptDesk:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="receipts", daemon=True)
+        self._incoming: queue.Queue[tuple[dict, threading.Event, list]] = queue.Queue()
+        self._committer = threading.Thread(target=self._commit_loop, name="receipt-commits", daemon=True)
 
     def take(self, payload: dict) -> None:
-        """Keep the receipt of an answer about to leave (committed before it leaves)."""
-        with Session(self.engine) as session:
-            session.add(SourceRecord(department=self.department, source_id=f"read:{payload['readId']}", kind=KIND,
-                                     payload=payload, source_file="gateway", row_number=0))
-            session.commit()
-        self._waiting += 1  # a hint only: the flush reads the database
-        if self._waiting >= self.batch:
-            self._wake.set()
+        """Keep the receipt of an answer about to leave; returns once it is committed."""
+        done, failure = threading.Event(), []
+        self._incoming.put((payload, done, failure))
+        done.wait()
+        if failure:
+            raise failure[0]
 
     def start(self) -> None:
+        self._committer.start()
         self._thread.start()
 
     def stop(self) -> None:
         """Flush what waits, then stop."""
+        self._incoming.put(None)
+        self._committer.join()
         self._stop.set()
         self._wake.set()
         self._thread.join()
+
+    def _commit_loop(self) -> None:
+        stopping = False
+        while not stopping:
+            group = [self._incoming.get()]
+            while not self._incoming.empty():  # every receipt that came meanwhile: one commit
+                group.append(self._incoming.get())
+            stopping = None in group
+            group = [item for item in group if item is not None]
+            if not group:
+                continue
+            try:
+                with Session(self.engine) as session:
+                    session.add_all([SourceRecord(department=self.department, source_id=f"read:{p['readId']}",
+                                                  kind=KIND, payload=p, source_file="gateway", row_number=0)
+                                     for p, _, _ in group])
+                    session.commit()
+            except Exception as exc:  # the database refused: those answers do not leave
+                for _, _, failure in group:
+                    failure.append(exc)
+            for _, done, _ in group:
+                done.set()
+            self._waiting += len(group)  # a hint only: the flush reads the database
+            if self._waiting >= self.batch:
+                self._wake.set()
 
     def flush(self) -> None:
         """Write the receipts waiting (and settle any a killed gateway left sent)."""

@@ -41,7 +41,7 @@ def titles_csv(path: Path, count: int) -> Path:
 
 
 class GatewayCity:
-    def __init__(self, w3: Web3, tmp_path: Path, titles: int = 3, batch_size: int = 200):
+    def __init__(self, w3: Web3, tmp_path: Path, titles: int = 3, batch_size: int = 200, serve: bool = True):
         self.w3, self.tmp_path = w3, tmp_path
         self.city = make_city(w3, tmp_path)
         self.deployments = self.city["config"].deployments_dir
@@ -55,6 +55,12 @@ class GatewayCity:
             self.send(code, "setEncryptionKey", bytes(key.public_key))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        if serve:
+            self.serve(batch_size)
+
+    def serve(self, batch_size: int) -> None:
+        """Run the registration centre's gateway in this process (uvicorn in a thread)."""
+        w3 = self.w3
         config = self.oracles.config(REC, batch_size=batch_size)
         self.gateway = gateway_for(w3, self.oracles.database(REC), DEPARTMENTS["real-estate"], config,
                                    self.city["signers"][REC])
@@ -66,6 +72,8 @@ class GatewayCity:
             time.sleep(0.05)
 
     def stop(self) -> None:
+        if not hasattr(self, "server"):
+            return
         self.server.should_exit = True
         self.thread.join(30)
 

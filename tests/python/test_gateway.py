@@ -201,3 +201,17 @@ def test_a_suspended_department_or_a_paused_city_gets_no_data(town, who):
         else:
             run_proposal(admins, *admins[0].call("CityDirectory", "unpause"))
         town.send(COURT, "revokeAccess", keccak(text=f"test:{COURT}:suspension-{who}"), keccak(text="DONE"))
+
+
+def test_a_read_on_ganache_has_its_receipt_on_chain(ganache, tmp_path):
+    """End to end on Ganache, which runs each transaction when it is sent (the receipts' batches too)."""
+    town = GatewayCity(ganache, tmp_path, titles=1)
+    try:
+        request, signature = _signed(town, unit(0))
+        assert _refused(town, request, signature) == "no-grant"
+        town.grant(COURT, "ganache", subject=unit_key(unit(0)))
+        read = town.ask(unit(0))
+        assert read.answer["owners"][0] == {"id_number": OWNER_1, "share": 6000}
+        assert read.receipt["recordedAt"] > 0 and read.receipt["grantId"] == read.grant_id
+    finally:
+        town.stop()

@@ -28,6 +28,7 @@ def _records(session: Session, unit: str, before: int | None = None) -> list[Sou
     """The confirmed records that name the unit, as itself, a split's part or a merge's source."""
     query = select(SourceRecord).where(
         SourceRecord.department == DEPARTMENT, SourceRecord.status == "confirmed",
+        SourceRecord.kind.in_(("title", "title.change")),
         or_(SourceRecord.payload["unit_code"].as_string() == unit,
             SourceRecord.payload["action"].as_string().in_(("split", "merge"))))
     if before is not None:
