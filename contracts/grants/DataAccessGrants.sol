@@ -199,16 +199,16 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         if (readId == bytes32(0) || receipt.queryDigest == bytes32(0) || receipt.answerDigest == bytes32(0)) {
             revert DataAccessGrantsInvalidReceipt(readId);
         }
+        bytes32 grantId = receipt.grantId;
+        Grant storage grant = _requireGrant(grantId);
+        if (grant.owner != caller) revert DataAccessGrantsNotOwner(grantId, caller);
         StoredReceipt storage stored = _receipts[readId];
         if (stored.recordedAt != 0) {
-            bool same = stored.grantId == receipt.grantId && stored.queryDigest == receipt.queryDigest
+            bool same = stored.grantId == grantId && stored.queryDigest == receipt.queryDigest
                 && stored.answerDigest == receipt.answerDigest;
             if (!same) revert DataAccessGrantsReceiptConflict(readId);
             return false;
         }
-        bytes32 grantId = receipt.grantId;
-        Grant storage grant = _requireGrant(grantId);
-        if (grant.owner != caller) revert DataAccessGrantsNotOwner(grantId, caller);
         GrantState state = _stateOf(grant);
         if (state != GrantState.Granted) revert DataAccessGrantsGrantNotLive(grantId, state);
         // The caller, the server, is active (it passed _checkDepartment); the requester must be too.

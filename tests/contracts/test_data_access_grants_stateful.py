@@ -1,17 +1,19 @@
 """Stateful test of DataAccessGrants against a Python model.
 
 Hypothesis has departments request access to each other's data, grant, refuse and revoke,
-record read receipts and lets time pass, with the right actor or a wrong one. Each step must
+record read receipts (under a few read ids, so reads repeat queries, resend receipts and reuse
+ids with other data) and lets time pass, with the right actor or a wrong one. Each step must
 succeed or revert with the exact typed error the model predicts. After every step: every
-grant's state and receipt count match the model, and `hasAccess` agrees with the model for
-every requester, owner, category and subject — so there is never access after expiry or
-revocation, and a grant for all subjects covers each subject.
+grant's state and receipt count match the model, every read the model recorded has its own
+receipt on chain with its grant and digests, and `hasAccess` agrees with the model for every
+requester, owner, category and subject — so there is never access after expiry or revocation,
+and a grant for all subjects covers each subject.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import brownie
 from brownie import accounts, chain, web3
@@ -35,6 +37,7 @@ CATEGORIES = [web3.keccak(text="property.status"), web3.keccak(text="company.tax
 SUBJECTS = [web3.keccak(text="unit 1"), ZERO, web3.keccak(text="unit 2")]
 QUERIES = [web3.keccak(text=f"query {i}") for i in range(3)]
 ANSWERS = [web3.keccak(text=f"answer {i}") for i in range(2)]
+READ_IDS = [web3.keccak(text=f"read {i}") for i in range(4)]
 PURPOSE = web3.keccak(text="MORTGAGE_APPROVAL")
 REASON = web3.keccak(text="reason")
 OPS = ["request", "grant", "record", "request", "refuse", "record", "revoke", "grant", "record", "time_passes"]
@@ -58,7 +61,6 @@ class Grant:
     subject: bytes
     state: int = REQUESTED
     expires_at: int = 0
-    receipts: dict = field(default_factory=dict)
 
 
 class GrantsMachine(RuleBasedStateMachine):
@@ -70,6 +72,7 @@ class GrantsMachine(RuleBasedStateMachine):
         chain.revert()
         self.steps = 0
         self.grants: dict[bytes, Grant] = {}
+        self.receipts: dict[bytes, tuple[bytes, bytes, bytes]] = {}  # read id -> (grant, query, answer)
 
     # ---- model helpers ------------------------------------------------------------------
 
@@ -160,26 +163,26 @@ class GrantsMachine(RuleBasedStateMachine):
             assert tx.return_value is (grant.state != REVOKED)
             grant.state = REVOKED
 
-    def record(self, g, actor, query, answer):
-        grant_id = GRANT_IDS[g]
+    def record(self, g, actor, read, query, answer):
+        grant_id, read_id = GRANT_IDS[g], READ_IDS[read]
         grant = self.grants.get(grant_id)
         error = self._known(grant_id, actor, (grant.owner,) if grant else ())
+        receipt = (read_id, grant_id, QUERIES[query], ANSWERS[answer])
         noop = False
         if error is None:
-            stored = grant.receipts.get(QUERIES[query])
+            stored = self.receipts.get(read_id)
             if stored is not None:
-                noop = stored == ANSWERS[answer]
+                noop = stored == receipt[1:]
                 if not noop:
-                    error = typed_error("DataAccessGrantsReceiptConflict", grant_id, QUERIES[query])
+                    error = typed_error("DataAccessGrantsReceiptConflict", read_id)
             elif self._state(grant) != GRANTED:
                 error = typed_error("DataAccessGrantsGrantNotLive", grant_id, self._state(grant))
-        receipt = (grant_id, QUERIES[query], ANSWERS[answer])
         tx = self._send(error, self.registry.recordReceipts, [receipt], actor=actor)
         if tx is not None:
             assert tx.return_value == (0 if noop else 1)
             if not noop:
                 assert tx.events["ReceiptRecorded"]["requester"] == "0x" + dept(grant.requester).hex()
-                grant.receipts[QUERIES[query]] = ANSWERS[answer]
+                self.receipts[read_id] = receipt[1:]
 
     def time_passes(self, days):
         chain.sleep(days * DAY + SLEEP_OFFSET)
@@ -209,7 +212,7 @@ class GrantsMachine(RuleBasedStateMachine):
             party = (grant.requester if a % 2 else grant.owner) if grant and right else wrong_actor
             self.revoke(g, party)
         elif name == "record":
-            self.record(g, owner, a % len(QUERIES), (a // 3 + c) % len(ANSWERS))
+            self.record(g, owner, (a // 2 + c) % len(READ_IDS), a % len(QUERIES), (a // 3 + c) % len(ANSWERS))
         else:
             self.time_passes(c % 3)
 
@@ -220,7 +223,20 @@ class GrantsMachine(RuleBasedStateMachine):
         for grant_id in GRANT_IDS:
             grant = self.grants.get(grant_id)
             assert self.registry.grantState(grant_id) == (self._state(grant) if grant else NONE)
-            assert self.registry.receiptCount(grant_id) == (len(grant.receipts) if grant else 0)
+            reads = sum(1 for stored in self.receipts.values() if stored[0] == grant_id)
+            assert self.registry.receiptCount(grant_id) == reads
+
+    @invariant()
+    def every_read_has_its_own_receipt(self):
+        """Each read id the model recorded holds exactly its grant and digests; the others none."""
+        for read_id in READ_IDS:
+            stored = self.registry.getReceipt(read_id)
+            expected = self.receipts.get(read_id)
+            if expected is None:
+                assert stored["recordedAt"] == 0
+            else:
+                assert (bytes(stored["grantId"]), bytes(stored["queryDigest"]), bytes(stored["answerDigest"])) == expected
+                assert stored["recordedAt"] > 0
 
     @invariant()
     def access_only_under_a_live_grant(self):
