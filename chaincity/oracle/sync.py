@@ -307,7 +307,7 @@ class SyncEngine:
         if decoded is None:
             return None
         named = {v for v in decoded.args.values() if isinstance(v, bytes)}
-        return next((r for r in records if self.mapping.chain_key(r.payload) in named), None)
+        return next((r for r in records if self.mapping.key_of(r.payload, self.hasher) in named), None)
 
     def _send(self, records: list[SourceRecord], gas: int, data: bytes, keys: frozenset[bytes],
               summary: SyncSummary) -> None:
