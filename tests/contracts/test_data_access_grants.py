@@ -388,21 +388,43 @@ def test_receipt_for_an_unknown_grant_reverts(grants, registrar):
         grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
 
 
-@pytest.mark.parametrize("ending", ["requested", "refused", "revoked", "expired"])
-def test_no_receipt_without_a_live_grant(grants, requested, bank, registrar, ending):
+GRACE = 3_600
+
+
+@pytest.mark.parametrize("ending", ["requested", "refused", "revoked", "expired", "withdrawn"])
+def test_no_receipt_without_a_live_grant_or_past_the_grace(grants, requested, bank, registrar, ending):
+    """Never for a grant that was not granted; for an ended one, only within RECEIPT_GRACE."""
     if ending == "refused":
         grants.refuseAccess(GRANT, REASON, {"from": registrar})
+    elif ending == "withdrawn":
+        grants.revokeAccess(GRANT, REASON, {"from": bank})  # revoked while still a request
     elif ending in ("revoked", "expired"):
         expires_at = now() + DAY
         grants.grantAccess(GRANT, expires_at, {"from": registrar})
         if ending == "revoked":
-            grants.revokeAccess(GRANT, REASON, {"from": bank})
+            revoked_at = grants.revokeAccess(GRANT, REASON, {"from": bank}).timestamp
+            sleep_past(revoked_at + GRACE - 1)
         else:
-            sleep_past(expires_at)
+            sleep_past(expires_at + GRACE - 1)
+    ending = "revoked" if ending == "withdrawn" else ending
     state = {"requested": State.REQUESTED, "refused": State.REFUSED, "revoked": State.REVOKED, "expired": State.EXPIRED}
     with brownie.reverts(typed_error("DataAccessGrantsGrantNotLive", GRANT, state[ending])):
         grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
     assert grants.receiptCount(GRANT) == 0
+
+
+@pytest.mark.parametrize("ending", ["revoked", "expired"])
+def test_a_read_served_before_the_grant_ended_is_recorded_within_the_grace(grants, granted, bank, registrar, ending):
+    """The gateway answers, then records its receipts in a batch: a grant ending in between
+    must not lose the read's receipt (RECEIPT_GRACE after the end)."""
+    assert grants.RECEIPT_GRACE() == GRACE
+    if ending == "revoked":
+        grants.revokeAccess(GRANT, REASON, {"from": bank})
+    else:
+        sleep_past(granted)
+    tx = grants.recordReceipts([(READ, GRANT, QUERY, ANSWER)], {"from": registrar})
+    assert tx.return_value == 1
+    assert grants.receiptCount(GRANT) == 1
 
 
 def test_no_receipt_while_the_requester_is_suspended(grants, granted, directory, city_admins, registrar):

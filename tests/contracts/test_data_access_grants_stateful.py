@@ -29,6 +29,7 @@ DAY = 86_400
 # never lands within minutes of an expiry, so the model's "expired" is never a close call.
 EXPIRY_OFFSET = 1_800
 SLEEP_OFFSET = 3_601
+RECEIPT_GRACE = 3_600  # DataAccessGrants.RECEIPT_GRACE
 ROLES = ["bank", "bank2", "registrar", "court", "tax_bureau"]
 REQUESTERS = ["bank", "bank2"]
 OWNERS = ["registrar", "court"]
@@ -61,6 +62,7 @@ class Grant:
     subject: bytes
     state: int = REQUESTED
     expires_at: int = 0
+    revoked_at: int = 0  # when a granted grant was revoked
 
 
 class GrantsMachine(RuleBasedStateMachine):
@@ -83,6 +85,13 @@ class GrantsMachine(RuleBasedStateMachine):
         if grant.state == GRANTED and grant.expires_at <= self._now():
             return EXPIRED
         return grant.state
+
+    def _servable(self, grant: Grant) -> bool:
+        """Live, or ended by expiry or revocation less than RECEIPT_GRACE ago (no close calls:
+        sleeps are 3601 s past whole days, expiries 1800 s past them)."""
+        state = self._state(grant)
+        ended_at = {GRANTED: None, EXPIRED: grant.expires_at, REVOKED: grant.revoked_at}.get(state, 0)
+        return ended_at is None or (ended_at != 0 and self._now() < ended_at + RECEIPT_GRACE)
 
     def _send(self, error, call, *args, actor: str):
         """Send `call(*args)` from `actor`, expecting `error`; None when it reverted."""
@@ -161,6 +170,8 @@ class GrantsMachine(RuleBasedStateMachine):
         tx = self._send(error, self.registry.revokeAccess, grant_id, REASON, actor=actor)
         if tx is not None:
             assert tx.return_value is (grant.state != REVOKED)
+            if grant.state == GRANTED:
+                grant.revoked_at = tx.timestamp
             grant.state = REVOKED
 
     def record(self, g, actor, read, query, answer):
@@ -175,7 +186,7 @@ class GrantsMachine(RuleBasedStateMachine):
                 noop = stored == receipt[1:]
                 if not noop:
                     error = typed_error("DataAccessGrantsReceiptConflict", read_id)
-            elif self._state(grant) != GRANTED:
+            elif not self._servable(grant):
                 error = typed_error("DataAccessGrantsGrantNotLive", grant_id, self._state(grant))
         tx = self._send(error, self.registry.recordReceipts, [receipt], actor=actor)
         if tx is not None:
