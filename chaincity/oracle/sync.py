@@ -248,10 +248,12 @@ class SyncEngine:
                 return None
             if records:
                 self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
-            if records and self._writes_nothing(records, data):
-                self._confirm([r.id for r in records], None)
-                summary.already_on_chain += len(records)
-                return [], 0, b""
+        # Asked whether priced by estimate or by the gas learnt so far: a replayed export's
+        # later batches are on chain too, and must not be resent as no-op transactions.
+        if records and self._writes_nothing(records, data):
+            self._confirm([r.id for r in records], None)
+            summary.already_on_chain += len(records)
+            return [], 0, b""
         if len(records) > 1 and gas > block_gas * self.block_gas_share:
             # Keep each transaction within half a block: EIP-1559 raises the base fee after
             # every block fuller than that, and a bulk import of full blocks drives it up
