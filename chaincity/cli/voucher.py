@@ -17,7 +17,7 @@ from chaincity.chain import connect
 from chaincity.chain.contracts import call_named
 from chaincity.chain.deployment import City
 from chaincity.chain.enums import department_id
-from chaincity.cli import EXIT_OK, EXIT_REJECTED, JSON_OPTION, echo_json, fail, main, one_line_errors
+from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, echo_json, fail, main, one_line_errors
 from chaincity.cli.oracle import DB_URL
 from chaincity.config import city_counties, oracle_config, signer_for
 from chaincity.db import Reject, SourceRecord, open_database
@@ -70,7 +70,7 @@ class Desk:
             return payload["voucher_no"], "0x" + vouchers.voucher_id(payload, self.hasher).hex()
         if voucher.startswith("0x"):
             return voucher.lower(), voucher.lower()
-        fail(f"{voucher!r}: no voucher of that number in this database; name it by its 0x digest", 2)
+        fail(f"{voucher!r}: no voucher of that number in this database; name it by its 0x digest", EXIT_USAGE)
 
     def act(self, row: dict) -> str:
         """Load the act as a row of the export and sync; the record's source id."""
@@ -96,7 +96,9 @@ class Desk:
         raw = bytes.fromhex(digest[2:])
         stored = call_named(self.registry, "verifyVoucher", raw)
         chain = call_named(self.registry, "custodyChain", raw, 0, stored["historyLength"])
-        name = lambda department: codes.get(department, department)  # noqa: E731
+
+        def name(department: str) -> str:
+            return codes.get(department, department)
         return {"voucher": digest, "state": STATES[stored["state"]], "issuer": name(stored["issuer"]),
                 "holder": name(stored["holder"]), "type": stored["typeId"],
                 "custody": [{"action": e["action"], "at": e["at"], "from": name(e["from"]), "to": name(e["to"])}

@@ -10,16 +10,12 @@ voucher's custody chain instead of being refused.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
-from eth_utils import keccak
-from sqlalchemy import JSON, Integer, String
-from sqlalchemy.orm import Mapped, Session, mapped_column
-
 from chaincity.chain.enums import DepartmentKind, department_id
-from chaincity.db import Base, ChainEvent
 from chaincity.departments.rows import choice, department_code, must_be_empty, text, timestamp
+from chaincity.departments.vouchers.documents import document, remarks, type_id, voucher_id
+from chaincity.departments.vouchers.read_model import EVENTS, HeldVoucher, on_event
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import (Action, Batched, ChainView, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext,
                                    RowError)
@@ -27,26 +23,6 @@ from chaincity.oracle.spec import (Action, Batched, ChainView, DepartmentSpec, F
 ACTS = ("nominate", "accept", "reject", "cancel-nomination", "redeem", "surrender", "revoke")
 ISSUE_COLUMNS = ("type", "subject", "expires_at", "document")
 CUSTODY_PAGE = 50
-
-
-class HeldVoucher(Base):
-    """The city's vouchers as the chain says (few: one per paper notice replaced), for `voucher list`."""
-
-    __tablename__ = "vouchers"
-
-    voucher_id: Mapped[str] = mapped_column(String(66), primary_key=True)
-    type_id: Mapped[str] = mapped_column(String(66))
-    issuer: Mapped[str] = mapped_column(String(66), index=True)
-    holder: Mapped[str] = mapped_column(String(66), index=True)
-    nominee: Mapped[str | None] = mapped_column(String(66), nullable=True, index=True)
-    state: Mapped[str] = mapped_column(String(16))  # active | redeemed | surrendered | revoked
-    expires_at: Mapped[int] = mapped_column(Integer)
-    history: Mapped[list] = mapped_column(JSON, default=list)
-
-
-def type_id(name: str) -> bytes:
-    """A voucher type's id: keccak256 of `voucher.<NAME>` (MORTGAGE_RELEASE, HPF_WITHDRAWAL, …)."""
-    return keccak(text=f"voucher.{name}")
 
 
 def _expiry(row: dict[str, str]) -> int:
@@ -92,28 +68,10 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     return ParsedRow(f"{payload['voucher_no']}:{action}:{payload['acted_at']}", "voucher.act", payload)
 
 
-def document(payload: dict, hasher: Hasher) -> bytes:
-    """The issued voucher's canonical document (UTF-8 JSON, sorted keys), salted with the pepper."""
-    fields = {name: payload[name] for name in ("voucher_no", "type", "subject", "expires_at", "document", "holder")}
-    fields |= {"issuer": payload["department"], "issued_at": payload["acted_at"],
-               "salt": hasher.document(f"voucher:{payload['department']}:{payload['voucher_no']}").hex()}
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def voucher_id(payload: dict, hasher: Hasher) -> bytes:
-    return bytes.fromhex(payload["voucher_id"][2:]) if "voucher_id" in payload else keccak(document(payload, hasher))
-
-
 def issue_input(payload: dict, hasher: Hasher) -> tuple:
     """IVoucherRegistry.VoucherIssue: (voucherId, typeId, subject, firstHolder, expiresAt)."""
     return (voucher_id(payload, hasher), type_id(payload["type"]), hasher.document(f"subject:{payload['subject']}"),
             department_id(payload["holder"]), payload["expires_at"])
-
-
-def remarks(payload: dict, hasher: Hasher) -> bytes:
-    """The act's remarks digest (a revocation's reason code): unique to the act, never zero."""
-    said = payload.get("reason") or payload["remarks"]
-    return hasher.document(f"voucher-act:{payload['voucher_no']}:{payload['action']}:{payload['acted_at']}:{said}")
 
 
 def in_custody_chain(chain: ChainView, payload: dict, hasher: Hasher) -> bool:
@@ -132,31 +90,6 @@ def _act(function: str, with_holder: bool = False) -> Action:
         return (voucher_id(payload, hasher), *holder, remarks(payload, hasher))
     return Action(function, arguments, written_before=in_custody_chain)
 
-
-def on_event(session: Session, event: ChainEvent) -> None:
-    """Keep `vouchers` from the registry's events."""
-    args, name = event.args, event.event
-    step = {"event": name, "block": event.block_number, "tx": event.tx_hash}
-    if name == "VoucherIssued":
-        session.merge(HeldVoucher(voucher_id=args["voucherId"], type_id=args["typeId"], issuer=args["issuer"],
-                                  holder=args["holder"], nominee=None, state="active", expires_at=args["expiresAt"],
-                                  history=[step]))
-        return
-    held = session.get(HeldVoucher, args["voucherId"])
-    if held is None:
-        return
-    held.history = [*held.history, step]
-    held.nominee = args["nominee"] if name == "HandoverNominated" else None
-    if name == "HandoverAccepted":
-        held.holder = args["holder"]
-    elif name in ("VoucherRedeemed", "VoucherSurrendered", "VoucherRevoked"):
-        held.state = name.removeprefix("Voucher").lower()
-        if name == "VoucherSurrendered":  # back to its issuer, its last holder
-            held.holder = args["issuer"]
-
-
-EVENTS = ("VoucherIssued", "HandoverNominated", "HandoverAccepted", "HandoverRejected", "NominationCancelled",
-          "VoucherRedeemed", "VoucherSurrendered", "VoucherRevoked")
 
 SPEC = DepartmentSpec(
     name="voucher",
@@ -178,3 +111,5 @@ SPEC = DepartmentSpec(
     ),
     follows=Follows("VoucherRegistry", addressed=(), every=EVENTS, on_event=on_event, tables=(HeldVoucher,)),
 )
+
+__all__ = ["SPEC", "HeldVoucher", "document", "type_id", "voucher_id"]
