@@ -88,7 +88,8 @@ interface IDataAccessGrants {
     error DataAccessGrantsGrantNotPending(bytes32 grantId, GrantState state);
     /// @dev The grant was refused and cannot be revoked.
     error DataAccessGrantsGrantClosed(bytes32 grantId, GrantState state);
-    /// @dev The grant is not granted, or has expired or been revoked.
+    /// @dev The grant is not granted, or has expired or been revoked (more than
+    /// {RECEIPT_GRACE} ago, for a receipt).
     error DataAccessGrantsGrantNotLive(bytes32 grantId, GrantState state);
     /// @dev An expiry that is not in the future.
     error DataAccessGrantsInvalidExpiry(bytes32 grantId, uint64 expiresAt);
@@ -188,8 +189,11 @@ interface IDataAccessGrants {
      * - the caller signs for the active owning (serving) department of the grant;
      * - a non-zero read id, query digest and answer digest; no receipt under that read id with
      *   other data;
-     * - for a new receipt, the grant gives the requester access: granted, not expired, not
-     *   revoked, and the requester active (as {hasAccess}).
+     * - for a new receipt, the grant gives the requester access (granted, not expired, not
+     *   revoked), or gave it less than {RECEIPT_GRACE} seconds ago: a gateway records its
+     *   receipts in batches after answering, and a read served under a live grant must not lose
+     *   its receipt because the grant expired or was revoked before the batch left;
+     * - the requester is active (no grace: a suspension is an emergency and takes effect at once).
      *
      * Emits a {ReceiptRecorded} event unless nothing changed.
      */
@@ -239,6 +243,10 @@ interface IDataAccessGrants {
 
     /// @notice The state of a grant, Expired for a granted one past its expiry.
     function grantState(bytes32 grantId) external view returns (GrantState);
+
+    /// @notice How long after a grant expired or was revoked its server may still record the
+    /// receipts of reads it served before (seconds).
+    function RECEIPT_GRACE() external view returns (uint64);
 
     /// @notice The number of receipts recorded under a grant.
     function receiptCount(bytes32 grantId) external view returns (uint256);

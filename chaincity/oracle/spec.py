@@ -83,7 +83,13 @@ class Batched:
     # Asked for a record the contract refuses: whether its act is in the chain's history
     # (a registration resent after the title moved on); then it is confirmed, not rejected.
     written_before: History | None = None
+    # The chain key when it needs the pepper (a voucher's id is the digest of a salted
+    # document); used instead of ``chain_key`` to find the record a typed error names.
+    hashed_key: Callable[[dict, Hasher], bytes] | None = None
     batched = True
+
+    def key_of(self, payload: dict, hasher: Hasher) -> bytes:
+        return self.hashed_key(payload, hasher) if self.hashed_key else self.chain_key(payload)
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -136,6 +142,9 @@ class OneByOne:
 
     def written_before_of(self, payload: dict) -> History | None:
         return self.action_of(payload).written_before
+
+    def key_of(self, payload: dict, hasher: Hasher) -> bytes:
+        return self.chain_key(payload)
 
     def keys_of(self, payload: dict) -> frozenset[bytes]:
         touches = self.action_of(payload).touches

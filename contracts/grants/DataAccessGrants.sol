@@ -28,6 +28,11 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
     mapping(bytes32 accessKey => bytes32[] grantIds) private _granted;
     mapping(bytes32 readId => StoredReceipt) private _receipts;
     mapping(bytes32 departmentId => bytes32 publicKey) private _encryptionKeys;
+    /// @dev When a granted grant was revoked, for the receipts' grace period.
+    mapping(bytes32 grantId => uint64 revokedAt) private _revokedAt;
+
+    /// @inheritdoc IDataAccessGrants
+    uint64 public constant RECEIPT_GRACE = 1 hours;
 
     constructor(ICityDirectory directory_) DepartmentGated(directory_) {}
 
@@ -98,6 +103,7 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         if (state == GrantState.Refused) revert DataAccessGrantsGrantClosed(grantId, state);
         grant.state = GrantState.Revoked;
         if (state == GrantState.Granted) {
+            _revokedAt[grantId] = uint64(block.timestamp);
             bytes32[] storage ids = _granted[_accessKey(grant.requester, grant.owner, grant.category, grant.subject)];
             for (uint256 i = 0; i < ids.length; ++i) {
                 if (ids[i] == grantId) {
@@ -199,18 +205,18 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         if (readId == bytes32(0) || receipt.queryDigest == bytes32(0) || receipt.answerDigest == bytes32(0)) {
             revert DataAccessGrantsInvalidReceipt(readId);
         }
+        bytes32 grantId = receipt.grantId;
+        Grant storage grant = _requireGrant(grantId);
+        if (grant.owner != caller) revert DataAccessGrantsNotOwner(grantId, caller);
         StoredReceipt storage stored = _receipts[readId];
         if (stored.recordedAt != 0) {
-            bool same = stored.grantId == receipt.grantId && stored.queryDigest == receipt.queryDigest
+            bool same = stored.grantId == grantId && stored.queryDigest == receipt.queryDigest
                 && stored.answerDigest == receipt.answerDigest;
             if (!same) revert DataAccessGrantsReceiptConflict(readId);
             return false;
         }
-        bytes32 grantId = receipt.grantId;
-        Grant storage grant = _requireGrant(grantId);
-        if (grant.owner != caller) revert DataAccessGrantsNotOwner(grantId, caller);
         GrantState state = _stateOf(grant);
-        if (state != GrantState.Granted) revert DataAccessGrantsGrantNotLive(grantId, state);
+        if (!_servable(grantId, grant, state)) revert DataAccessGrantsGrantNotLive(grantId, state);
         // The caller, the server, is active (it passed _checkDepartment); the requester must be too.
         if (!directory().isDepartmentActive(grant.requester)) {
             revert DataAccessGrantsRequesterInactive(grantId, grant.requester);
@@ -231,6 +237,16 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
             uint64(block.timestamp)
         );
         return true;
+    }
+
+    /// @dev Whether a read under the grant may get a new receipt: live, or ended by expiry or
+    /// revocation less than RECEIPT_GRACE ago (the read was served while it was live).
+    function _servable(bytes32 grantId, Grant storage grant, GrantState state) private view returns (bool) {
+        uint256 endedAt;
+        if (state == GrantState.Granted) return true;
+        if (state == GrantState.Expired) endedAt = grant.expiresAt;
+        else if (state == GrantState.Revoked) endedAt = _revokedAt[grantId]; // zero: revoked while pending
+        return endedAt != 0 && block.timestamp < endedAt + RECEIPT_GRACE;
     }
 
     function _requireGrant(bytes32 grantId) private view returns (Grant storage grant) {
