@@ -15,8 +15,8 @@ import logging
 import queue
 import threading
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 from chaincity.db import SourceRecord
 from chaincity.oracle.spec import Batched
@@ -86,11 +86,10 @@ class ReceiptDesk:
             if not group:
                 continue
             try:
-                with Session(self.engine) as session:
-                    session.add_all([SourceRecord(department=self.department, source_id=f"read:{p['readId']}",
-                                                  kind=KIND, payload=p, source_file="gateway", row_number=0)
-                                     for p, _, _ in group])
-                    session.commit()
+                with self.engine.begin() as connection:  # one transaction, one fsync
+                    connection.execute(insert(SourceRecord), [
+                        {"department": self.department, "source_id": f"read:{p['readId']}", "kind": KIND,
+                         "payload": p, "source_file": "gateway", "row_number": 0} for p, _, _ in group])
             except Exception as exc:  # the database refused: those answers do not leave
                 for _, _, failure in group:
                     failure.append(exc)

@@ -215,3 +215,40 @@ def test_a_read_on_ganache_has_its_receipt_on_chain(ganache, tmp_path):
         assert read.receipt["recordedAt"] > 0 and read.receipt["grantId"] == read.grant_id
     finally:
         town.stop()
+
+
+def test_title_owners_follow_the_centres_records_on_chain(tmp_path):
+    """The answer is the title as the centre's confirmed records leave it: a transfer's new
+    owners, a split's parts with the owners of the title split, a merged or cancelled title
+    ended; a record not yet on chain (pending) is not told."""
+    from sqlalchemy.orm import Session
+
+    from chaincity.db import SourceRecord, open_database
+    from chaincity.departments.real_estate.serves import title_owners
+    from chaincity.oracle.spec import UnknownSubject
+
+    a, b, c, d = (unit(n) for n in range(4))
+    rows = [("title", {"unit_code": a, "owner_id_numbers": [OWNER_1], "shares": [10000], "certificate_no": "A1"}),
+            ("title.change", {"action": "transfer", "unit_code": a, "owner_id_numbers": [OWNER_2], "shares": [10000],
+                              "certificate_no": "A2"}),
+            ("title.change", {"action": "split", "unit_code": a, "part_unit_codes": [b, c], "certificate_no": "B1;C1"}),
+            ("title.change", {"action": "merge", "unit_code": d, "source_unit_codes": [b, c], "certificate_no": "D1",
+                              "owner_id_numbers": [OWNER_1], "shares": [10000]}),
+            ("title.change", {"action": "cancel", "unit_code": d, "certificate_no": "D1", "reason": "destroyed"})]
+    engine = open_database(f"sqlite:///{tmp_path / 'rec.db'}")
+    with Session(engine) as session:
+        for n, (kind, payload) in enumerate(rows):
+            session.add(SourceRecord(department="real-estate", source_id=f"r{n}", kind=kind, source_file="x",
+                                     row_number=n, status="confirmed", payload={**payload, "registered_at": f"day {n}"}))
+        session.add(SourceRecord(department="real-estate", source_id="pending", kind="title.change", source_file="x",
+                                 row_number=9, status="pending", payload={"action": "transfer", "unit_code": d,
+                                 "owner_id_numbers": [OWNER_2], "shares": [10000], "certificate_no": "D2",
+                                 "registered_at": "later"}))
+        session.commit()
+        owners = lambda u: [o["id_number"] for o in title_owners(session, u).get("owners", [])]  # noqa: E731
+        assert title_owners(session, a)["status"] == "split" and owners(a) == [OWNER_2]
+        assert title_owners(session, b)["status"] == "merged" and owners(b) == [OWNER_2]
+        assert title_owners(session, b)["certificate_no"] == "B1"
+        assert title_owners(session, d)["status"] == "cancelled" and owners(d) == [OWNER_1]
+        with pytest.raises(UnknownSubject):
+            title_owners(session, unit(5))

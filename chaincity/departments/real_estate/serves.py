@@ -24,27 +24,27 @@ def _subject_key(subject: str) -> bytes:
         raise ValueError(str(exc)) from None
 
 
-def _records(session: Session, unit: str, before: int | None = None) -> list[SourceRecord]:
-    """The confirmed records that name the unit, as itself, a split's part or a merge's source."""
-    query = select(SourceRecord).where(
+def _records(session: Session, unit: str, before: int | None = None) -> list[tuple[int, dict]]:
+    """(id, payload) of the confirmed records that name the unit, as itself, a split's part or a
+    merge's source, in the order they were loaded."""
+    query = select(SourceRecord.id, SourceRecord.payload).where(
         SourceRecord.department == DEPARTMENT, SourceRecord.status == "confirmed",
         SourceRecord.kind.in_(("title", "title.change")),
         or_(SourceRecord.payload["unit_code"].as_string() == unit,
             SourceRecord.payload["action"].as_string().in_(("split", "merge"))))
     if before is not None:
         query = query.where(SourceRecord.id < before)
-    return [r for r in session.scalars(query.order_by(SourceRecord.id))
-            if r.payload["unit_code"] == unit or unit in r.payload.get("part_unit_codes", ())
-            or unit in r.payload.get("source_unit_codes", ())]
+    return [(i, p) for i, p in session.execute(query.order_by(SourceRecord.id))
+            if p["unit_code"] == unit or unit in p.get("part_unit_codes", ()) or unit in p.get("source_unit_codes", ())]
 
 
 def _title(session: Session, unit: str, before: int | None = None) -> dict | None:
     """The title as the records leave it (owners, shares, certificate, status), or None."""
     title = None
-    for record in _records(session, unit, before):
-        payload, action = record.payload, record.payload.get("action", "register")
+    for record_id, payload in _records(session, unit, before):
+        action = payload.get("action", "register")
         if payload["unit_code"] != unit and action == "split":  # a part: the source's owners
-            source = _title(session, payload["unit_code"], record.id) or {}
+            source = _title(session, payload["unit_code"], record_id) or {}
             parts = payload["part_unit_codes"]
             title = {**source, "status": "registered",
                      "certificate_no": payload["certificate_no"].split(";")[parts.index(unit)]}
