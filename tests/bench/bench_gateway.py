@@ -83,6 +83,7 @@ def main() -> None:
                 with lock:
                     latencies.append(time.perf_counter() - started)
 
+        first_block = w3.eth.block_number  # Anvil mines a block per transaction: blocks = receipt batches
         gateway_cpu = psutil.Process(server.pid)
         cpu_before = sum(gateway_cpu.cpu_times()[:2])
         started = time.perf_counter()
@@ -107,8 +108,8 @@ def main() -> None:
               f"{len(latencies) / cpu:.0f} answers per CPU-second; load average {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} cores")
         print(f"every receipt on chain {settled:.2f} s after the last answer; "
-              f"{town.grants.functions.receiptCount(grant_id).call()} receipts, chain at block {w3.eth.block_number} "
-              f"(was {block_before} when the last answer left)")
+              f"{town.grants.functions.receiptCount(grant_id).call()} receipts in {w3.eth.block_number - first_block} "
+              f"transactions ({w3.eth.block_number - block_before} after the last answer)")
     finally:
         if server is not None:
             server.terminate()
