@@ -59,7 +59,10 @@ def send(url: str, request: Request, signature: str, timeout: float = 30.0,
                                               headers={"content-type": "application/json"})
     except requests.ConnectionError:
         raise GatewayUnreachable(f"no data gateway answers at {url}") from None
-    body = response.json()
+    try:
+        body = response.json()
+    except ValueError:  # not the gateway's JSON: an internal error, or not a gateway at all
+        raise AskRefused(f"http-{response.status_code}", response.text[:200]) from None
     if response.status_code != 200:
         raise AskRefused(body.get("refused", str(response.status_code)), body.get("error", response.text))
     return body
