@@ -168,7 +168,7 @@ def show(voucher, document_out, rpc_url, db_url, as_json, code):
     """A voucher's state and custody chain; its document when this desk issued it."""
     with one_line_errors():
         desk = Desk(rpc_url, db_url, code)
-        number, digest = desk.resolve(voucher)
+        digest = desk.resolve(voucher)[1]
         view = desk.view(digest)
         payload = desk.issued().get(digest)
         if document_out is not None and payload is not None:
