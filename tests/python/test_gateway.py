@@ -153,6 +153,8 @@ def test_malformed_and_oversize_requests_are_refused(town):
     assert response.status_code == 413 and response.json()["refused"] == "body-too-large"
     unknown, unknown_signature = _signed(town, unit(1), category="company-representative")
     assert _refused(town, unknown, unknown_signature) == "unknown-category"
+    elsewhere, elsewhere_signature = _signed(town, unit(1), server="LD-REC-2")
+    assert _refused(town, elsewhere, elsewhere_signature) == "wrong-server"
 
 
 def test_a_subject_the_centre_does_not_hold_is_refused(town):
