@@ -182,6 +182,46 @@ def test_expired_and_revoked_grants_give_no_access(town):
     assert _refused(town, request, signature) == "no-grant"
 
 
+def test_gateway_serve_runs_from_the_cli_and_flushes_its_receipts_when_stopped(town):
+    """`chaincity gateway serve real-estate` in its own process (the in-process gateway stopped
+    meanwhile: one process per key), answers a read, and writes the receipt before it exits."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import PEPPER, ROOT, free_port
+
+    town.grant(COURT, "cli-serve")
+    town.stop()
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": town.w3.provider.endpoint_uri,
+           "CHAINCITY_DEPLOYMENTS_DIR": str(town.deployments), "CHAINCITY_DEPARTMENT": REC,
+           "CHAINCITY_DEVNET_ACCOUNT": "3", "CHAINCITY_PEPPER": PEPPER.hex(),
+           "CHAINCITY_DATABASE_URL": f"sqlite:///{town.tmp_path / (REC + '.db')}", "CHAINCITY_GATEWAY_FLUSH_MS": "60000"}
+    server = subprocess.Popen([sys.executable, "-c", "from chaincity.cli import main; main()", "gateway", "serve",
+                               "real-estate", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "serves title-owners" in server.stderr.readline()
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                assert requests.get(f"{url}/v1/serves", timeout=1).json()["serves"][0]["category"] == "title-owners"
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        request, signature = _signed(town, unit(1))
+        body = send(url, request, signature)  # its receipt waits for the next flush, a minute away
+        assert call_named(town.grants, "getReceipt", request.read_id)["recordedAt"] == 0
+        server.send_signal(signal.SIGTERM)  # uvicorn shuts down (lifespan): the desk flushes what waits,
+        assert server.wait(60) == -signal.SIGTERM  # then it re-raises the signal to exit by it
+        assert await_receipt(town.grants, request, body, timeout=5)["recordedAt"] > 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        town.serve(200)
+
+
 @pytest.mark.parametrize("who", ["requester", "server", "city"])
 def test_a_suspended_department_or_a_paused_city_gets_no_data(town, who):
     """A suspension or the city's pause takes effect at the next request, and ends with the
