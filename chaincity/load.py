@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,13 +54,12 @@ def _open_rows(path: Path, spec: DepartmentSpec):
     return handle, reader
 
 
-def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, context: RowContext,
-             progress: bool = False) -> LoadSummary:
-    """Load ``path`` into the department database; see the module docstring."""
+def load_rows(engine: Engine, spec: DepartmentSpec, rows: Iterable[dict], source: str, context: RowContext,
+              progress: bool = False) -> LoadSummary:
+    """Load rows of the department's export (from a file, or one a command made: a voucher
+    desk's act) into its database, each validated, loaded once, or rejected with its field."""
     summary = LoadSummary(spec.name)
-    handle, reader = _open_rows(path, spec)
-    source = str(path)
-    with Session(engine) as session, handle:
+    with Session(engine) as session:
         known = dict(session.execute(
             select(SourceRecord.source_id, SourceRecord.payload).where(SourceRecord.department == spec.name)
         ).all())
@@ -69,45 +69,54 @@ def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, context: RowConte
             summary.rejected += 1
             summary.rejects.append(reject_row(spec.name, "load", source, row_number, source_id, field_name, reason))
 
-        try:
-            rows = tqdm(reader, desc=f"load {spec.name}", unit=" rows", disable=not progress)
-            for row_number, row in enumerate(rows, start=2):  # row 1 is the header
-                summary.rows += 1
-                if None in row or any(v is None for v in row.values()):
-                    reject(row_number, None, "(row)", "wrong number of columns")
-                    continue
-                try:
-                    parsed = spec.parse(row, context)
-                except RowError as exc:
-                    reject(row_number, None, exc.field, exc.reason)
-                    continue
-                earlier = known.get(parsed.source_id)
-                if earlier is not None:
-                    if earlier == parsed.payload:
-                        summary.unchanged += 1
-                    else:
-                        reject(row_number, parsed.source_id, "(record)",
-                               f"conflicts with the record {parsed.source_id} loaded before")
-                    continue
-                known[parsed.source_id] = parsed.payload
-                pending.append({
-                    "department": spec.name, "source_id": parsed.source_id, "kind": parsed.kind,
-                    "payload": parsed.payload, "source_file": source, "row_number": row_number, "status": "pending",
-                })
-                if len(pending) >= INSERT_BATCH:
-                    session.execute(insert(SourceRecord), pending)
-                    summary.loaded += len(pending)
-                    pending.clear()
-        except csv.Error as exc:
-            raise BadInputFile(f"{path}: {exc}") from None
-        except UnicodeDecodeError:
-            raise BadInputFile(f"{path}: not UTF-8 text") from None
+        rows = tqdm(rows, desc=f"load {spec.name}", unit=" rows", disable=not progress)
+        for row_number, row in enumerate(rows, start=2):  # row 1 is the header
+            summary.rows += 1
+            if None in row or any(v is None for v in row.values()):
+                reject(row_number, None, "(row)", "wrong number of columns")
+                continue
+            try:
+                parsed = spec.parse(row, context)
+            except RowError as exc:
+                reject(row_number, None, exc.field, exc.reason)
+                continue
+            earlier = known.get(parsed.source_id)
+            if earlier is not None:
+                if earlier == parsed.payload:
+                    summary.unchanged += 1
+                else:
+                    reject(row_number, parsed.source_id, "(record)",
+                           f"conflicts with the record {parsed.source_id} loaded before")
+                continue
+            known[parsed.source_id] = parsed.payload
+            pending.append({
+                "department": spec.name, "source_id": parsed.source_id, "kind": parsed.kind,
+                "payload": parsed.payload, "source_file": source, "row_number": row_number, "status": "pending",
+            })
+            if len(pending) >= INSERT_BATCH:
+                session.execute(insert(SourceRecord), pending)
+                summary.loaded += len(pending)
+                pending.clear()
         if pending:
             session.execute(insert(SourceRecord), pending)
             summary.loaded += len(pending)
         if summary.rejects:
             session.execute(insert(Reject), summary.rejects)
         session.commit()
+    return summary
+
+
+def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, context: RowContext,
+             progress: bool = False) -> LoadSummary:
+    """Load ``path`` into the department database; see the module docstring."""
+    handle, reader = _open_rows(path, spec)
+    with handle:
+        try:
+            summary = load_rows(engine, spec, reader, str(path), context, progress)
+        except csv.Error as exc:
+            raise BadInputFile(f"{path}: {exc}") from None
+        except UnicodeDecodeError:
+            raise BadInputFile(f"{path}: not UTF-8 text") from None
     if summary.rejects:
         report = path.with_name(path.stem + ".rejects.csv")
         with report.open("w", newline="", encoding="utf-8") as out:

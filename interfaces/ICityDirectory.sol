@@ -282,6 +282,13 @@ interface ICityDirectory {
     /// @notice Whether `account` signs for an active department of `kind` and the city is not paused.
     function isActiveDepartment(address account, DepartmentKind kind) external view returns (bool);
 
+    /**
+     * @notice Whether the department `departmentId` is registered and active and the city is not
+     * paused: the same test {activeDepartmentOf} makes of a signer's department, for registries
+     * that act on behalf of a department that is not the caller (a data grant's requester).
+     */
+    function isDepartmentActive(bytes32 departmentId) external view returns (bool);
+
     /// @notice The department `account` signs for, whatever its status; zero if none.
     function departmentOfSigner(address account) external view returns (bytes32 departmentId);
 

@@ -15,8 +15,9 @@ pragma solidity ^0.8.24;
  * A voucher is issued to a first holder. The holder nominates the next holder (a department whose
  * kind may receive the type), who accepts or rejects; only an accepted hand-over moves it. It
  * ends when a holder of a receiving kind redeems it, when its holder surrenders it to the issuer,
- * when the issuer revokes it, or when it expires; after that it cannot move. Every step is kept in
- * the voucher's custody chain with a remarks digest.
+ * when the issuer revokes it (with a reason), or when it expires; after that it cannot move. Every
+ * step is kept in the voucher's custody chain with a remarks digest. A chain has no fixed bound
+ * (nominations may be rejected and made again), so it is read in pages ({custodyChain}).
  */
 interface IVoucherRegistry {
     /// @dev Stored states are None, Active, Redeemed, Surrendered and Revoked; Expired is only
@@ -83,7 +84,8 @@ interface IVoucherRegistry {
 
     /// @dev A zero type id.
     error VoucherRegistryInvalidType(bytes32 typeId);
-    /// @dev A mask with the None bit or a bit past the last kind.
+    /// @dev A mask with the None bit or a bit past the last kind, or a type open to issuers
+    /// that no kind may receive.
     error VoucherRegistryInvalidKinds(bytes32 typeId, uint256 issuerKinds, uint256 receiverKinds);
     /// @dev A zero voucher id.
     error VoucherRegistryInvalidVoucher(bytes32 voucherId);
@@ -108,6 +110,8 @@ interface IVoucherRegistry {
     /// @dev Another department is nominated already.
     error VoucherRegistryHandoverPending(bytes32 voucherId, bytes32 nominee);
     error VoucherRegistryNoPendingHandover(bytes32 voucherId);
+    /// @dev A revocation without a reason: the reason code digest is zero.
+    error VoucherRegistryMissingReason(bytes32 voucherId);
 
     /// @dev `admin` is the caller: the city directory, running a proposal.
     event VoucherTypeSet(bytes32 indexed typeId, uint256 issuerKinds, uint256 receiverKinds, address indexed admin);
@@ -138,7 +142,8 @@ interface IVoucherRegistry {
      * Requirements:
      * - only by the directory, through an executed proposal
      *   (else {IDepartmentGated-DepartmentGatedOnlyByProposal});
-     * - a non-zero type id; masks without the None bit and without bits past the last kind.
+     * - a non-zero type id; masks without the None bit and without bits past the last kind;
+     * - some receiving kind when some kind may issue (else no voucher could be issued).
      *
      * Emits a {VoucherTypeSet} event unless nothing changed.
      */
@@ -241,10 +246,12 @@ interface IVoucherRegistry {
 
     /**
      * @notice Revoke a voucher the caller's department issued; it ends where it is.
-     * @dev A pending nomination lapses.
+     * @dev A pending nomination lapses. `reasonCode` is the digest of the reason (e.g.
+     * `keccak256("ISSUED_IN_ERROR")` or of the revocation decision); it is kept in the custody chain.
      *
      * Requirements:
-     * - the caller signs for the active issuing department; the voucher is live.
+     * - the caller signs for the active issuing department; the voucher is live;
+     * - a non-zero `reasonCode` (else {VoucherRegistryMissingReason}).
      *
      * Emits a {VoucherRevoked} event.
      */
@@ -271,8 +278,15 @@ interface IVoucherRegistry {
     /// @notice The state of a voucher, Expired for an active one past its expiry.
     function voucherState(bytes32 voucherId) external view returns (VoucherState);
 
-    /// @notice Every step of a voucher's life, oldest first (empty if unknown).
-    function custodyChain(bytes32 voucherId) external view returns (CustodyEntry[] memory);
+    /**
+     * @notice A page of a voucher's custody chain, oldest first: the entries from index `start`,
+     * at most `limit` of them (fewer at the end of the chain; empty past it or if unknown).
+     * Read the whole chain in pages up to {custodyLength}.
+     */
+    function custodyChain(bytes32 voucherId, uint256 start, uint256 limit)
+        external
+        view
+        returns (CustodyEntry[] memory entries);
 
     /// @notice The number of entries in a voucher's custody chain.
     function custodyLength(bytes32 voucherId) external view returns (uint256);

@@ -25,13 +25,15 @@ from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import SenderError, TransactionReverted
 from chaincity.chain.signer import SignerError
 from chaincity.config import ConfigError
-from chaincity.departments import bank, court, real_estate
+from chaincity.departments import bank, court, real_estate, vouchers
 from chaincity.devnet import DEVNETS
 from chaincity.directory import NotInDirectory
 from chaincity.oracle.spec import DepartmentSpec
 from chaincity.oracle.stops import OracleStopped
 
-DEPARTMENTS: dict[str, DepartmentSpec] = {spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC)}
+DEPARTMENTS: dict[str, DepartmentSpec] = {
+    spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC, vouchers.SPEC)
+}
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -91,6 +93,6 @@ def main(verbose: bool) -> None:
 
 
 # The command groups register themselves on `main`.
-from chaincity.cli import chain, demo, directory, oracle, reads  # noqa: E402,F401
+from chaincity.cli import chain, demo, directory, gateway, grants, oracle, reads, voucher  # noqa: E402,F401
 
 __all__ = ["DEPARTMENTS", "main"]

@@ -150,6 +150,22 @@ def propose_allow_contracts(directory: Directory):
     return directory.allow_city_contracts_call()
 
 
+@propose.command("voucher-type")
+@click.argument("name")
+@click.option("--issuer", "issuers", multiple=True, type=click.Choice(KINDS), help="A kind that may issue it (repeat).")
+@click.option("--receiver", "receivers", multiple=True, type=click.Choice(KINDS), required=True,
+              help="A kind that may receive and redeem it (repeat).")
+@_proposing
+def propose_voucher_type(directory: Directory, name: str, issuers: tuple[str, ...], receivers: tuple[str, ...]):
+    """Say which department kinds may issue and receive the voucher type NAME (e.g. MORTGAGE_RELEASE);
+    no --issuer closes the type to new vouchers."""
+    from chaincity.departments.vouchers import type_id
+
+    def mask(labels):
+        return sum(1 << int(DepartmentKind.from_label(label)) for label in set(labels))
+    return directory.call("VoucherRegistry", "setVoucherType", type_id(name), mask(issuers), mask(receivers))
+
+
 @propose.command("add-county")
 @click.argument("county")
 @_proposing

@@ -79,3 +79,26 @@ def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
         click.echo(f"{result['certificate']}: {state}" + (f", unit {result['unit']}, issued at {result['issuedAt']}"
                                                           if state != "unknown" else ""))
     sys.exit(EXIT_OK if state == "valid" else EXIT_REJECTED)
+
+
+@_reading(verify, "voucher", "digest_or_file")
+def verify_voucher(digest_or_file: str, rpc_url: str | None, as_json: bool) -> None:
+    """What a voucher is: its 0x digest, or its document file (hashed as it is: a changed byte
+    is another digest). Active, redeemed, surrendered, revoked, expired, or unknown (forged or
+    never issued); its type, issuer and holder. Exit 0 if active, 1 otherwise."""
+    from chaincity.cli.voucher import STATES, document_digest
+
+    raw = document_digest(digest_or_file)
+    if raw is None:
+        fail(f"{digest_or_file!r} is neither a document file nor a 32-byte hex digest", EXIT_USAGE)
+    with one_line_errors():
+        view = call_named(open_city(rpc_url)["VoucherRegistry"], "verifyVoucher", raw)
+    result = {"voucher": "0x" + raw.hex(), "state": STATES[view["state"]], "type": view["typeId"],
+              "issuer": view["issuer"], "holder": view["holder"], "custodyLength": view["historyLength"]}
+    if as_json:
+        echo_json(result)
+    else:
+        click.echo(f"{result['voucher']}: {result['state']}" + (
+            f", type {result['type']}, issuer {result['issuer']}, holder {result['holder']}"
+            if result["state"] != "unknown" else ""))
+    sys.exit(EXIT_OK if result["state"] == "active" else EXIT_REJECTED)

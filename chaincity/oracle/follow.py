@@ -39,7 +39,7 @@ def follower_for(spec: DepartmentSpec, department_code: str, w3: Web3, engine, c
         return None
     contract = city[follows.contract]
     me = "0x" + department_id(department_code).hex()
-    topics = [[[contract.events[event]().topic for event in follows.addressed], None, me]]
+    topics = [[[contract.events[event]().topic for event in follows.addressed], None, me]] if follows.addressed else []
     if follows.every:
         topics.append([[contract.events[event]().topic for event in follows.every]])
     name = f"{spec.name}:{department_code}"

@@ -4,7 +4,8 @@ A department module gives one :class:`DepartmentSpec`: the columns of its export
 becomes a record; how its records go on chain (:class:`Batched` registrations, and
 :class:`OneByOne` changes whose :class:`Action` objects name the function, its arguments and
 how to tell that the chain holds the act already); and what it follows on chain into which
-read-model tables (:class:`Follows`). The framework (load, sync, follow) reads nothing else,
+read-model tables (:class:`Follows`); and what it answers through the data gateway
+(:class:`Serves`). The framework (load, sync, follow) reads nothing else,
 and never asks a department's name.
 """
 
@@ -82,7 +83,13 @@ class Batched:
     # Asked for a record the contract refuses: whether its act is in the chain's history
     # (a registration resent after the title moved on); then it is confirmed, not rejected.
     written_before: History | None = None
+    # The chain key when it needs the pepper (a voucher's id is the digest of a salted
+    # document); used instead of ``chain_key`` to find the record a typed error names.
+    hashed_key: Callable[[dict, Hasher], bytes] | None = None
     batched = True
+
+    def key_of(self, payload: dict, hasher: Hasher) -> bytes:
+        return self.hashed_key(payload, hasher) if self.hashed_key else self.chain_key(payload)
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -136,6 +143,9 @@ class OneByOne:
     def written_before_of(self, payload: dict) -> History | None:
         return self.action_of(payload).written_before
 
+    def key_of(self, payload: dict, hasher: Hasher) -> bytes:
+        return self.chain_key(payload)
+
     def keys_of(self, payload: dict) -> frozenset[bytes]:
         touches = self.action_of(payload).touches
         return frozenset(touches(payload) if touches else (self.chain_key(payload),))
@@ -160,6 +170,25 @@ class Follows:
     tables: tuple[type, ...] = ()
 
 
+class UnknownSubject(LookupError):
+    """The department's database knows nothing of the subject a gateway request names."""
+
+
+@dataclass(frozen=True)
+class Serves:
+    """A category of data the department answers through the data gateway, to a department
+    holding a grant for it (IDataAccessGrants): its name (on chain as keccak256 of it), how a
+    subject as the requester writes it becomes the grant's bytes32 subject (raises ValueError
+    for a malformed one), and the answer from the department's own database (raises
+    :class:`UnknownSubject` when there is none). The answer is JSON-serialisable and may carry
+    personal data: it leaves the department only encrypted to the requester."""
+
+    category: str
+    subject_key: Callable[[str], bytes]
+    answer: Callable[[Session, str], dict]
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class DepartmentSpec:
     """A department: the columns of its export, how a row is read, and how records go on
@@ -172,6 +201,7 @@ class DepartmentSpec:
     chains: tuple[ChainMapping, ...] = ()
     optional_columns: tuple[str, ...] = ()  # read when present (e.g. `action`), documented in the README
     follows: Follows | None = None
+    serves: tuple[Serves, ...] = ()  # what the data gateway answers from its database
 
     def chain_of(self, kind: str) -> ChainMapping:
         return next(mapping for mapping in self.chains if mapping.kind == kind)

@@ -248,10 +248,12 @@ class SyncEngine:
                 return None
             if records:
                 self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
-            if records and self._writes_nothing(records, data):
-                self._confirm([r.id for r in records], None)
-                summary.already_on_chain += len(records)
-                return [], 0, b""
+        # Asked whether priced by estimate or by the gas learnt so far: a replayed export's
+        # later batches are on chain too, and must not be resent as no-op transactions.
+        if records and self._writes_nothing(records, data):
+            self._confirm([r.id for r in records], None)
+            summary.already_on_chain += len(records)
+            return [], 0, b""
         if len(records) > 1 and gas > block_gas * self.block_gas_share:
             # Keep each transaction within half a block: EIP-1559 raises the base fee after
             # every block fuller than that, and a bulk import of full blocks drives it up
@@ -307,7 +309,7 @@ class SyncEngine:
         if decoded is None:
             return None
         named = {v for v in decoded.args.values() if isinstance(v, bytes)}
-        return next((r for r in records if self.mapping.chain_key(r.payload) in named), None)
+        return next((r for r in records if self.mapping.key_of(r.payload, self.hasher) in named), None)
 
     def _send(self, records: list[SourceRecord], gas: int, data: bytes, keys: frozenset[bytes],
               summary: SyncSummary) -> None:

@@ -220,10 +220,14 @@ contract CityDirectory is ICityDirectory, AccessControlEnumerable, Pausable {
     /// @inheritdoc ICityDirectory
     function activeDepartmentOf(address account) public view returns (bytes32 departmentId, DepartmentKind kind) {
         departmentId = _departmentOfSigner[account];
-        if (departmentId == bytes32(0) || paused()) return (bytes32(0), DepartmentKind.None);
-        Department storage department = _departments[departmentId];
-        if (department.status != DepartmentStatus.Active) return (bytes32(0), DepartmentKind.None);
-        return (departmentId, department.kind);
+        if (!isDepartmentActive(departmentId)) return (bytes32(0), DepartmentKind.None);
+        return (departmentId, _departments[departmentId].kind);
+    }
+
+    /// @inheritdoc ICityDirectory
+    function isDepartmentActive(bytes32 departmentId) public view returns (bool) {
+        // An unknown id has status None, so one comparison covers "registered" and "active".
+        return !paused() && _departments[departmentId].status == DepartmentStatus.Active;
     }
 
     /// @inheritdoc ICityDirectory

@@ -12,12 +12,27 @@ import {DepartmentGated} from "../access/DepartmentGated.sol";
  * For {hasAccess}, each (requester, owner, category, subject) keeps the ids of its granted
  * grants; a revocation removes its id at once and expired ids are pruned when the next grant
  * for the same key is made, so the list stays as short as the live grants for that key.
+ * Whether the departments are active is asked of the directory at every call, never cached.
  */
 contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
+    /// @dev A stored read: the grant it was served under (which names requester, server,
+    /// category and subject), the two digests and the block time. Four slots.
+    struct StoredReceipt {
+        bytes32 grantId;
+        bytes32 queryDigest;
+        bytes32 answerDigest;
+        uint64 recordedAt;
+    }
 
     mapping(bytes32 grantId => Grant) private _grants;
     mapping(bytes32 accessKey => bytes32[] grantIds) private _granted;
-    mapping(bytes32 grantId => mapping(bytes32 queryDigest => StoredReceipt)) private _receipts;
+    mapping(bytes32 readId => StoredReceipt) private _receipts;
+    mapping(bytes32 departmentId => bytes32 publicKey) private _encryptionKeys;
+    /// @dev When a granted grant was revoked, for the receipts' grace period.
+    mapping(bytes32 grantId => uint64 revokedAt) private _revokedAt;
+
+    /// @inheritdoc IDataAccessGrants
+    uint64 public constant RECEIPT_GRACE = 1 hours;
 
     constructor(ICityDirectory directory_) DepartmentGated(directory_) {}
 
@@ -88,6 +103,7 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         if (state == GrantState.Refused) revert DataAccessGrantsGrantClosed(grantId, state);
         grant.state = GrantState.Revoked;
         if (state == GrantState.Granted) {
+            _revokedAt[grantId] = uint64(block.timestamp);
             bytes32[] storage ids = _granted[_accessKey(grant.requester, grant.owner, grant.category, grant.subject)];
             for (uint256 i = 0; i < ids.length; ++i) {
                 if (ids[i] == grantId) {
@@ -114,6 +130,16 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         }
     }
 
+    /// @inheritdoc IDataAccessGrants
+    function setEncryptionKey(bytes32 publicKey) external returns (bool) {
+        (bytes32 department,) = _checkDepartment(ALL_KINDS);
+        if (publicKey == bytes32(0)) revert DataAccessGrantsInvalidEncryptionKey(department);
+        if (_encryptionKeys[department] == publicKey) return false;
+        _encryptionKeys[department] = publicKey;
+        emit EncryptionKeySet(department, publicKey, msg.sender);
+        return true;
+    }
+
     // ---- reads ------------------------------------------------------------------------
 
     /// @inheritdoc IDataAccessGrants
@@ -122,8 +148,16 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         view
         returns (bool)
     {
-        if (_anyLive(_accessKey(requester, owner, category, subject))) return true;
-        return subject != bytes32(0) && _anyLive(_accessKey(requester, owner, category, bytes32(0)));
+        return _accessGrant(requester, owner, category, subject) != bytes32(0);
+    }
+
+    /// @inheritdoc IDataAccessGrants
+    function accessGrant(bytes32 requester, bytes32 owner, bytes32 category, bytes32 subject)
+        external
+        view
+        returns (bytes32)
+    {
+        return _accessGrant(requester, owner, category, subject);
     }
 
     /// @inheritdoc IDataAccessGrants
@@ -142,32 +176,77 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
     }
 
     /// @inheritdoc IDataAccessGrants
-    function getReceipt(bytes32 grantId, bytes32 queryDigest) external view returns (StoredReceipt memory) {
-        return _receipts[grantId][queryDigest];
+    function getReceipt(bytes32 readId) external view returns (ReceiptRecord memory record) {
+        StoredReceipt storage stored = _receipts[readId];
+        Grant storage grant = _grants[stored.grantId];
+        return ReceiptRecord({
+            grantId: stored.grantId,
+            requester: grant.requester,
+            server: grant.owner,
+            category: grant.category,
+            subject: grant.subject,
+            queryDigest: stored.queryDigest,
+            answerDigest: stored.answerDigest,
+            recordedAt: stored.recordedAt
+        });
+    }
+
+    /// @inheritdoc IDataAccessGrants
+    function encryptionKey(bytes32 departmentId) external view returns (bytes32) {
+        return _encryptionKeys[departmentId];
     }
 
     // ---- internals --------------------------------------------------------------------
 
-    /// @dev The one place receipts are recorded, for single and batch entry points.
+    /// @dev The one place receipts are recorded, for single and batch entry points. A resent
+    /// receipt is checked before the grant's liveness, so it stays a no-op once the grant ended.
     function _record(bytes32 caller, ReadReceipt calldata receipt) private returns (bool) {
+        bytes32 readId = receipt.readId;
+        if (readId == bytes32(0) || receipt.queryDigest == bytes32(0) || receipt.answerDigest == bytes32(0)) {
+            revert DataAccessGrantsInvalidReceipt(readId);
+        }
         bytes32 grantId = receipt.grantId;
         Grant storage grant = _requireGrant(grantId);
         if (grant.owner != caller) revert DataAccessGrantsNotOwner(grantId, caller);
-        if (receipt.queryDigest == bytes32(0)) revert DataAccessGrantsInvalidQuery(grantId);
-        StoredReceipt storage stored = _receipts[grantId][receipt.queryDigest];
+        StoredReceipt storage stored = _receipts[readId];
         if (stored.recordedAt != 0) {
-            if (stored.answerDigest != receipt.answerDigest) {
-                revert DataAccessGrantsReceiptConflict(grantId, receipt.queryDigest);
-            }
+            bool same = stored.grantId == grantId && stored.queryDigest == receipt.queryDigest
+                && stored.answerDigest == receipt.answerDigest;
+            if (!same) revert DataAccessGrantsReceiptConflict(readId);
             return false;
         }
         GrantState state = _stateOf(grant);
-        if (state != GrantState.Granted) revert DataAccessGrantsGrantNotLive(grantId, state);
+        if (!_servable(grantId, grant, state)) revert DataAccessGrantsGrantNotLive(grantId, state);
+        // The caller, the server, is active (it passed _checkDepartment); the requester must be too.
+        if (!directory().isDepartmentActive(grant.requester)) {
+            revert DataAccessGrantsRequesterInactive(grantId, grant.requester);
+        }
+        stored.grantId = grantId;
+        stored.queryDigest = receipt.queryDigest;
         stored.answerDigest = receipt.answerDigest;
         stored.recordedAt = uint64(block.timestamp);
         ++grant.receiptCount;
-        emit ReceiptRecorded(grantId, grant.requester, receipt.queryDigest, receipt.answerDigest, uint64(block.timestamp));
+        emit ReceiptRecorded(
+            readId,
+            grant.requester,
+            caller,
+            grantId,
+            grant.category,
+            receipt.queryDigest,
+            receipt.answerDigest,
+            uint64(block.timestamp)
+        );
         return true;
+    }
+
+    /// @dev Whether a read under the grant may get a new receipt: live, or ended by expiry or
+    /// revocation less than RECEIPT_GRACE ago (the read was served while it was live).
+    function _servable(bytes32 grantId, Grant storage grant, GrantState state) private view returns (bool) {
+        uint256 endedAt;
+        if (state == GrantState.Granted) return true;
+        if (state == GrantState.Expired) endedAt = grant.expiresAt;
+        else if (state == GrantState.Revoked) endedAt = _revokedAt[grantId]; // zero: revoked while pending
+        return endedAt != 0 && block.timestamp < endedAt + RECEIPT_GRACE;
     }
 
     function _requireGrant(bytes32 grantId) private view returns (Grant storage grant) {
@@ -188,12 +267,27 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
         return state;
     }
 
-    function _anyLive(bytes32 key) private view returns (bool) {
+    /// @dev The live grant giving access, the subject's own before an all-subjects one; zero
+    /// if none, or if either department is inactive or the city paused.
+    function _accessGrant(bytes32 requester, bytes32 owner, bytes32 category, bytes32 subject)
+        private
+        view
+        returns (bytes32 grantId)
+    {
+        ICityDirectory city = directory();
+        if (!city.isDepartmentActive(requester) || !city.isDepartmentActive(owner)) return bytes32(0);
+        grantId = _liveIn(_accessKey(requester, owner, category, subject));
+        if (grantId == bytes32(0) && subject != bytes32(0)) {
+            grantId = _liveIn(_accessKey(requester, owner, category, bytes32(0)));
+        }
+    }
+
+    function _liveIn(bytes32 key) private view returns (bytes32) {
         bytes32[] storage ids = _granted[key];
         for (uint256 i = 0; i < ids.length; ++i) {
-            if (_grants[ids[i]].expiresAt > block.timestamp) return true;
+            if (_grants[ids[i]].expiresAt > block.timestamp) return ids[i];
         }
-        return false;
+        return bytes32(0);
     }
 
     function _accessKey(bytes32 requester, bytes32 owner, bytes32 category, bytes32 subject)

@@ -27,7 +27,9 @@ contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
         returns (bool)
     {
         if (typeId == bytes32(0)) revert VoucherRegistryInvalidType(typeId);
-        if (issuerKinds & ~ALL_KINDS != 0 || receiverKinds & ~ALL_KINDS != 0) {
+        bool outOfRange = issuerKinds & ~ALL_KINDS != 0 || receiverKinds & ~ALL_KINDS != 0;
+        // A type open to issuers but to no receiver could never be issued: refuse it here.
+        if (outOfRange || (issuerKinds != 0 && receiverKinds == 0)) {
             revert VoucherRegistryInvalidKinds(typeId, issuerKinds, receiverKinds);
         }
         VoucherType storage stored = _types[typeId];
@@ -124,6 +126,7 @@ contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
         (bytes32 caller,) = _checkDepartment(ALL_KINDS);
         Voucher storage voucher = _requireLive(voucherId);
         if (voucher.issuer != caller) revert VoucherRegistryNotIssuer(voucherId, caller);
+        if (reasonCode == bytes32(0)) revert VoucherRegistryMissingReason(voucherId);
         _end(voucher, VoucherState.Revoked);
         _record(voucherId, CustodyAction.Revoked, caller, voucher.holder, reasonCode);
         emit VoucherRevoked(voucherId, caller, reasonCode);
@@ -152,8 +155,19 @@ contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
     }
 
     /// @inheritdoc IVoucherRegistry
-    function custodyChain(bytes32 voucherId) external view returns (CustodyEntry[] memory) {
-        return _custody[voucherId];
+    function custodyChain(bytes32 voucherId, uint256 start, uint256 limit)
+        external
+        view
+        returns (CustodyEntry[] memory entries)
+    {
+        CustodyEntry[] storage chain = _custody[voucherId];
+        uint256 end = chain.length;
+        if (start >= end) return entries;
+        if (limit < end - start) end = start + limit;
+        entries = new CustodyEntry[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            entries[i - start] = chain[i];
+        }
     }
 
     /// @inheritdoc IVoucherRegistry

@@ -1,4 +1,5 @@
-"""DataAccessGrants: requests, grants, refusals, revocations, hasAccess and read receipts."""
+"""DataAccessGrants: requests, grants, refusals, revocations, hasAccess, read receipts (one per
+read, keyed by its read id) and the departments' encryption keys."""
 
 import brownie
 import pytest
@@ -19,6 +20,10 @@ PURPOSE = web3.keccak(text="MORTGAGE_APPROVAL")
 REASON = web3.keccak(text="NO_LEGAL_BASIS")
 QUERY = web3.keccak(text="query 1")
 ANSWER = web3.keccak(text="answer 1")
+READ = web3.keccak(text="read 1")
+READ2 = web3.keccak(text="read 2")
+READ3 = web3.keccak(text="read 3")
+X25519_KEY = web3.keccak(text="an X25519 public key")
 
 BANK = department_id(DEPARTMENTS["bank"][0])
 BANK2 = department_id(DEPARTMENTS["bank2"][0])
@@ -289,86 +294,161 @@ def test_expired_grants_do_not_block_a_new_grant_for_the_same_key(grants, grante
     assert not grants.hasAccess(BANK, REGISTRAR, CATEGORY, UNIT)
 
 
-# ---- read receipts ----------------------------------------------------------------------
+# ---- hasAccess and the directory: a suspension takes effect everywhere at once ----------
+
+
+@pytest.mark.parametrize("who", ["requester", "owner"])
+def test_no_access_while_either_department_is_suspended(grants, granted, directory, city_admins, who):
+    dept = BANK if who == "requester" else REGISTRAR
+    directory.suspendDepartment(dept, REASON, {"from": city_admins[0]})
+    assert not grants.hasAccess(BANK, REGISTRAR, CATEGORY, UNIT)
+    assert h(grants.accessGrant(BANK, REGISTRAR, CATEGORY, UNIT)) == ZERO_HEX
+    assert grants.grantState(GRANT) == State.GRANTED  # the grant itself stands: reinstating restores access
+
+
+def test_no_access_while_the_city_is_paused(grants, granted, directory, city_admins):
+    directory.pause({"from": city_admins[0]})
+    assert not grants.hasAccess(BANK, REGISTRAR, CATEGORY, UNIT)
+
+
+def test_access_grant_names_the_subjects_own_grant_before_an_all_subjects_one(grants, granted, bank, registrar):
+    request(grants, bank, grant_id=GRANT2, subject=ZERO)
+    grants.grantAccess(GRANT2, now() + DAY, {"from": registrar})
+    assert h(grants.accessGrant(BANK, REGISTRAR, CATEGORY, UNIT)) == h(GRANT)
+    assert h(grants.accessGrant(BANK, REGISTRAR, CATEGORY, OTHER_UNIT)) == h(GRANT2)
+
+
+# ---- read receipts: one per read, keyed by its read id ---------------------------------
 
 
 def test_owner_records_a_read_receipt(grants, granted, registrar):
-    tx = grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
+    tx = grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
     assert tx.return_value is True
-    assert plain(tx.events["ReceiptRecorded"].values()) == [h(GRANT), h(BANK), h(QUERY), h(ANSWER), tx.timestamp]
+    assert plain(tx.events["ReceiptRecorded"].values()) == [
+        h(READ), h(BANK), h(REGISTRAR), h(GRANT), h(CATEGORY), h(QUERY), h(ANSWER), tx.timestamp
+    ]
     assert grants.receiptCount(GRANT) == 1
-    assert plain(grants.getReceipt(GRANT, QUERY)) == [h(ANSWER), tx.timestamp]
+    assert plain(grants.getReceipt(READ)) == [
+        h(GRANT), h(BANK), h(REGISTRAR), h(CATEGORY), h(UNIT), h(QUERY), h(ANSWER), tx.timestamp
+    ]
+
+
+def test_the_same_query_served_twice_is_two_receipts(grants, granted, registrar):
+    grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
+    tx = grants.recordReceipt((READ2, GRANT, QUERY, ANSWER), {"from": registrar})
+    assert tx.return_value is True
+    assert grants.receiptCount(GRANT) == 2
+
+
+def test_a_changed_answer_is_a_new_receipt_not_a_revert(grants, granted, registrar):
+    grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
+    other = web3.keccak(text="the title moved on")
+    grants.recordReceipt((READ2, GRANT, QUERY, other), {"from": registrar})
+    assert [h(grants.getReceipt(r)["answerDigest"]) for r in (READ, READ2)] == [h(ANSWER), h(other)]
 
 
 def test_the_same_receipt_again_changes_nothing_even_after_the_grant_ends(grants, granted, registrar, bank):
-    grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
+    grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
     grants.revokeAccess(GRANT, REASON, {"from": bank})
-    tx = grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
-    assert tx.return_value is False
+    tx = grants.recordReceipts([(READ, GRANT, QUERY, ANSWER)], {"from": registrar})
+    assert tx.return_value == 0
     assert "ReceiptRecorded" not in tx.events
     assert grants.receiptCount(GRANT) == 1
 
 
-def test_a_conflicting_receipt_for_a_query_reverts(grants, granted, registrar):
-    grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
-    with brownie.reverts(typed_error("DataAccessGrantsReceiptConflict", GRANT, QUERY)):
-        grants.recordReceipt((GRANT, QUERY, web3.keccak(text="other answer")), {"from": registrar})
+@pytest.mark.parametrize("field", ["grant", "query", "answer"])
+def test_other_data_under_an_existing_read_id_reverts(grants, granted, bank, registrar, field):
+    request(grants, bank, grant_id=GRANT2, subject=ZERO)
+    grants.grantAccess(GRANT2, now() + DAY, {"from": registrar})
+    grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
+    other = web3.keccak(text="other")
+    receipt = {"grant": (READ, GRANT2, QUERY, ANSWER), "query": (READ, GRANT, other, ANSWER),
+               "answer": (READ, GRANT, QUERY, other)}[field]
+    with brownie.reverts(typed_error("DataAccessGrantsReceiptConflict", READ)):
+        grants.recordReceipt(receipt, {"from": registrar})
 
 
-def test_zero_query_digest_is_rejected(grants, granted, registrar):
-    with brownie.reverts(typed_error("DataAccessGrantsInvalidQuery", GRANT)):
-        grants.recordReceipt((GRANT, ZERO, ANSWER), {"from": registrar})
+@pytest.mark.parametrize("zero", ["read", "query", "answer"])
+def test_zero_read_id_or_digest_is_rejected(grants, granted, registrar, zero):
+    receipt = (ZERO if zero == "read" else READ, GRANT, ZERO if zero == "query" else QUERY,
+               ZERO if zero == "answer" else ANSWER)
+    with brownie.reverts(typed_error("DataAccessGrantsInvalidReceipt", receipt[0])):
+        grants.recordReceipt(receipt, {"from": registrar})
 
 
 @pytest.mark.parametrize("role", ["bank", "court"])
 def test_only_the_owner_records_receipts(grants, granted, department_accounts, role):
     dept = department_id(DEPARTMENTS[role][0])
     with brownie.reverts(typed_error("DataAccessGrantsNotOwner", GRANT, dept)):
-        grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": department_accounts[role]})
+        grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": department_accounts[role]})
 
 
 def test_receipt_for_an_unknown_grant_reverts(grants, registrar):
     with brownie.reverts(typed_error("DataAccessGrantsUnknownGrant", GRANT)):
-        grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
+        grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
 
 
-@pytest.mark.parametrize("ending", ["requested", "refused", "revoked", "expired"])
-def test_no_receipt_without_a_live_grant(grants, requested, bank, registrar, ending):
+GRACE = 3_600
+
+
+@pytest.mark.parametrize("ending", ["requested", "refused", "revoked", "expired", "withdrawn"])
+def test_no_receipt_without_a_live_grant_or_past_the_grace(grants, requested, bank, registrar, ending):
+    """Never for a grant that was not granted; for an ended one, only within RECEIPT_GRACE."""
     if ending == "refused":
         grants.refuseAccess(GRANT, REASON, {"from": registrar})
+    elif ending == "withdrawn":
+        grants.revokeAccess(GRANT, REASON, {"from": bank})  # revoked while still a request
     elif ending in ("revoked", "expired"):
         expires_at = now() + DAY
         grants.grantAccess(GRANT, expires_at, {"from": registrar})
         if ending == "revoked":
-            grants.revokeAccess(GRANT, REASON, {"from": bank})
+            revoked_at = grants.revokeAccess(GRANT, REASON, {"from": bank}).timestamp
+            sleep_past(revoked_at + GRACE - 1)
         else:
-            sleep_past(expires_at)
+            sleep_past(expires_at + GRACE - 1)
+    ending = "revoked" if ending == "withdrawn" else ending
     state = {"requested": State.REQUESTED, "refused": State.REFUSED, "revoked": State.REVOKED, "expired": State.EXPIRED}
     with brownie.reverts(typed_error("DataAccessGrantsGrantNotLive", GRANT, state[ending])):
-        grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
+        grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
     assert grants.receiptCount(GRANT) == 0
 
 
-def test_batch_records_receipts_under_several_grants(grants, granted, bank2, registrar):
+@pytest.mark.parametrize("ending", ["revoked", "expired"])
+def test_a_read_served_before_the_grant_ended_is_recorded_within_the_grace(grants, granted, bank, registrar, ending):
+    """The gateway answers, then records its receipts in a batch: a grant ending in between
+    must not lose the read's receipt (RECEIPT_GRACE after the end)."""
+    assert grants.RECEIPT_GRACE() == GRACE
+    if ending == "revoked":
+        grants.revokeAccess(GRANT, REASON, {"from": bank})
+    else:
+        sleep_past(granted)
+    tx = grants.recordReceipts([(READ, GRANT, QUERY, ANSWER)], {"from": registrar})
+    assert tx.return_value == 1
+    assert grants.receiptCount(GRANT) == 1
+
+
+def test_no_receipt_while_the_requester_is_suspended(grants, granted, directory, city_admins, registrar):
+    directory.suspendDepartment(BANK, REASON, {"from": city_admins[0]})
+    with brownie.reverts(typed_error("DataAccessGrantsRequesterInactive", GRANT, BANK)):
+        grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
+
+
+def test_batch_records_receipts_under_several_grants_and_counts_new_ones(grants, granted, bank2, registrar):
     request(grants, bank2, grant_id=GRANT2, subject=ZERO)
     grants.grantAccess(GRANT2, now() + DAY, {"from": registrar})
-    grants.recordReceipt((GRANT, QUERY, ANSWER), {"from": registrar})
-    batch = [
-        (GRANT, QUERY, ANSWER),
-        (GRANT, web3.keccak(text="query 2"), web3.keccak(text="answer 2")),
-        (GRANT2, QUERY, ANSWER),
-    ]
+    grants.recordReceipt((READ, GRANT, QUERY, ANSWER), {"from": registrar})
+    batch = [(READ, GRANT, QUERY, ANSWER), (READ2, GRANT, QUERY, ANSWER), (READ3, GRANT2, QUERY, ANSWER)]
     tx = grants.recordReceipts(batch, {"from": registrar})
     assert tx.return_value == 2
-    assert [(h(e["grantId"]), h(e["requester"])) for e in tx.events["ReceiptRecorded"]] == [
-        (h(GRANT), h(BANK)),
-        (h(GRANT2), h(BANK2)),
+    assert [(h(e["readId"]), h(e["requester"])) for e in tx.events["ReceiptRecorded"]] == [
+        (h(READ2), h(BANK)),
+        (h(READ3), h(BANK2)),
     ]
     assert (grants.receiptCount(GRANT), grants.receiptCount(GRANT2)) == (2, 1)
 
 
 def test_batch_with_one_bad_receipt_reverts_whole_batch(grants, granted, registrar):
-    batch = [(GRANT, QUERY, ANSWER), (GRANT2, QUERY, ANSWER)]
+    batch = [(READ, GRANT, QUERY, ANSWER), (READ2, GRANT2, QUERY, ANSWER)]
     with brownie.reverts(typed_error("DataAccessGrantsUnknownGrant", GRANT2)):
         grants.recordReceipts(batch, {"from": registrar})
     assert grants.receiptCount(GRANT) == 0
@@ -377,10 +457,27 @@ def test_batch_with_one_bad_receipt_reverts_whole_batch(grants, granted, registr
 def test_suspended_owner_cannot_record(grants, granted, directory, city_admins, registrar):
     directory.suspendDepartment(REGISTRAR, REASON, {"from": city_admins[0]})
     with brownie.reverts(typed_error("DepartmentUnauthorized", registrar, ALL_KINDS)):
-        grants.recordReceipts([(GRANT, QUERY, ANSWER)], {"from": registrar})
+        grants.recordReceipts([(READ, GRANT, QUERY, ANSWER)], {"from": registrar})
 
 
-def test_unknown_grant_reads_as_empty(grants):
+def test_unknown_grant_and_read_read_as_empty(grants):
     assert grants.grantState(GRANT) == State.NONE
     assert grants.receiptCount(GRANT) == 0
-    assert plain(grants.getReceipt(GRANT, QUERY)) == [ZERO_HEX, 0]
+    assert plain(grants.getReceipt(READ)) == [ZERO_HEX] * 7 + [0]
+
+
+# ---- encryption keys --------------------------------------------------------------------
+
+
+def test_a_department_registers_its_encryption_key(grants, court):
+    tx = grants.setEncryptionKey(X25519_KEY, {"from": court})
+    assert tx.return_value is True
+    assert plain(tx.events["EncryptionKeySet"].values()) == [h(COURT), h(X25519_KEY), court.address.lower()]
+    assert h(grants.encryptionKey(COURT)) == h(X25519_KEY)
+    again = grants.setEncryptionKey(X25519_KEY, {"from": court})
+    assert again.return_value is False and "EncryptionKeySet" not in again.events
+
+
+def test_a_zero_encryption_key_is_rejected(grants, court):
+    with brownie.reverts(typed_error("DataAccessGrantsInvalidEncryptionKey", COURT)):
+        grants.setEncryptionKey(ZERO, {"from": court})

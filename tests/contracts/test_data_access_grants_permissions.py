@@ -17,6 +17,7 @@ from conftest import (
     matrix_tests,
     department_id,
     department_rule,
+    kind_rule,
 )
 
 PENDING = web3.keccak(text="pending request")
@@ -28,6 +29,8 @@ PURPOSE = web3.keccak(text="MORTGAGE_APPROVAL")
 REASON = web3.keccak(text="reason")
 QUERY = web3.keccak(text="query")
 ANSWER = web3.keccak(text="answer")
+READ = web3.keccak(text="read")
+X25519_KEY = web3.keccak(text="x25519 public key")
 REGISTRAR = department_id(DEPARTMENTS["registrar"][0])
 FAR_FUTURE = 2**40
 
@@ -64,11 +67,13 @@ MATRIX = {
         [LIVE, REASON], department_rule({"bank", "registrar"}, "DataAccessGrantsNotParty", LIVE), "bank"
     ),
     "recordReceipt": Row(
-        [(LIVE, QUERY, ANSWER)], department_rule({"registrar"}, "DataAccessGrantsNotOwner", LIVE), "registrar"
+        [(READ, LIVE, QUERY, ANSWER)], department_rule({"registrar"}, "DataAccessGrantsNotOwner", LIVE), "registrar"
     ),
     "recordReceipts": Row(
-        [[(LIVE, QUERY, ANSWER)]], department_rule({"registrar"}, "DataAccessGrantsNotOwner", LIVE), "registrar"
+        [[(READ, LIVE, QUERY, ANSWER)]], department_rule({"registrar"}, "DataAccessGrantsNotOwner", LIVE), "registrar"
     ),
+    # Each department sets its own key only (the key is stored under the caller's department).
+    "setEncryptionKey": Row([X25519_KEY], kind_rule(ALL_KINDS), "court"),
 }
 
 

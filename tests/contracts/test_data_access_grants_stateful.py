@@ -1,17 +1,19 @@
 """Stateful test of DataAccessGrants against a Python model.
 
 Hypothesis has departments request access to each other's data, grant, refuse and revoke,
-record read receipts and lets time pass, with the right actor or a wrong one. Each step must
+record read receipts (under a few read ids, so reads repeat queries, resend receipts and reuse
+ids with other data) and lets time pass, with the right actor or a wrong one. Each step must
 succeed or revert with the exact typed error the model predicts. After every step: every
-grant's state and receipt count match the model, and `hasAccess` agrees with the model for
-every requester, owner, category and subject — so there is never access after expiry or
-revocation, and a grant for all subjects covers each subject.
+grant's state and receipt count match the model, every read the model recorded has its own
+receipt on chain with its grant and digests, and `hasAccess` agrees with the model for every
+requester, owner, category and subject — so there is never access after expiry or revocation,
+and a grant for all subjects covers each subject.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import brownie
 from brownie import accounts, chain, web3
@@ -27,6 +29,7 @@ DAY = 86_400
 # never lands within minutes of an expiry, so the model's "expired" is never a close call.
 EXPIRY_OFFSET = 1_800
 SLEEP_OFFSET = 3_601
+RECEIPT_GRACE = 3_600  # DataAccessGrants.RECEIPT_GRACE
 ROLES = ["bank", "bank2", "registrar", "court", "tax_bureau"]
 REQUESTERS = ["bank", "bank2"]
 OWNERS = ["registrar", "court"]
@@ -35,6 +38,7 @@ CATEGORIES = [web3.keccak(text="property.status"), web3.keccak(text="company.tax
 SUBJECTS = [web3.keccak(text="unit 1"), ZERO, web3.keccak(text="unit 2")]
 QUERIES = [web3.keccak(text=f"query {i}") for i in range(3)]
 ANSWERS = [web3.keccak(text=f"answer {i}") for i in range(2)]
+READ_IDS = [web3.keccak(text=f"read {i}") for i in range(4)]
 PURPOSE = web3.keccak(text="MORTGAGE_APPROVAL")
 REASON = web3.keccak(text="reason")
 OPS = ["request", "grant", "record", "request", "refuse", "record", "revoke", "grant", "record", "time_passes"]
@@ -58,7 +62,7 @@ class Grant:
     subject: bytes
     state: int = REQUESTED
     expires_at: int = 0
-    receipts: dict = field(default_factory=dict)
+    revoked_at: int = 0  # when a granted grant was revoked
 
 
 class GrantsMachine(RuleBasedStateMachine):
@@ -70,6 +74,7 @@ class GrantsMachine(RuleBasedStateMachine):
         chain.revert()
         self.steps = 0
         self.grants: dict[bytes, Grant] = {}
+        self.receipts: dict[bytes, tuple[bytes, bytes, bytes]] = {}  # read id -> (grant, query, answer)
 
     # ---- model helpers ------------------------------------------------------------------
 
@@ -80,6 +85,13 @@ class GrantsMachine(RuleBasedStateMachine):
         if grant.state == GRANTED and grant.expires_at <= self._now():
             return EXPIRED
         return grant.state
+
+    def _servable(self, grant: Grant) -> bool:
+        """Live, or ended by expiry or revocation less than RECEIPT_GRACE ago (no close calls:
+        sleeps are 3601 s past whole days, expiries 1800 s past them)."""
+        state = self._state(grant)
+        ended_at = {GRANTED: None, EXPIRED: grant.expires_at, REVOKED: grant.revoked_at}.get(state, 0)
+        return ended_at is None or (ended_at != 0 and self._now() < ended_at + RECEIPT_GRACE)
 
     def _send(self, error, call, *args, actor: str):
         """Send `call(*args)` from `actor`, expecting `error`; None when it reverted."""
@@ -158,28 +170,30 @@ class GrantsMachine(RuleBasedStateMachine):
         tx = self._send(error, self.registry.revokeAccess, grant_id, REASON, actor=actor)
         if tx is not None:
             assert tx.return_value is (grant.state != REVOKED)
+            if grant.state == GRANTED:
+                grant.revoked_at = tx.timestamp
             grant.state = REVOKED
 
-    def record(self, g, actor, query, answer):
-        grant_id = GRANT_IDS[g]
+    def record(self, g, actor, read, query, answer):
+        grant_id, read_id = GRANT_IDS[g], READ_IDS[read]
         grant = self.grants.get(grant_id)
         error = self._known(grant_id, actor, (grant.owner,) if grant else ())
+        receipt = (read_id, grant_id, QUERIES[query], ANSWERS[answer])
         noop = False
         if error is None:
-            stored = grant.receipts.get(QUERIES[query])
+            stored = self.receipts.get(read_id)
             if stored is not None:
-                noop = stored == ANSWERS[answer]
+                noop = stored == receipt[1:]
                 if not noop:
-                    error = typed_error("DataAccessGrantsReceiptConflict", grant_id, QUERIES[query])
-            elif self._state(grant) != GRANTED:
+                    error = typed_error("DataAccessGrantsReceiptConflict", read_id)
+            elif not self._servable(grant):
                 error = typed_error("DataAccessGrantsGrantNotLive", grant_id, self._state(grant))
-        receipt = (grant_id, QUERIES[query], ANSWERS[answer])
         tx = self._send(error, self.registry.recordReceipts, [receipt], actor=actor)
         if tx is not None:
             assert tx.return_value == (0 if noop else 1)
             if not noop:
                 assert tx.events["ReceiptRecorded"]["requester"] == "0x" + dept(grant.requester).hex()
-                grant.receipts[QUERIES[query]] = ANSWERS[answer]
+                self.receipts[read_id] = receipt[1:]
 
     def time_passes(self, days):
         chain.sleep(days * DAY + SLEEP_OFFSET)
@@ -209,7 +223,7 @@ class GrantsMachine(RuleBasedStateMachine):
             party = (grant.requester if a % 2 else grant.owner) if grant and right else wrong_actor
             self.revoke(g, party)
         elif name == "record":
-            self.record(g, owner, a % len(QUERIES), (a // 3 + c) % len(ANSWERS))
+            self.record(g, owner, (a // 2 + c) % len(READ_IDS), a % len(QUERIES), (a // 3 + c) % len(ANSWERS))
         else:
             self.time_passes(c % 3)
 
@@ -220,7 +234,20 @@ class GrantsMachine(RuleBasedStateMachine):
         for grant_id in GRANT_IDS:
             grant = self.grants.get(grant_id)
             assert self.registry.grantState(grant_id) == (self._state(grant) if grant else NONE)
-            assert self.registry.receiptCount(grant_id) == (len(grant.receipts) if grant else 0)
+            reads = sum(1 for stored in self.receipts.values() if stored[0] == grant_id)
+            assert self.registry.receiptCount(grant_id) == reads
+
+    @invariant()
+    def every_read_has_its_own_receipt(self):
+        """Each read id the model recorded holds exactly its grant and digests; the others none."""
+        for read_id in READ_IDS:
+            stored = self.registry.getReceipt(read_id)
+            expected = self.receipts.get(read_id)
+            if expected is None:
+                assert stored["recordedAt"] == 0
+            else:
+                assert (bytes(stored["grantId"]), bytes(stored["queryDigest"]), bytes(stored["answerDigest"])) == expected
+                assert stored["recordedAt"] > 0
 
     @invariant()
     def access_only_under_a_live_grant(self):

@@ -70,7 +70,12 @@ def nominated(vouchers, issued, registrar):
 
 
 def custody(vouchers, voucher_id):
-    return [plain(entry) for entry in vouchers.custodyChain(voucher_id)]
+    """The whole custody chain, read in pages of two (so every test reads across pages)."""
+    entries, start = [], 0
+    while start < vouchers.custodyLength(voucher_id):
+        entries += [plain(entry) for entry in vouchers.custodyChain(voucher_id, start, 2)]
+        start += 2
+    return entries
 
 
 def entry(action, at, source, target, remarks=ZERO):
@@ -122,8 +127,8 @@ def test_zero_type_id_is_rejected_and_the_error_reaches_the_proposal_unchanged(v
         run_proposal(vouchers, vouchers.setVoucherType.encode_input(ZERO, kind_mask(Kind.BANK), kind_mask(Kind.BANK)))
 
 
-@pytest.mark.parametrize("issuers, receivers", [(1, 4), (4, 1), (1 << 10, 4), (4, 1 << 10)])
-def test_masks_with_none_or_unknown_kinds_are_rejected(vouchers, run_proposal, issuers, receivers):
+@pytest.mark.parametrize("issuers, receivers", [(1, 4), (4, 1), (1 << 10, 4), (4, 1 << 10), (4, 0)])
+def test_masks_with_none_or_unknown_kinds_or_no_receiver_are_rejected(vouchers, run_proposal, issuers, receivers):
     with brownie.reverts(typed_error("VoucherRegistryInvalidKinds", MORTGAGE, issuers, receivers)):
         run_proposal(vouchers, vouchers.setVoucherType.encode_input(MORTGAGE, issuers, receivers))
 
@@ -408,6 +413,13 @@ def test_only_the_issuer_revokes(vouchers, issued, department_accounts, role):
         vouchers.revokeVoucher(DOC, REASON, {"from": department_accounts[role]})
 
 
+def test_a_revocation_needs_a_reason(vouchers, issued, bank):
+    """A revocation without a reason digest is refused, and the voucher stays active."""
+    with brownie.reverts(typed_error("VoucherRegistryMissingReason", DOC)):
+        vouchers.revokeVoucher(DOC, ZERO, {"from": bank})
+    assert vouchers.voucherState(DOC) == State.ACTIVE
+
+
 def test_revoking_an_unknown_voucher_reverts(vouchers, bank):
     with brownie.reverts(typed_error("VoucherRegistryUnknownVoucher", DOC)):
         vouchers.revokeVoucher(DOC, REASON, {"from": bank})
@@ -465,7 +477,18 @@ def test_an_ended_voucher_cannot_move(vouchers, bank, department_accounts, how):
 
 def test_verifying_an_unknown_digest_reports_none(vouchers):
     assert plain(vouchers.verifyVoucher(DOC)) == [State.NONE, ZERO_HEX, ZERO_HEX, ZERO_HEX, 0]
-    assert vouchers.custodyChain(DOC) == []
+    assert vouchers.custodyChain(DOC, 0, 10) == []
+
+
+def test_custody_chain_is_read_in_pages(vouchers, nominated, bank2):
+    vouchers.acceptHandover(DOC, REMARKS, {"from": bank2})
+    whole = custody(vouchers, DOC)
+    assert len(whole) == vouchers.custodyLength(DOC) == 3
+    assert [plain(e) for e in vouchers.custodyChain(DOC, 1, 1)] == whole[1:2]
+    assert [plain(e) for e in vouchers.custodyChain(DOC, 0, 100)] == whole  # a page ends with the chain
+    assert vouchers.custodyChain(DOC, 3, 5) == []  # past the end
+    assert vouchers.custodyChain(DOC, 1, 0) == []
+    assert [plain(e) for e in vouchers.custodyChain(DOC, 2, 2**256 - 1)] == whole[2:]  # no overflow
 
 
 def test_full_chain_of_custody(vouchers, bank, bank2, registrar):

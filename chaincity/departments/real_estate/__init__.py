@@ -3,6 +3,7 @@
 from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.real_estate.chain import CHANGES, REGISTRATIONS, reason_code, title_input
 from chaincity.departments.real_estate.rows import ACTIONS, REASONS, RIGHT_TYPES, parse
+from chaincity.departments.real_estate.serves import SERVES
 from chaincity.oracle.spec import DepartmentSpec
 
 SPEC = DepartmentSpec(
@@ -12,6 +13,7 @@ SPEC = DepartmentSpec(
     optional_columns=("action", "reason", "part_unit_codes", "source_unit_codes"),
     parse=parse,
     chains=(REGISTRATIONS, CHANGES),
+    serves=SERVES,
 )
 
 __all__ = ["ACTIONS", "CHANGES", "REASONS", "REGISTRATIONS", "RIGHT_TYPES", "SPEC", "reason_code", "title_input"]
