@@ -25,13 +25,14 @@ from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import SenderError, TransactionReverted
 from chaincity.chain.signer import SignerError
 from chaincity.config import ConfigError
-from chaincity.departments import bank, court, real_estate
+from chaincity.departments import bank, court, listings, market, real_estate, tax
 from chaincity.devnet import DEVNETS
 from chaincity.directory import NotInDirectory
 from chaincity.oracle.spec import DepartmentSpec
 from chaincity.oracle.stops import OracleStopped
 
-DEPARTMENTS: dict[str, DepartmentSpec] = {spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC)}
+DEPARTMENTS: dict[str, DepartmentSpec] = {
+    spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC, market.SPEC, tax.SPEC, *listings.SPECS)}
 
 EXIT_OK = 0
 EXIT_REJECTED = 1

@@ -1,0 +1,40 @@
+"""The tax bureau (税务局): yearly tax credit grades A, B, M, C, D (纳税信用管理办法, Art. 19)
+and their corrections after credit repair (纳税信用修复), both kept in the registry's history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chaincity.chain.enums import DepartmentKind
+from chaincity.departments.rows import choice, integer, text, timestamp, uscc
+from chaincity.oracle.spec import DepartmentSpec, ParsedRow, RowContext, RowError
+
+GRADES = {"A": 1, "B": 2, "M": 3, "C": 4, "D": 5}  # TaxGrade in ICompanyRegistry.sol
+ACTIONS = ("assess", "correct")
+FIRST_YEAR = 2014  # the grading rules in force since the 2014 tax year
+
+
+def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
+    """A grade for a tax year (`assess`), or its correction with a `reason` (`correct`)."""
+    action = (row.get("action") or "assess").strip()
+    if action not in ACTIONS:
+        raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
+    code = uscc(row)
+    year = integer(row, "year", FIRST_YEAR, 9999)
+    if year > date.today().year:
+        raise RowError("year", f"{year} is in the future")
+    payload = {"uscc": code, "year": year, "grade": choice(row, "grade", tuple(GRADES)), "action": action,
+               "assessed_at": timestamp(row, "assessed_at"), "reason": (row.get("reason") or "").strip()}
+    if action == "correct":
+        text(row, "reason", 500)  # a correction names its ground
+        return ParsedRow(f"{code}:{year}:correct:{payload['grade']}:{payload['assessed_at'][:10]}", "tax.correct", payload)
+    return ParsedRow(f"{code}:{year}:assess", "tax.assess", payload)
+
+
+SPEC = DepartmentSpec(
+    name="tax",
+    kinds=(DepartmentKind.TAX_BUREAU,),
+    columns=("uscc", "year", "grade", "assessed_at"),
+    optional_columns=("action", "reason"),
+    parse=parse,
+)
