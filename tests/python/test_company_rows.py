@@ -175,3 +175,20 @@ def test_loading_the_malformed_corpus_writes_nothing(tmp_path, department):
         assert session.scalar(select(func.count()).select_from(SourceRecord)) == 0
     report = list(csv.DictReader((tmp_path / f"{department}.rejects.csv").open(encoding="utf-8")))
     assert [r["field"] for r in report] == [f for d, _, f, _ in MALFORMED if d == department]
+
+
+def test_generated_company_exports_load_and_exactly_the_spoiled_rows_are_rejected(tmp_path):
+    from chaincity.company_data import LISTINGS_DEPARTMENT, generate_companies
+
+    files = generate_companies(tmp_path / "data", companies=400, bad_share=0.05, seed=7)
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    exports = [("market", "market", files.market), ("tax", "tax", files.tax)] + [
+        ("listings", LISTINGS_DEPARTMENT[code], path) for code, path in files.listings.items()]
+    totals = {name: [0, 0] for name in files.rows}
+    for name, department, path in exports:
+        summary = load_csv(engine, DEPARTMENTS[department], path, LOUDI)
+        totals[name][0] += summary.rows
+        totals[name][1] += summary.rejected
+        assert summary.loaded + summary.rejected == summary.rows
+    assert totals == {name: [files.rows[name], files.bad_rows[name]] for name in files.rows}
+    assert all(files.bad_rows.values())
