@@ -146,6 +146,8 @@ def generate_companies(out_dir: Path, companies: int, bad_share: float = 0.01, s
             keeper = rng.choice(KEEPERS[list_type])
             start = _day(rng, max(founded, date(2019, 1, 1)), LAST_DAY)
             until = None if rng.random() < 0.5 else start + timedelta(days=rng.choice((180, 365, 1095)))
+            if until is not None and abs((until - today).days) < 3:  # clear of today: the answer must not flip
+                until += timedelta(days=7)
             case = f"({start.year})湘13{'执' if keeper in COURTS else '罚'}{index}号"
             listing = {"list_type": list_type, "subject": code, "subject_kind": "company", "case_no": case,
                        "reason": "依法认定", "legal_basis": f"{list_type} 规定第{rng.randrange(1, 20)}条",

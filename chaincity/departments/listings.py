@@ -12,8 +12,11 @@ department's rows (`department`)."""
 from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.rows import choice, day, department_code, id_number, must_be_empty, text, uscc
-from chaincity.oracle.spec import DepartmentSpec, ParsedRow, RowContext, RowError
+from eth_utils import keccak
+
+from chaincity.departments.rows import choice, day, day_start, department_code, id_number, must_be_empty, text, uscc
+from chaincity.hashing import Hasher
+from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
 LIST_TYPES = {  # CreditListType in ICreditLists.sol, and the kind of department that keeps it
     "dishonest-judgment-debtor": (1, DepartmentKind.COURT),
@@ -62,9 +65,43 @@ def parser(kind: DepartmentKind):
     return parse
 
 
+def subject_key(payload: dict, hasher: Hasher) -> bytes:
+    """A company by its USCC left-aligned in 32 bytes; a person only by a salted hash."""
+    if payload["subject_kind"] == "company":
+        return payload["subject"].encode("ascii").ljust(32, b"\0")
+    return hasher.person(payload["subject"])
+
+
+def case_digest(payload: dict) -> bytes:
+    """The case number's keccak256: case numbers are public (the lists are published), so anyone
+    holding one can find its listing; it is also the key typed errors name."""
+    return keccak(text=payload["case_no"])
+
+
+def listing_input(payload: dict, hasher: Hasher) -> tuple:
+    """ICreditLists.ListingInput; `end` the last day live (inclusive), 0 open-ended."""
+    until = payload["effective_until"]
+    return (LIST_TYPES[payload["list_type"]][0], SUBJECT_KINDS[payload["subject_kind"]], subject_key(payload, hasher),
+            case_digest(payload), hasher.document(payload["reason"]), hasher.document(payload["legal_basis"]),
+            day_start(payload["effective_from"]), day_start(until) if until else 0)
+
+
+def ending(payload: dict, hasher: Hasher) -> tuple:
+    """lift/repair(list type, subject, case, reason, last day live)."""
+    return (LIST_TYPES[payload["list_type"]][0], subject_key(payload, hasher), case_digest(payload),
+            hasher.document(payload["reason"]), day_start(payload["effective_until"]))
+
+
 def spec_for(kind: DepartmentKind) -> DepartmentSpec:
-    """The listings of one kind of department, as a department of their own."""
-    return DepartmentSpec(name=NAMES[kind], kinds=(kind,), columns=COLUMNS, parse=parser(kind))
+    """The listings of one kind of department, as a department of their own: listings in
+    batches, then lifts and repairs one by one."""
+    return DepartmentSpec(
+        name=NAMES[kind], kinds=(kind,), columns=COLUMNS, parse=parser(kind),
+        chains=(Batched("listing.list", "CreditLists", "listBatch", listing_input, case_digest, owner_field="department"),
+                OneByOne("listing.end", "CreditLists", chain_key=case_digest, owner_field="department",
+                         actions={"lift": Action("lift", ending), "repair": Action("repair", ending)})),
+        follows=Follows("CreditLists", addressed=("Listed", "ListingEnded")),
+    )
 
 
 SPECS = tuple(spec_for(kind) for kind in NAMES)

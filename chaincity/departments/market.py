@@ -7,10 +7,10 @@ operations (经营异常名录), which leaves the company existing (存续)."""
 from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.rows import (choice, county, day, digest_or_zero, id_number, must_be_empty, text, uscc,
-                                        yuan_to_fen)
+from chaincity.departments.rows import (choice, county, day, day_start, digest_or_zero, id_number, must_be_empty, text,
+                                        uscc, yuan_to_fen)
 from chaincity.hashing import Hasher
-from chaincity.oracle.spec import DepartmentSpec, ParsedRow, RowContext, RowError
+from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
 # Each action with the statuses a row may give as the company's status after it.
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -57,9 +57,26 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
                      payload=payload)
 
 
-def reason_digest(payload: dict, hasher: Hasher) -> bytes:
-    return digest_or_zero(hasher, payload["reason"])
+def uscc_key(payload: dict) -> bytes:
+    """The registry's key of a company: its USCC, ASCII in a bytes18."""
+    return payload["uscc"].encode("ascii")
 
+
+def company_data(payload: dict, hasher: Hasher) -> tuple:
+    """ICompanyRegistry.CompanyData: the name and the legal representative only as salted
+    digests; no address or business scope in the export (zero)."""
+    return (hasher.document(payload["name"]), hasher.person(payload["legal_rep_id_number"]), bytes(32), bytes(32),
+            payload["registered_capital_fen"], payload["division"].encode("ascii"))
+
+
+def act_arguments(payload: dict, hasher: Hasher) -> tuple:
+    """(uscc, reason digest, day of the act): every act but an amendment."""
+    return uscc_key(payload), digest_or_zero(hasher, payload["reason"]), day_start(payload["registered_at"])
+
+
+FUNCTIONS = {"list-abnormal": "listAbnormal", "remove-abnormal": "removeAbnormal", "suspend-business": "suspendBusiness",
+             "resume-business": "resumeBusiness", "revoke-license": "revokeLicense",
+             "revoke-registration": "revokeRegistration", "move-out": "moveOut", "deregister": "deregister"}
 
 SPEC = DepartmentSpec(
     name="market",
@@ -67,4 +84,15 @@ SPEC = DepartmentSpec(
     columns=("uscc", "name", "legal_rep_id_number", "registered_capital", "division", "registered_at", "status"),
     optional_columns=("action", "reason"),
     parse=parse,
+    # Registrations in batches, then every later act one by one in the export's order (a
+    # removal from the abnormal list needs the listing before it).
+    chains=(
+        Batched("company.register", "CompanyRegistry", "registerBatch",
+                lambda p, h: (uscc_key(p), company_data(p, h), day_start(p["registered_at"])), uscc_key),
+        OneByOne("company.act", "CompanyRegistry", chain_key=uscc_key, actions={
+            "amend": Action("amend", lambda p, h: (uscc_key(p), company_data(p, h), day_start(p["registered_at"]))),
+            **{action: Action(function, act_arguments) for action, function in FUNCTIONS.items()}}),
+    ),
+    follows=Follows("CompanyRegistry", addressed=("CompanyRegistered", "CompanyAmended", "CompanyListedAbnormal",
+                                                 "CompanyRemovedAbnormal", "CompanyStatusChanged")),
 )

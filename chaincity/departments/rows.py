@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from chaincity.formats import FormatError, unit_key, validate_id_number, validate_unit_code, validate_uscc
@@ -164,9 +164,13 @@ def day(row: dict[str, str], field: str, *, future: bool = False) -> str:
     return parsed.isoformat()
 
 
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
 def day_start(iso_day: str) -> int:
-    """The chain's time of a day: its first second, UTC."""
-    return int(datetime.combine(date.fromisoformat(iso_day), datetime.min.time(), UTC).timestamp())
+    """A day as the company registry and the credit lists take it: its first second in China
+    Standard Time (UTC+8), the time zone their calendar arithmetic runs in."""
+    return int(datetime.combine(date.fromisoformat(iso_day), datetime.min.time(), CHINA).timestamp())
 
 
 def digest_or_zero(hasher: Hasher, value: str) -> bytes:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.rows import choice, integer, text, timestamp, uscc
-from chaincity.oracle.spec import DepartmentSpec, ParsedRow, RowContext, RowError
+from chaincity.departments.market import uscc_key
+from chaincity.departments.rows import choice, day, day_start, integer, text, uscc
+from chaincity.hashing import Hasher
+from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
 GRADES = {"A": 1, "B": 2, "M": 3, "C": 4, "D": 5}  # TaxGrade in ICompanyRegistry.sol
 ACTIONS = ("assess", "correct")
@@ -24,11 +26,17 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     if year > date.today().year:
         raise RowError("year", f"{year} is in the future")
     payload = {"uscc": code, "year": year, "grade": choice(row, "grade", tuple(GRADES)), "action": action,
-               "assessed_at": timestamp(row, "assessed_at"), "reason": (row.get("reason") or "").strip()}
+               "assessed_at": day(row, "assessed_at"), "reason": (row.get("reason") or "").strip()}
     if action == "correct":
         text(row, "reason", 500)  # a correction names its ground
-        return ParsedRow(f"{code}:{year}:correct:{payload['grade']}:{payload['assessed_at'][:10]}", "tax.correct", payload)
+        return ParsedRow(f"{code}:{year}:correct:{payload['grade']}:{payload['assessed_at']}", "tax.correct", payload)
     return ParsedRow(f"{code}:{year}:assess", "tax.assess", payload)
+
+
+def correction(payload: dict, hasher: Hasher) -> tuple:
+    """correctTaxGrade(uscc, year, grade, reason digest, day of the correction)."""
+    return (uscc_key(payload), payload["year"], GRADES[payload["grade"]], hasher.document(payload["reason"]),
+            day_start(payload["assessed_at"]))
 
 
 SPEC = DepartmentSpec(
@@ -37,4 +45,12 @@ SPEC = DepartmentSpec(
     columns=("uscc", "year", "grade", "assessed_at"),
     optional_columns=("action", "reason"),
     parse=parse,
+    # Assessments in batches, then corrections in the export's order (the last one stands).
+    chains=(
+        Batched("tax.assess", "CompanyRegistry", "setTaxGradeBatch", lambda p, h: (
+            uscc_key(p), p["year"], GRADES[p["grade"]], day_start(p["assessed_at"])), uscc_key),
+        OneByOne("tax.correct", "CompanyRegistry", chain_key=uscc_key,
+                 actions={"correct": Action("correctTaxGrade", correction)}),
+    ),
+    follows=Follows("CompanyRegistry", addressed=("TaxGradeAssessed", "TaxGradeCorrected")),
 )
