@@ -128,8 +128,8 @@ def generate_companies(out_dir: Path, companies: int, bad_share: float = 0.01, s
             moment = _day(rng, moment + timedelta(days=1), LAST_DAY)
             act("suspend-business", "suspended", moment)
             status = "suspended"
-            if rng.random() < 0.5:
-                moment = _day(rng, moment + timedelta(days=1), LAST_DAY)
+            if rng.random() < 0.5:  # within the three years of Art. 30
+                moment = _day(rng, moment + timedelta(days=1), min(LAST_DAY, moment + timedelta(days=1_000)))
                 act("resume-business", "existing", moment)
                 status = "existing"
         draw = rng.random()
@@ -161,7 +161,8 @@ def generate_companies(out_dir: Path, companies: int, bad_share: float = 0.01, s
                                            "legal_basis": "", "effective_from": "", "effective_until": lifted.isoformat()})
                 ended = True
             court_listing_live |= list_type == "dishonest-judgment-debtor" and not ended
-        if ends is not None and not (terminal == "deregister" and court_listing_live):  # refused while listed
+        refused = (terminal == "deregister" and court_listing_live) or (terminal == "move-out" and status != "existing")
+        if ends is not None and not refused:  # deregistration refused while listed; only an existing company moves
             act(terminal, new_status, ends)
             status = new_status
         if rng.random() < 0.01:  # the legal representative listed as a person: bars no company

@@ -67,7 +67,7 @@ def bars(market: Path, tax: Path, listings: list[Path], today: date | None = Non
             answer[code].add("not-existing")
         since = abnormal_since.get(code)
         if since is not None and today > _years_later(since, 3):
-            answer[code].add("serious-violation")
+            answer[code].add("abnormal-three-years")
         graded = grades.get(code)
         if graded and graded[max(graded)] == "D":
             answer[code].add("tax-grade-d")
