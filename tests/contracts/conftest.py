@@ -386,6 +386,11 @@ def cst_date(timestamp: int):
     return date(1970, 1, 1) + timedelta(days=(timestamp + CST) // DAY)
 
 
+def listing_id(list_type: int, subject: bytes, case_digest: bytes) -> bytes:
+    """`CreditLists.listingIdOf`: keccak256(abi.encode(listType, subject, caseDigest))."""
+    return bytes(web3.keccak(int(list_type).to_bytes(32, "big") + bytes(subject) + bytes(case_digest)))
+
+
 def case(text: str) -> bytes:
     """A case digest, as an oracle makes it of a case number."""
     return web3.keccak(text=text)

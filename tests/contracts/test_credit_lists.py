@@ -20,6 +20,7 @@ from conftest import (
     case,
     company_subject,
     day_start,
+    listing_id,
     department_id,
     plain,
     typed_error,
@@ -49,6 +50,11 @@ def listing(start, end=0, case_digest=CASE_1, list_type=DEBTOR, kind=SubjectKind
     return (list_type, kind, subject, case_digest, reason, basis, start, end)
 
 
+def key_error(name, case_digest, *rest):
+    """The typed error about the DEBTOR listing of SUBJECT in a case: its id first, then its key."""
+    return typed_error(name, listing_id(DEBTOR, SUBJECT, case_digest), DEBTOR, SUBJECT, case_digest, *rest)
+
+
 def test_court_lists_a_company_in_a_case(credit_lists, court):
     start, end = today(), today() + 30 * DAY
     tx = credit_lists.list(listing(start, end), {"from": court})
@@ -68,7 +74,7 @@ def test_the_same_listing_again_is_a_no_op_another_under_its_key_is_refused(cred
     credit_lists.list(listing(today()), {"from": court})
     tx = credit_lists.list(listing(today()), {"from": court})
     assert tx.return_value is False and "Listed" not in tx.events
-    with brownie.reverts(typed_error("CreditListsConflictingListing", DEBTOR, SUBJECT, CASE_1)):
+    with brownie.reverts(key_error("CreditListsConflictingListing", CASE_1)):
         credit_lists.list(listing(today(), today() + DAY), {"from": court})
 
 
@@ -87,7 +93,7 @@ def test_two_courts_list_one_company_in_two_cases_it_stays_listed_until_both_lif
 
 def test_art_10_only_the_court_that_listed_lifts(credit_lists, court, court2, tax_bureau):
     credit_lists.list(listing(today()), {"from": court})
-    with brownie.reverts(typed_error("CreditListsNotListingMaker", DEBTOR, SUBJECT, CASE_1, COURT_ID)):
+    with brownie.reverts(key_error("CreditListsNotListingMaker", CASE_1, COURT_ID)):
         credit_lists.lift(DEBTOR, SUBJECT, CASE_1, PERFORMED, today(), {"from": court2})
     with brownie.reverts(typed_error("DepartmentUnauthorized", tax_bureau, 1 << 3)):
         credit_lists.repair(DEBTOR, SUBJECT, CASE_1, PERFORMED, today(), {"from": tax_bureau})
@@ -122,8 +128,7 @@ def test_the_end_day_is_inclusive_a_listing_is_live_through_it(credit_lists, cou
 
 def test_a_lift_ends_the_listing_after_its_day_and_never_extends_it(credit_lists, court):
     credit_lists.list(listing(today() - DAY, today() + 10 * DAY), {"from": court})
-    with brownie.reverts(typed_error("CreditListsInvalidPeriod", DEBTOR, SUBJECT, CASE_1, today() - DAY,
-                                     today() + 11 * DAY)):
+    with brownie.reverts(key_error("CreditListsInvalidPeriod", CASE_1, today() - DAY, today() + 11 * DAY)):
         credit_lists.lift(DEBTOR, SUBJECT, CASE_1, PERFORMED, today() + 11 * DAY, {"from": court})
     credit_lists.lift(DEBTOR, SUBJECT, CASE_1, PERFORMED, today(), {"from": court})
     assert credit_lists.isLive(DEBTOR, SUBJECT, CASE_1) is True  # live through the lift's day
@@ -138,21 +143,21 @@ def test_a_listing_from_a_later_day_is_not_live_before_it(credit_lists, court):
 
 
 def test_reason_legal_basis_and_case_are_required(credit_lists, court):
-    with brownie.reverts(typed_error("CreditListsMissingReason", DEBTOR, SUBJECT, CASE_1)):
+    with brownie.reverts(key_error("CreditListsMissingReason", CASE_1)):
         credit_lists.list(listing(today(), reason=ZERO32), {"from": court})
-    with brownie.reverts(typed_error("CreditListsMissingLegalBasis", DEBTOR, SUBJECT, CASE_1)):
+    with brownie.reverts(key_error("CreditListsMissingLegalBasis", CASE_1)):
         credit_lists.list(listing(today(), basis=ZERO32), {"from": court})
-    with brownie.reverts(typed_error("CreditListsMissingCase", DEBTOR, SUBJECT)):
+    with brownie.reverts(typed_error("CreditListsMissingCase", listing_id(DEBTOR, SUBJECT, ZERO32), DEBTOR, SUBJECT)):
         credit_lists.list(listing(today(), case_digest=ZERO32), {"from": court})
-    with brownie.reverts(typed_error("CreditListsInvalidPeriod", DEBTOR, SUBJECT, CASE_1, today(), today() - DAY)):
+    with brownie.reverts(key_error("CreditListsInvalidPeriod", CASE_1, today(), today() - DAY)):
         credit_lists.list(listing(today(), today() - DAY), {"from": court})
 
 
 def test_a_lift_needs_a_listing_and_a_reason(credit_lists, court):
-    with brownie.reverts(typed_error("CreditListsNotListed", DEBTOR, SUBJECT, CASE_2)):
+    with brownie.reverts(key_error("CreditListsNotListed", CASE_2)):
         credit_lists.lift(DEBTOR, SUBJECT, CASE_2, PERFORMED, today(), {"from": court})
     credit_lists.list(listing(today()), {"from": court})
-    with brownie.reverts(typed_error("CreditListsMissingReason", DEBTOR, SUBJECT, CASE_1)):
+    with brownie.reverts(key_error("CreditListsMissingReason", CASE_1)):
         credit_lists.lift(DEBTOR, SUBJECT, CASE_1, ZERO32, today(), {"from": court})
 
 
@@ -175,6 +180,10 @@ def test_a_person_is_listed_by_salted_hash(credit_lists, court):
 def test_each_list_is_written_by_its_owning_department_kind(credit_lists, department_accounts, list_type):
     credit_lists.list(listing(today(), list_type=list_type), {"from": department_accounts[LIST_OWNER[list_type]]})
     assert credit_lists.liveListTypesOf(SUBJECT) == 1 << list_type
+
+
+def test_the_listing_id_is_the_hash_of_the_key(credit_lists):
+    assert plain(credit_lists.listingIdOf(DEBTOR, SUBJECT, CASE_1)) == plain(listing_id(DEBTOR, SUBJECT, CASE_1))
 
 
 def test_list_batch_counts_new_listings(credit_lists, court):
