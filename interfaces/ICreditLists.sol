@@ -47,7 +47,8 @@ enum ListingEnding {
  *
  * A company subject is its USCC left-aligned in 32 bytes (`bytes32(bytes18 uscc)`); a person
  * subject is a salted hash of the identity number, never the number. The case digest is a
- * digest of the case number (e.g. keccak256 of "(2024)湘13执123号").
+ * digest of the case number (e.g. keccak256 of "(2024)湘13执123号"). Errors about one listing
+ * name it first by its id ({listingIdOf}), then by its key.
  */
 interface ICreditLists {
     /// @dev A listing's key.
@@ -89,19 +90,21 @@ interface ICreditLists {
     error CreditListsInvalidSubject(SubjectKind subjectKind, bytes32 subject);
     error CreditListsInvalidCompanyCode(bytes18 uscc, USCCProblem problem);
     /// @dev The case digest is zero.
-    error CreditListsMissingCase(CreditListType listType, bytes32 subject);
+    error CreditListsMissingCase(bytes32 listingId, CreditListType listType, bytes32 subject);
     /// @dev The reason digest (of a listing, a lift or a repair) is zero.
-    error CreditListsMissingReason(CreditListType listType, bytes32 subject, bytes32 caseDigest);
+    error CreditListsMissingReason(bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest);
     /// @dev The legal-basis digest is zero.
-    error CreditListsMissingLegalBasis(CreditListType listType, bytes32 subject, bytes32 caseDigest);
+    error CreditListsMissingLegalBasis(bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest);
     /// @dev `start` is zero, `end` is before `start`, or a lift's last day is zero or after the listing's end.
-    error CreditListsInvalidPeriod(CreditListType listType, bytes32 subject, bytes32 caseDigest, uint64 start, uint64 end);
+    error CreditListsInvalidPeriod(
+        bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest, uint64 start, uint64 end
+    );
     /// @dev The key is listed already with other particulars (or by another department).
-    error CreditListsConflictingListing(CreditListType listType, bytes32 subject, bytes32 caseDigest);
-    error CreditListsNotListed(CreditListType listType, bytes32 subject, bytes32 caseDigest);
+    error CreditListsConflictingListing(bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest);
+    error CreditListsNotListed(bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest);
     /// @dev A lift or repair by a department other than the listing's maker.
     error CreditListsNotListingMaker(
-        CreditListType listType, bytes32 subject, bytes32 caseDigest, bytes32 makerDepartmentId
+        bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest, bytes32 makerDepartmentId
     );
 
     event Listed(
@@ -209,6 +212,12 @@ interface ICreditLists {
 
     /// @notice The kind of department that owns `listType` (None for None).
     function ownerKindOf(CreditListType listType) external pure returns (DepartmentKind);
+
+    /**
+     * @notice A listing's id, `keccak256(abi.encode(listType, subject, caseDigest))`: the first
+     * argument of every error about one listing, so an oracle finds the record a batch failed on.
+     */
+    function listingIdOf(CreditListType listType, bytes32 subject, bytes32 caseDigest) external pure returns (bytes32);
 
     /// @notice The subject key of a company: its USCC left-aligned in 32 bytes.
     function companySubject(bytes18 uscc) external pure returns (bytes32);

@@ -111,7 +111,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     /// @inheritdoc ICompanyRegistry
     function resumeBusiness(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
         bytes32 departmentId = _market();
-        Company storage company = _companies[uscc];
+        Company storage company = _existing(uscc);
         // Art. 30: a suspension lasts at most three years; after them only deregistration is left.
         if (
             company.status == CompanyStatus.Suspended
@@ -141,7 +141,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     /// @inheritdoc ICompanyRegistry
     function deregister(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
         bytes32 departmentId = _market();
-        Company storage company = _companies[uscc];
+        Company storage company = _existing(uscc);
         bool resend = company.status == CompanyStatus.Deregistered && company.statusSince == actedAt;
         // A debtor cannot escape enforcement by closing the company (SPC provisions 2017).
         if (!resend && _creditLists.hasLiveListing(CreditListType.DishonestJudgmentDebtor, bytes32(uscc))) {

@@ -110,6 +110,11 @@ contract CreditLists is ICreditLists, DepartmentGated {
     }
 
     /// @inheritdoc ICreditLists
+    function listingIdOf(CreditListType listType, bytes32 subject, bytes32 caseDigest) public pure returns (bytes32) {
+        return keccak256(abi.encode(listType, subject, caseDigest));
+    }
+
+    /// @inheritdoc ICreditLists
     function companySubject(bytes18 uscc) external pure returns (bytes32) {
         return bytes32(uscc);
     }
@@ -117,12 +122,13 @@ contract CreditLists is ICreditLists, DepartmentGated {
     /// @dev The one place a listing is written: checks, idempotency, the subject's key list, event.
     function _list(bytes32 departmentId, ListingInput calldata input) private returns (bool) {
         (CreditListType listType, bytes32 subject, bytes32 caseDigest) = (input.listType, input.subject, input.caseDigest);
+        bytes32 id = listingIdOf(listType, subject, caseDigest); // errors name the listing by it
         _checkSubject(input.subjectKind, subject);
-        if (caseDigest == bytes32(0)) revert CreditListsMissingCase(listType, subject);
-        if (input.reasonDigest == bytes32(0)) revert CreditListsMissingReason(listType, subject, caseDigest);
-        if (input.legalBasisDigest == bytes32(0)) revert CreditListsMissingLegalBasis(listType, subject, caseDigest);
+        if (caseDigest == bytes32(0)) revert CreditListsMissingCase(id, listType, subject);
+        if (input.reasonDigest == bytes32(0)) revert CreditListsMissingReason(id, listType, subject, caseDigest);
+        if (input.legalBasisDigest == bytes32(0)) revert CreditListsMissingLegalBasis(id, listType, subject, caseDigest);
         if (input.start == 0 || (input.end != 0 && input.end < input.start)) {
-            revert CreditListsInvalidPeriod(listType, subject, caseDigest, input.start, input.end);
+            revert CreditListsInvalidPeriod(id, listType, subject, caseDigest, input.start, input.end);
         }
         Listing storage stored = _listings[subject][listType][caseDigest];
         if (stored.start != 0) {
@@ -131,7 +137,7 @@ contract CreditLists is ICreditLists, DepartmentGated {
                     && stored.reasonDigest == input.reasonDigest && stored.legalBasisDigest == input.legalBasisDigest
                     && stored.start == input.start && stored.end == input.end
             ) return false; // a resend, even of a listing lifted or expired since
-            revert CreditListsConflictingListing(listType, subject, caseDigest);
+            revert CreditListsConflictingListing(id, listType, subject, caseDigest);
         }
         _listings[subject][listType][caseDigest] = Listing({
             departmentId: departmentId,
@@ -170,15 +176,16 @@ contract CreditLists is ICreditLists, DepartmentGated {
     ) private returns (bool) {
         // The administrators' quorum (the directory running a proposal) acts as department 0.
         bytes32 departmentId = msg.sender == address(directory()) ? bytes32(0) : _checkOwner(listType);
+        bytes32 id = listingIdOf(listType, subject, caseDigest);
         Listing storage stored = _listings[subject][listType][caseDigest];
-        if (stored.start == 0) revert CreditListsNotListed(listType, subject, caseDigest);
+        if (stored.start == 0) revert CreditListsNotListed(id, listType, subject, caseDigest);
         if (departmentId != bytes32(0) && departmentId != stored.departmentId) {
-            revert CreditListsNotListingMaker(listType, subject, caseDigest, stored.departmentId);
+            revert CreditListsNotListingMaker(id, listType, subject, caseDigest, stored.departmentId);
         }
         if (stored.ending != ListingEnding.None) return false; // lifted or repaired already
-        if (reasonDigest == bytes32(0)) revert CreditListsMissingReason(listType, subject, caseDigest);
+        if (reasonDigest == bytes32(0)) revert CreditListsMissingReason(id, listType, subject, caseDigest);
         if (endedOn == 0 || (stored.end != 0 && endedOn > stored.end)) {
-            revert CreditListsInvalidPeriod(listType, subject, caseDigest, stored.start, endedOn);
+            revert CreditListsInvalidPeriod(id, listType, subject, caseDigest, stored.start, endedOn);
         }
         stored.ending = ending;
         stored.endedOn = endedOn;
