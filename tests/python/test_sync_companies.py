@@ -143,3 +143,78 @@ def test_market_sync_killed_at_twenty_points_registers_every_company_exactly_onc
     assert len(registered) == len(set(registered)) and set(registered) == codes  # none twice, none lost
     acts = registry.events.CompanyStatusChanged().get_logs(from_block=0)
     assert len(acts) == len({(bytes(a["args"]["uscc"]), a["args"]["status"]) for a in acts})  # no act twice
+
+
+def write_rows(path, department: str, rows: list[dict]):
+    import csv
+
+    from chaincity.cli import DEPARTMENTS
+
+    spec = DEPARTMENTS[department]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(spec.columns) + list(spec.optional_columns))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_the_registries_refusals_are_rejects_naming_the_record_and_nothing_else_moves(anvil, anvil_net, cli, tmp_path):
+    """Deregistration refused under a live dishonest-judgment-debtor listing (SPC provisions;
+    Regulations Art. 31); another court's case lifted by no one but its maker; a lift of an
+    unknown case; a second grade for a graded year (correct it instead); rows of another
+    department refused by the oracle; a resync writes nothing."""
+    from test_company_rows import company, grade, listing
+
+    city = company_city(anvil, tmp_path)
+    run = cli(anvil_net, city)
+    first, second = (company()["uscc"], "91431321MA0000015P")
+    market = write_rows(tmp_path / "market.csv", "market", [
+        company(), company(uscc=second, division="431321"),
+        {**company(), "action": "deregister", "status": "deregistered", "name": "", "legal_rep_id_number": "",
+         "registered_capital": "", "division": "", "registered_at": "2024-06-01", "reason": "申请注销"}])
+    court = write_rows(tmp_path / "court.csv", "court-listings", [
+        listing(), listing(subject=second, case_no="(2023)湘13执7号"),
+        listing(department=COURTS[1], case_no="(2023)湘13执8号"),  # another court's row: not this oracle's
+        listing(action="lift", case_no="(2022)湘13执1号", effective_from="", effective_until="2024-01-05",
+                reason="已履行")])  # a case never listed
+    other_court = write_rows(tmp_path / "lx.csv", "court-listings", [
+        listing(department=COURTS[1], action="lift", effective_from="", effective_until="2024-01-05", reason="已履行")])
+    taxes = write_rows(tmp_path / "tax.csv", "tax", [grade(), grade(uscc=second, grade="D")])
+    later = write_rows(tmp_path / "tax2.csv", "tax", [
+        grade(grade="C"), grade(uscc=second, grade="B", action="correct", reason="纳税信用修复", assessed_at="2024-09-01")])
+
+    assert run("db", "load", "court-listings", court, code=COURTS[0])[0] == EXIT_OK
+    exit_code, output = run("oracle", "sync", "court-listings", code=COURTS[0])
+    assert exit_code == EXIT_REJECTED
+    assert "department: LD-COURT-LX is not this oracle's department LD-COURT-INT" in output
+    assert "CreditListsNotListed(" in output
+    run("db", "load", "market", market, code=MARKET)
+    exit_code, output = run("oracle", "sync", "market", code=MARKET)
+    assert exit_code == EXIT_REJECTED and "CompanyRegistryCourtListingLive(" in output, output
+    run("db", "load", "court-listings", other_court, code=COURTS[1])
+    exit_code, output = run("oracle", "sync", "court-listings", code=COURTS[1])
+    assert exit_code == EXIT_REJECTED and "CreditListsNotListingMaker(" in output, output
+    run("db", "load", "tax", taxes, code=TAX)
+    exit_code, output = run("db", "load", "tax", later, code=TAX)  # another grade for 2023: caught on load
+    assert exit_code == EXIT_REJECTED and "conflicts with the record" in output, output
+    assert run("oracle", "sync", "tax", code=TAX)[0] == EXIT_OK
+    # The same row in a rebuilt database (say, another office's) meets the registry's refusal.
+    rebuilt = {"CHAINCITY_DATABASE_URL": f"sqlite:///{tmp_path / 'tax-rebuilt.db'}"}
+    runner = CliRunner()
+    env = {"CHAINCITY_DEPARTMENT": TAX, "CHAINCITY_DEVNET_ACCOUNT": str(ACCOUNTS[TAX]), **rebuilt}
+    assert runner.invoke(main, ["db", "load", "tax", str(write_rows(tmp_path / "t3.csv", "tax", [grade(grade="C")]))],
+                         env=env).exit_code == EXIT_OK
+    refused = runner.invoke(main, ["oracle", "sync", "tax"], env=env)
+    assert refused.exit_code == EXIT_REJECTED and "CompanyRegistryTaxGradeConflict(" in refused.output, refused.output
+
+    # Nothing moved but what was accepted; the picture and the answers say so.
+    one = json.loads(run("query", "company", first, "--json")[1])
+    assert (one["status"], one["tax_grades"]["2023"][-1]["grade"]) == ("existing", "A")
+    assert [(l["department"], l["live"]) for l in one["listings"]] == [(COURTS[0], True)]
+    two = json.loads(run("query", "company", second, "--json")[1])
+    assert [(h["grade"], h["corrected"]) for h in two["tax_grades"]["2023"]] == [("D", False), ("B", True)]
+    answers = {a["uscc"]: a["bars"] for a in json.loads(run("query", "bidding", first, second, "--json")[1])}
+    assert answers == {first: ["dishonest-judgment-debtor"], second: ["dishonest-judgment-debtor"]}
+    # A resync sends nothing and changes no count.
+    exit_code, output = run("oracle", "sync", "market", "--json", code=MARKET)
+    assert [(s["confirmed"], s["rejected"], s["written_now"]) for s in json.loads(output)] == [(2, 0, 0), (0, 1, 0)]
