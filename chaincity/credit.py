@@ -13,8 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from chaincity.chain.contracts import call_named, jsonable
 from chaincity.chain.deployment import City
-from chaincity.chain.enums import BiddingBar, CompanyStatus, CreditListType, ListingEnding, SubjectKind, TaxGrade, \
-    bars_of_mask
+from chaincity.chain.enums import CompanyStatus, CreditListType, ListingEnding, TaxGrade, bars_of_mask
 from chaincity.formats import validate_uscc
 
 CHINA = timezone(timedelta(hours=8))
@@ -111,5 +110,3 @@ class Credit:
             "tax_grades": grades, "listings": listings, "bidding_bars": self.bidding([uscc])[uscc],
         }
 
-
-__all__ = ["BiddingBar", "Credit", "SubjectKind", "company_key", "label"]

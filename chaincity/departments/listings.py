@@ -11,9 +11,9 @@ department's rows (`department`)."""
 
 from __future__ import annotations
 
-from chaincity.chain.enums import DepartmentKind
 from eth_utils import keccak
 
+from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.rows import choice, day, day_start, department_code, id_number, must_be_empty, text, uscc
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.rows import (choice, county, day, day_start, digest_or_zero, id_number, must_be_empty, text,
-                                        uscc, yuan_to_fen)
+                                        uscc, uscc_of, yuan_to_fen)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -57,11 +57,6 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
                      payload=payload)
 
 
-def uscc_key(payload: dict) -> bytes:
-    """The registry's key of a company: its USCC, ASCII in a bytes18."""
-    return payload["uscc"].encode("ascii")
-
-
 def company_data(payload: dict, hasher: Hasher) -> tuple:
     """ICompanyRegistry.CompanyData: the name and the legal representative only as salted
     digests; no address or business scope in the export (zero)."""
@@ -71,7 +66,7 @@ def company_data(payload: dict, hasher: Hasher) -> tuple:
 
 def act_arguments(payload: dict, hasher: Hasher) -> tuple:
     """(uscc, reason digest, day of the act): every act but an amendment."""
-    return uscc_key(payload), digest_or_zero(hasher, payload["reason"]), day_start(payload["registered_at"])
+    return uscc_of(payload), digest_or_zero(hasher, payload["reason"]), day_start(payload["registered_at"])
 
 
 FUNCTIONS = {"list-abnormal": "listAbnormal", "remove-abnormal": "removeAbnormal", "suspend-business": "suspendBusiness",
@@ -88,9 +83,9 @@ SPEC = DepartmentSpec(
     # removal from the abnormal list needs the listing before it).
     chains=(
         Batched("company.register", "CompanyRegistry", "registerBatch",
-                lambda p, h: (uscc_key(p), company_data(p, h), day_start(p["registered_at"])), uscc_key),
-        OneByOne("company.act", "CompanyRegistry", chain_key=uscc_key, actions={
-            "amend": Action("amend", lambda p, h: (uscc_key(p), company_data(p, h), day_start(p["registered_at"]))),
+                lambda p, h: (uscc_of(p), company_data(p, h), day_start(p["registered_at"])), uscc_of),
+        OneByOne("company.act", "CompanyRegistry", chain_key=uscc_of, actions={
+            "amend": Action("amend", lambda p, h: (uscc_of(p), company_data(p, h), day_start(p["registered_at"]))),
             **{action: Action(function, act_arguments) for action, function in FUNCTIONS.items()}}),
     ),
     follows=Follows("CompanyRegistry", addressed=("CompanyRegistered", "CompanyAmended", "CompanyListedAbnormal",

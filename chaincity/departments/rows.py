@@ -92,6 +92,11 @@ def unit_of(payload: dict) -> bytes:
     return unit_key(payload["unit_code"])
 
 
+def uscc_of(payload: dict) -> bytes:
+    """The company registry's key of a record's `uscc`: the code, ASCII in a bytes18."""
+    return payload["uscc"].encode("ascii")
+
+
 def listed(row: dict[str, str], field: str) -> list[str]:
     """A `;`-separated list with no empty and no repeated entry."""
     entries = [entry.strip() for entry in text(row, field, 1_000).split(";")]

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.market import uscc_key
-from chaincity.departments.rows import choice, day, day_start, integer, text, uscc
+from chaincity.departments.rows import choice, day, day_start, integer, text, uscc, uscc_of
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -35,7 +34,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
 
 def correction(payload: dict, hasher: Hasher) -> tuple:
     """correctTaxGrade(uscc, year, grade, reason digest, day of the correction)."""
-    return (uscc_key(payload), payload["year"], GRADES[payload["grade"]], hasher.document(payload["reason"]),
+    return (uscc_of(payload), payload["year"], GRADES[payload["grade"]], hasher.document(payload["reason"]),
             day_start(payload["assessed_at"]))
 
 
@@ -48,8 +47,8 @@ SPEC = DepartmentSpec(
     # Assessments in batches, then corrections in the export's order (the last one stands).
     chains=(
         Batched("tax.assess", "CompanyRegistry", "setTaxGradeBatch", lambda p, h: (
-            uscc_key(p), p["year"], GRADES[p["grade"]], day_start(p["assessed_at"])), uscc_key),
-        OneByOne("tax.correct", "CompanyRegistry", chain_key=uscc_key,
+            uscc_of(p), p["year"], GRADES[p["grade"]], day_start(p["assessed_at"])), uscc_of),
+        OneByOne("tax.correct", "CompanyRegistry", chain_key=uscc_of,
                  actions={"correct": Action("correctTaxGrade", correction)}),
     ),
     follows=Follows("CompanyRegistry", addressed=("TaxGradeAssessed", "TaxGradeCorrected")),

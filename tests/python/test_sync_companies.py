@@ -83,7 +83,7 @@ def test_every_company_department_syncs_and_bidding_agrees_with_the_exports(anvi
     answers every company exactly as the independent computation over the exports does."""
     city = company_city(anvil, tmp_path)
     run = cli(anvil_net, city)
-    files = generate_companies(tmp_path / "data", companies=400, bad_share=0, seed=13)
+    files = generate_companies(tmp_path / "data", companies=250, bad_share=0, seed=13)
     sync_every_export(run, files)
     expected = model_bars(files.market, files.tax, list(files.listings.values()), today=china_today())
     (tmp_path / "bidders.txt").write_text("uscc\n" + "\n".join(expected) + "\n", encoding="utf-8")
@@ -112,7 +112,8 @@ def test_a_company_flow_on_ganache(ganache, ganache_net, cli, tmp_path, monkeypa
     city = company_city(ganache, tmp_path)
     run = cli(ganache_net, city)
     monkeypatch.setenv("CHAINCITY_BATCH_SIZE", "20")  # Ganache estimates a batch slowly: smaller ones stay under its timeouts
-    files = generate_companies(tmp_path / "data", companies=25, bad_share=0, seed=21)
+    files = generate_companies(tmp_path / "data", companies=25, bad_share=0, seed=32)  # a seed with listings and a lift
+    assert any("lift" in path.read_text(encoding="utf-8") for path in files.listings.values())
     sync_every_export(run, files)
     expected = model_bars(files.market, files.tax, list(files.listings.values()), today=china_today())
     exit_code, output = run("query", "bidding", *expected, "--json")
