@@ -16,7 +16,7 @@ from eth_utils import keccak
 from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.rows import choice, day, day_start, department_code, id_number, must_be_empty, text, uscc
 from chaincity.hashing import Hasher
-from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
+from chaincity.oracle.spec import Action, Batched, DepartmentSpec, OneByOne, ParsedRow, RowContext, RowError
 
 LIST_TYPES = {  # CreditListType in ICreditLists.sol, and the kind of department that keeps it
     "dishonest-judgment-debtor": (1, DepartmentKind.COURT),
@@ -100,7 +100,8 @@ def spec_for(kind: DepartmentKind) -> DepartmentSpec:
         chains=(Batched("listing.list", "CreditLists", "listBatch", listing_input, case_digest, owner_field="department"),
                 OneByOne("listing.end", "CreditLists", chain_key=case_digest, owner_field="department",
                          actions={"lift": Action("lift", ending), "repair": Action("repair", ending)})),
-        follows=Follows("CreditLists", addressed=("Listed", "ListingEnded")),
+        # No read model: the lists' events name the department third (after subject and case),
+        # where the framework's follower does not look; `chaincity query company` reads them.
     )
 
 

@@ -164,6 +164,10 @@ def test_the_registries_refusals_are_rejects_naming_the_record_and_nothing_else_
     Regulations Art. 31); another court's case lifted by no one but its maker; a lift of an
     unknown case; a second grade for a graded year (correct it instead); rows of another
     department refused by the oracle; a resync writes nothing."""
+    from chaincity.cli import DEPARTMENTS
+    from chaincity.db import ChainEvent, open_database
+    from chaincity.oracle.run import follow_department
+    from conftest import Oracles
     from test_company_rows import company, grade, listing
 
     city = company_city(anvil, tmp_path)
@@ -219,3 +223,12 @@ def test_the_registries_refusals_are_rejects_naming_the_record_and_nothing_else_
     # A resync sends nothing and changes no count.
     exit_code, output = run("oracle", "sync", "market", "--json", code=MARKET)
     assert [(s["confirmed"], s["rejected"], s["written_now"]) for s in json.loads(output)] == [(2, 0, 0), (0, 1, 0)]
+    # `--follow` keeps the events addressed to each department (its id indexed second).
+    for department, code, expected in (("market", MARKET, ["CompanyRegistered"] * 2),
+                                       ("tax", TAX, ["TaxGradeAssessed"] * 2 + ["TaxGradeCorrected"])):
+        config = Oracles(anvil, city, tmp_path).config(code)
+        engine = open_database(f"sqlite:///{tmp_path / (code + '.db')}")
+        follow_department(anvil, engine, DEPARTMENTS[department], config, devnet_account(ACCOUNTS[code]), rounds=1)
+        with Session(engine) as session:
+            assert list(session.scalars(select(ChainEvent.event).order_by(ChainEvent.id))) == expected
+
