@@ -179,7 +179,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         _checkDate(uscc, correctedAt, 1);
         TaxGrade previous = history[history.length - 1].grade;
         if (previous == grade) return false;
-        history.push(TaxGradeEntry(grade, correctedAt, reasonDigest));
+        _taxHistory[uscc][year].push(TaxGradeEntry(grade, correctedAt, reasonDigest));
         _updateLatest(uscc, year, grade);
         emit TaxGradeCorrected(uscc, departmentId, year, previous, grade, reasonDigest, correctedAt);
         return true;
@@ -320,7 +320,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
                 || year > CivilCalendar.yearOf(block.timestamp)
         ) revert CompanyRegistryInvalidTaxGrade(uscc, year, grade);
         _checkDate(uscc, assessedAt, 1);
-        history.push(TaxGradeEntry(grade, assessedAt, bytes32(0)));
+        _taxHistory[uscc][year].push(TaxGradeEntry(grade, assessedAt, bytes32(0)));
         _taxYears[uscc].push(year);
         _updateLatest(uscc, year, grade);
         emit TaxGradeAssessed(uscc, departmentId, year, grade, assessedAt);

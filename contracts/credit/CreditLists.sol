@@ -31,10 +31,11 @@ contract CreditLists is ICreditLists, DepartmentGated {
 
     /// @inheritdoc ICreditLists
     function listBatch(ListingInput[] calldata listings) external returns (uint256 count) {
-        CreditListType checked; // ask the directory once per run of one list type
-        bytes32 departmentId;
+        // Ask the directory once per run of one list type (None is never owned: the first entry asks).
+        CreditListType checked = CreditListType.None;
+        bytes32 departmentId = bytes32(0);
         for (uint256 i = 0; i < listings.length; ++i) {
-            if (listings[i].listType != checked || i == 0) {
+            if (i == 0 || listings[i].listType != checked) {
                 checked = listings[i].listType;
                 departmentId = _checkOwner(checked);
             }
