@@ -122,12 +122,15 @@ contract CreditLists is ICreditLists, DepartmentGated {
 
     /// @dev The one place a listing is written: checks, idempotency, the subject's key list, event.
     function _list(bytes32 departmentId, ListingInput calldata input) private returns (bool) {
-        (CreditListType listType, bytes32 subject, bytes32 caseDigest) = (input.listType, input.subject, input.caseDigest);
+        CreditListType listType = input.listType;
+        (bytes32 subject, bytes32 caseDigest) = (input.subject, input.caseDigest);
         bytes32 id = listingIdOf(listType, subject, caseDigest); // errors name the listing by it
         _checkSubject(input.subjectKind, subject);
         if (caseDigest == bytes32(0)) revert CreditListsMissingCase(id, listType, subject);
         if (input.reasonDigest == bytes32(0)) revert CreditListsMissingReason(id, listType, subject, caseDigest);
-        if (input.legalBasisDigest == bytes32(0)) revert CreditListsMissingLegalBasis(id, listType, subject, caseDigest);
+        if (input.legalBasisDigest == bytes32(0)) {
+            revert CreditListsMissingLegalBasis(id, listType, subject, caseDigest);
+        }
         if (input.start == 0 || (input.end != 0 && input.end < input.start)) {
             revert CreditListsInvalidPeriod(id, listType, subject, caseDigest, input.start, input.end);
         }
