@@ -9,7 +9,7 @@ alone bars nothing; a person's listing bars no company. Evaluated at block.times
 import time
 
 import pytest
-from brownie import web3
+from brownie import network, web3
 
 from conftest import (
     DAY,
@@ -131,7 +131,11 @@ def test_500_bidders_in_one_call_within_the_call_gas_cap(
     bidding, company_registry, credit_lists, market_regulator, court, tax_bureau
 ):
     """The worst realistic case: every bidder registered, graded and listed once. Prints the
-    gas per bidder; the batch must fit the 30M cap with room (and answers as one by one)."""
+    gas per bidder; the batch must fit the 30M cap with room (and answers as one by one).
+    On Anvil only: its eth_call cap is the block gas limit (Ganache's is 50M), and the setup's
+    ~180M gas takes Ganache's EVM minutes (measured 249 s on the loaded CI machine)."""
+    if "anvil" not in network.show_active():
+        pytest.skip("the 500-bidder call is measured on Anvil")
     codes = [uscc(f"B{i:07d}") for i in range(BIDDERS)]
     # Setup sent without waiting in Brownie: the devnets mine on send, and Brownie's wait
     # misreads big transactions on a loaded Anvil as dropped.
