@@ -155,8 +155,12 @@ interface ICompanyRegistry {
     event CompanyAmended(
         bytes18 indexed uscc, bytes32 indexed departmentId, CompanyData previous, CompanyData data, uint64 actedAt
     );
-    event CompanyListedAbnormal(bytes18 indexed uscc, bytes32 indexed departmentId, bytes32 reasonDigest, uint64 actedAt);
-    event CompanyRemovedAbnormal(bytes18 indexed uscc, bytes32 indexed departmentId, bytes32 reasonDigest, uint64 actedAt);
+    event CompanyListedAbnormal(
+        bytes18 indexed uscc, bytes32 indexed departmentId, bytes32 reasonDigest, uint64 actedAt
+    );
+    event CompanyRemovedAbnormal(
+        bytes18 indexed uscc, bytes32 indexed departmentId, bytes32 reasonDigest, uint64 actedAt
+    );
     /// @dev Every change of status but registration: suspension, resumption, revocations, moving out, deregistration.
     event CompanyStatusChanged(
         bytes18 indexed uscc,

@@ -100,7 +100,9 @@ interface ICreditLists {
         bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest, uint64 start, uint64 end
     );
     /// @dev The key is listed already with other particulars (or by another department).
-    error CreditListsConflictingListing(bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest);
+    error CreditListsConflictingListing(
+        bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest
+    );
     error CreditListsNotListed(bytes32 listingId, CreditListType listType, bytes32 subject, bytes32 caseDigest);
     /// @dev A lift or repair by a department other than the listing's maker.
     error CreditListsNotListingMaker(

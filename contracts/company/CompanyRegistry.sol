@@ -129,7 +129,8 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
 
     /// @inheritdoc ICompanyRegistry
     function revokeRegistration(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
-        return _changeStatus(_market(), uscc, CompanyStatus.RegistrationRevoked, _beforeClosing(), reasonDigest, actedAt);
+        CompanyStatus to = CompanyStatus.RegistrationRevoked;
+        return _changeStatus(_market(), uscc, to, _beforeClosing(), reasonDigest, actedAt);
     }
 
     /// @inheritdoc ICompanyRegistry
@@ -179,7 +180,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         _checkDate(uscc, correctedAt, 1);
         TaxGrade previous = history[history.length - 1].grade;
         if (previous == grade) return false;
-        history.push(TaxGradeEntry(grade, correctedAt, reasonDigest));
+        _taxHistory[uscc][year].push(TaxGradeEntry(grade, correctedAt, reasonDigest));
         _updateLatest(uscc, year, grade);
         emit TaxGradeCorrected(uscc, departmentId, year, previous, grade, reasonDigest, correctedAt);
         return true;
@@ -266,9 +267,8 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         _checkDate(uscc, establishedAt, 1);
         Company storage company = _companies[uscc];
         CompanyStatus status = company.status;
-        if (status == CompanyStatus.Existing && company.establishedAt == establishedAt && _sameData(company.data, data)) {
-            return false;
-        }
+        bool resend = status == CompanyStatus.Existing && company.establishedAt == establishedAt;
+        if (resend && _sameData(company.data, data)) return false;
         // A code is never reused; a company that moved out may move back in with its code.
         if (status != CompanyStatus.None && status != CompanyStatus.MovedOut) {
             revert CompanyRegistryAlreadyRegistered(uscc, status);
@@ -320,7 +320,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
                 || year > CivilCalendar.yearOf(block.timestamp)
         ) revert CompanyRegistryInvalidTaxGrade(uscc, year, grade);
         _checkDate(uscc, assessedAt, 1);
-        history.push(TaxGradeEntry(grade, assessedAt, bytes32(0)));
+        _taxHistory[uscc][year].push(TaxGradeEntry(grade, assessedAt, bytes32(0)));
         _taxYears[uscc].push(year);
         _updateLatest(uscc, year, grade);
         emit TaxGradeAssessed(uscc, departmentId, year, grade, assessedAt);
@@ -339,7 +339,8 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
 
     /// @dev The statuses a company may leave for RegistrationRevoked or Deregistered.
     function _beforeClosing() private pure returns (uint256) {
-        return _from(CompanyStatus.Existing, CompanyStatus.Suspended) | _from(CompanyStatus.LicenseRevoked, CompanyStatus.None);
+        return _from(CompanyStatus.Existing, CompanyStatus.Suspended)
+            | _from(CompanyStatus.LicenseRevoked, CompanyStatus.None);
     }
 
     /// @dev A mask of two statuses (None stands for "no second status": never an allowed start).

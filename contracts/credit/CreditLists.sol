@@ -31,10 +31,11 @@ contract CreditLists is ICreditLists, DepartmentGated {
 
     /// @inheritdoc ICreditLists
     function listBatch(ListingInput[] calldata listings) external returns (uint256 count) {
-        CreditListType checked; // ask the directory once per run of one list type
-        bytes32 departmentId;
+        // Ask the directory once per run of one list type (None is never owned: the first entry asks).
+        CreditListType checked = CreditListType.None;
+        bytes32 departmentId = bytes32(0);
         for (uint256 i = 0; i < listings.length; ++i) {
-            if (listings[i].listType != checked || i == 0) {
+            if (i == 0 || listings[i].listType != checked) {
                 checked = listings[i].listType;
                 departmentId = _checkOwner(checked);
             }
@@ -121,12 +122,15 @@ contract CreditLists is ICreditLists, DepartmentGated {
 
     /// @dev The one place a listing is written: checks, idempotency, the subject's key list, event.
     function _list(bytes32 departmentId, ListingInput calldata input) private returns (bool) {
-        (CreditListType listType, bytes32 subject, bytes32 caseDigest) = (input.listType, input.subject, input.caseDigest);
+        CreditListType listType = input.listType;
+        (bytes32 subject, bytes32 caseDigest) = (input.subject, input.caseDigest);
         bytes32 id = listingIdOf(listType, subject, caseDigest); // errors name the listing by it
         _checkSubject(input.subjectKind, subject);
         if (caseDigest == bytes32(0)) revert CreditListsMissingCase(id, listType, subject);
         if (input.reasonDigest == bytes32(0)) revert CreditListsMissingReason(id, listType, subject, caseDigest);
-        if (input.legalBasisDigest == bytes32(0)) revert CreditListsMissingLegalBasis(id, listType, subject, caseDigest);
+        if (input.legalBasisDigest == bytes32(0)) {
+            revert CreditListsMissingLegalBasis(id, listType, subject, caseDigest);
+        }
         if (input.start == 0 || (input.end != 0 && input.end < input.start)) {
             revert CreditListsInvalidPeriod(id, listType, subject, caseDigest, input.start, input.end);
         }

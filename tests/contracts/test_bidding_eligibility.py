@@ -6,8 +6,10 @@ Regulations on Enterprise Information Publicity 2014 Art. 17, computed from time
 graded year's grade D after corrections (SAT Announcement 2019 No. 37). The abnormal list
 alone bars nothing; a person's listing bars no company. Evaluated at block.timestamp."""
 
+import time
+
 import pytest
-from brownie import web3
+from brownie import network, web3
 
 from conftest import (
     DAY,
@@ -129,23 +131,36 @@ def test_500_bidders_in_one_call_within_the_call_gas_cap(
     bidding, company_registry, credit_lists, market_regulator, court, tax_bureau
 ):
     """The worst realistic case: every bidder registered, graded and listed once. Prints the
-    gas per bidder; the batch must fit the 30M cap with room (and answers as one by one)."""
+    gas per bidder; the batch must fit the 30M cap with room (and answers as one by one).
+    On Anvil only: its eth_call cap is the block gas limit (Ganache's is 50M), and the setup's
+    ~180M gas takes Ganache's EVM minutes (measured 249 s on the loaded CI machine)."""
+    if "anvil" not in network.show_active():
+        pytest.skip("the 500-bidder call is measured on Anvil")
     codes = [uscc(f"B{i:07d}") for i in range(BIDDERS)]
-    for chunk in range(0, BIDDERS, 100):
-        part = codes[chunk : chunk + 100]
-        company_registry.registerBatch([(c, company_data(1), ESTABLISHED) for c in part], {"from": market_regulator})
+    # Setup sent without waiting in Brownie: the devnets mine on send, and Brownie's wait
+    # misreads big transactions on a loaded Anvil as dropped.
+    nowait = {"required_confs": 0}
+    for chunk in range(0, BIDDERS, 50):
+        part = codes[chunk : chunk + 50]
+        company_registry.registerBatch(
+            [(c, company_data(1), ESTABLISHED) for c in part], {"from": market_regulator, **nowait}
+        )
         credit_lists.listBatch(
             [(ListType.DISHONEST_JUDGMENT_DEBTOR, SubjectKind.COMPANY, company_subject(c), case("case 1"), REASON,
               REASON, today(), 0) for c in part[::2]],
-            {"from": court},
+            {"from": court, **nowait},
         )
-        company_registry.setTaxGradeBatch([(c, 2024, TaxGrade.B, today()) for c in part], {"from": tax_bureau})
+        company_registry.setTaxGradeBatch([(c, 2024, TaxGrade.B, today()) for c in part], {"from": tax_bureau, **nowait})
+    assert company_registry.statusOf(codes[-1]) == 1 and company_registry.taxGradeOf(codes[-1], 2024) == TaxGrade.B
+    started = time.perf_counter()
     masks = bidding.biddingBarsOfBatch(codes)
+    elapsed = time.perf_counter() - started
     assert [bars_of_mask(m) for m in masks[:2]] == [[Bar.DISHONEST_JUDGMENT_DEBTOR], []]
     assert list(masks[:6]) == [bidding.biddingBarMaskOf(c) for c in codes[:6]]
     gas = web3.eth.estimate_gas({"to": bidding.address, "data": bidding.biddingBarsOfBatch.encode_input(codes)})
     print(f"biddingBarsOfBatch({BIDDERS}): {gas} gas, {gas // BIDDERS} per bidder, "
-          f"max {CALL_GAS_CAP * 9 // 10 // (gas // BIDDERS)} bidders in 90% of a 30M call")
+          f"max {CALL_GAS_CAP * 9 // 10 // (gas // BIDDERS)} bidders in 90% of a 30M call; "
+          f"{elapsed:.3f} s, {BIDDERS / elapsed:.0f} checks/s")
     assert gas < CALL_GAS_CAP // 2
 
 
