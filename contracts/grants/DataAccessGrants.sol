@@ -242,8 +242,8 @@ contract DataAccessGrants is IDataAccessGrants, DepartmentGated {
     /// @dev Whether a read under the grant may get a new receipt: live, or ended by expiry or
     /// revocation less than RECEIPT_GRACE ago (the read was served while it was live).
     function _servable(bytes32 grantId, Grant storage grant, GrantState state) private view returns (bool) {
-        uint256 endedAt;
         if (state == GrantState.Granted) return true;
+        uint256 endedAt = 0; // requested, refused: never served
         if (state == GrantState.Expired) endedAt = grant.expiresAt;
         else if (state == GrantState.Revoked) endedAt = _revokedAt[grantId]; // zero: revoked while pending
         return endedAt != 0 && block.timestamp < endedAt + RECEIPT_GRACE;
