@@ -40,6 +40,10 @@ from chaincity.oracle.stops import Authority, OracleStopped, stopped_by_sender
 logger = logging.getLogger(__name__)
 # Over the largest gas per record estimated so far (records differ: one owner or several).
 OPTIMISTIC_GAS_MARGIN = 1.1
+# A call's cost besides its records (21,000 intrinsic, the caller's department check, the
+# call itself), kept apart so that a batch smaller than the one the figure was learnt from
+# (a gateway's flush of 2 receipts after one of 50) is not sent short of gas.
+CALL_OVERHEAD_GAS = 60_000
 
 
 class BatchTooLarge(Exception):
@@ -238,7 +242,7 @@ class SyncEngine:
         """The records to send with their gas and calldata; None when the window was shrunk
         and the batch must be read again."""
         if self.mapping.batched and self._gas_per_record is not None and not self._estimate_every_batch:
-            gas = int(self._gas_per_record * len(records) * OPTIMISTIC_GAS_MARGIN)
+            gas = int((self._gas_per_record * len(records) + CALL_OVERHEAD_GAS) * OPTIMISTIC_GAS_MARGIN)
             data = self._calldata(records)
         else:
             try:
@@ -247,7 +251,7 @@ class SyncEngine:
                 window.rewind_to(records[0].id, max(1, len(records) // 2))
                 return None
             if records:
-                self._gas_per_record = max(self._gas_per_record or 0, gas / len(records))
+                self._gas_per_record = max(self._gas_per_record or 0, max(0, gas - CALL_OVERHEAD_GAS) / len(records))
         # Asked whether priced by estimate or by the gas learnt so far: a replayed export's
         # later batches are on chain too, and must not be resent as no-op transactions.
         if records and self._writes_nothing(records, data):
