@@ -15,6 +15,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: help install networks compile demo test test-python test-contracts test-ganache test-anvil \
+        test-anvil-then-python \
         lint deploy devnet-up devnet-down clean
 
 help:
@@ -50,7 +51,14 @@ CHAIN ?= ganache
 demo: compile
 	$(BIN)/python -m chaincity demo --scale $(SCALE) --chain $(CHAIN)
 
-test: test-python test-contracts
+# Three suites in two lanes (two cores): Ganache's contract suite, the longest, beside Anvil's
+# and then the Python tests; -O prints each lane's output whole when it ends.
+test: compile
+	$(MAKE) --no-print-directory -j2 -O test-ganache test-anvil-then-python
+
+test-anvil-then-python: compile
+	$(MAKE) --no-print-directory test-anvil
+	$(MAKE) --no-print-directory test-python
 
 # The deployment tests deploy the compiled contracts on a devnet of their own.
 test-python: compile
