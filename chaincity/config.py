@@ -57,15 +57,20 @@ def _share(key: str, default: float) -> float:
     return value
 
 
+def city_pepper() -> bytes:
+    """The city's pepper (CHAINCITY_PEPPER), which salts every person and document on chain."""
+    try:
+        return parse_pepper(os.environ.get("CHAINCITY_PEPPER"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def oracle_config(rpc_url: str | None = None, database_url: str | None = None,
                   department_code: str | None = None) -> OracleConfig:
     code = department_code or os.environ.get("CHAINCITY_DEPARTMENT", "").strip()
     if not code:
         raise ConfigError("CHAINCITY_DEPARTMENT is not set: the code this oracle signs for (e.g. LD-REC)")
-    try:
-        pepper = parse_pepper(os.environ.get("CHAINCITY_PEPPER"))
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
+    pepper = city_pepper()
     return OracleConfig(
         rpc_url=rpc_url or os.environ.get("CHAINCITY_RPC_URL") or "http://127.0.0.1:8545",
         database_url=database_url or os.environ.get("CHAINCITY_DATABASE_URL") or DEFAULT_URL,

@@ -17,8 +17,9 @@ from chaincity.chain.sender import TransactionSender
 from chaincity.cli import DEPARTMENTS, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, one_line_errors, \
     open_city
 from chaincity.cli.gateway import AS_OPTION, _code
-from chaincity.config import signer_for
+from chaincity.config import city_pepper, signer_for
 from chaincity.gateway.service import category_key
+from chaincity.hashing import Hasher
 
 GRANT_STATES = ("none", "requested", "granted", "refused", "revoked", "expired")
 
@@ -75,7 +76,7 @@ def grant() -> None:
 @click.argument("owner")
 @click.argument("category")
 @click.option("--subject", default=None, help="One subject (e.g. a unit code); all subjects if not given.")
-@click.option("--purpose", required=True, help="Why, e.g. 'enforcement of (2026)湘13执123号'; on chain as its keccak256.")
+@click.option("--purpose", required=True, help="Why, e.g. 'enforcement of (2026)湘13执123号'; on chain only salted (CHAINCITY_PEPPER).")
 @click.option("--reference", required=True, help="The request letter's number: with the requester it makes the grant id.")
 @RPC_OPTION
 @AS_OPTION
@@ -85,9 +86,12 @@ def request(owner: str, category: str, subject: str | None, purpose: str, refere
     """Ask OWNER (a department code) for access to CATEGORY of its data. Idempotent: the same
     request (same reference) again changes nothing."""
     code = _code(department_code)
-    grant_id = keccak(text=f"chaincity:grant:{code}:{reference}")
+    with one_line_errors():  # a missing pepper is a configuration error: exit 2
+        hasher = Hasher(city_pepper())
+    # The letter's number and the purpose (a case number, often) go on chain only salted.
+    grant_id = keccak(b"chaincity:grant:" + department_id(code) + hasher.document(reference))
     _show(grant_id, _send(rpc_url, "requestAccess", grant_id, department_id(owner), category_key(category),
-                          _subject_key(category, subject), keccak(text=purpose)), as_json)
+                          _subject_key(category, subject), hasher.document(purpose)), as_json)
 
 
 @grant.command("approve")

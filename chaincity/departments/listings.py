@@ -72,23 +72,28 @@ def subject_key(payload: dict, hasher: Hasher) -> bytes:
     return hasher.person(payload["subject"])
 
 
-def case_digest(payload: dict) -> bytes:
-    """The case number's keccak256: case numbers are public (the lists are published), so anyone
-    holding one can find its listing; it is also the key typed errors name."""
-    return keccak(text=payload["case_no"])
+def case_digest(payload: dict, hasher: Hasher) -> bytes:
+    """The case number, salted like every document number: a published list names its cases,
+    but the chain must not let a dictionary of case numbers find who was listed."""
+    return hasher.document(payload["case_no"])
+
+
+def listing_key(payload: dict) -> bytes:
+    """The department's own key of a listing, to order its acts (never sent)."""
+    return keccak(text=f"{payload['list_type']}:{payload['subject']}:{payload['case_no']}")
 
 
 def listing_input(payload: dict, hasher: Hasher) -> tuple:
     """ICreditLists.ListingInput; `end` the last day live (inclusive), 0 open-ended."""
     until = payload["effective_until"]
     return (LIST_TYPES[payload["list_type"]][0], SUBJECT_KINDS[payload["subject_kind"]], subject_key(payload, hasher),
-            case_digest(payload), hasher.document(payload["reason"]), hasher.document(payload["legal_basis"]),
+            case_digest(payload, hasher), hasher.document(payload["reason"]), hasher.document(payload["legal_basis"]),
             day_start(payload["effective_from"]), day_start(until) if until else 0)
 
 
 def ending(payload: dict, hasher: Hasher) -> tuple:
     """lift/repair(list type, subject, case, reason, last day live)."""
-    return (LIST_TYPES[payload["list_type"]][0], subject_key(payload, hasher), case_digest(payload),
+    return (LIST_TYPES[payload["list_type"]][0], subject_key(payload, hasher), case_digest(payload, hasher),
             hasher.document(payload["reason"]), day_start(payload["effective_until"]))
 
 
@@ -97,8 +102,9 @@ def spec_for(kind: DepartmentKind) -> DepartmentSpec:
     batches, then lifts and repairs one by one."""
     return DepartmentSpec(
         name=NAMES[kind], kinds=(kind,), columns=COLUMNS, parse=parser(kind),
-        chains=(Batched("listing.list", "CreditLists", "listBatch", listing_input, case_digest, owner_field="department"),
-                OneByOne("listing.end", "CreditLists", chain_key=case_digest, owner_field="department",
+        chains=(Batched("listing.list", "CreditLists", "listBatch", listing_input, listing_key, owner_field="department",
+                        hashed_key=case_digest),
+                OneByOne("listing.end", "CreditLists", chain_key=listing_key, owner_field="department",
                          actions={"lift": Action("lift", ending), "repair": Action("repair", ending)})),
         # No read model: the lists' events name the department third (after subject and case),
         # where the framework's follower does not look; `chaincity query company` reads them.
