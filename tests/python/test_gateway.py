@@ -21,7 +21,7 @@ from chaincity.directory import run_proposal
 from chaincity.formats import unit_key
 from chaincity.gateway.client import AskRefused, await_receipt, open_answer, send
 from chaincity.gateway.request import Request
-from conftest import administrators
+from conftest import PEPPER, administrators
 from gateway_city import BANK, COURT, OWNER_1, OWNER_2, REC, GatewayCity, unit
 
 
@@ -49,7 +49,7 @@ def _cli(town: GatewayCity, code: str, *args: str):
     env = {"CHAINCITY_RPC_URL": town.w3.provider.endpoint_uri, "CHAINCITY_DEPLOYMENTS_DIR": str(town.deployments),
            "CHAINCITY_DEPARTMENT": code, "CHAINCITY_DEVNET_ACCOUNT": str({REC: 3, BANK: 4, "LD-BANK-CCB": 5, COURT: 6}[code]),
            "CHAINCITY_ENCRYPTION_KEY_FILE": str(town.tmp_path / "keys" / f"{code}.x25519"),
-           "CHAINCITY_GATEWAY_URL": town.url}
+           "CHAINCITY_GATEWAY_URL": town.url, "CHAINCITY_PEPPER": PEPPER.hex()}
     return CliRunner().invoke(main, list(args), env=env)
 
 
