@@ -7,6 +7,7 @@ operations (经营异常名录), which leaves the company existing (存续)."""
 from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
+from chaincity.departments.market_serves import SERVES
 from chaincity.departments.rows import (choice, county, day, day_start, digest_or_zero, id_number, must_be_empty, text,
                                         uscc, uscc_of, yuan_to_fen)
 from chaincity.hashing import Hasher
@@ -90,4 +91,5 @@ SPEC = DepartmentSpec(
     ),
     follows=Follows("CompanyRegistry", addressed=("CompanyRegistered", "CompanyAmended", "CompanyListedAbnormal",
                                                  "CompanyRemovedAbnormal", "CompanyStatusChanged")),
+    serves=SERVES,  # a company's legal representative, through the data gateway
 )

@@ -40,6 +40,16 @@ def titles_csv(path: Path, count: int) -> Path:
     return path
 
 
+def run_in_thread(gateway, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    """A gateway served by uvicorn in a thread of this process, once it listens."""
+    server = uvicorn.Server(uvicorn.Config(create_app(gateway), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread
+
+
 class GatewayCity:
     def __init__(self, w3: Web3, tmp_path: Path, titles: int = 3, batch_size: int = 200, serve: bool = True):
         self.w3, self.tmp_path = w3, tmp_path
@@ -64,12 +74,7 @@ class GatewayCity:
         config = self.oracles.config(REC, batch_size=batch_size)
         self.gateway = gateway_for(w3, self.oracles.database(REC), DEPARTMENTS["real-estate"], config,
                                    self.city["signers"][REC])
-        self.server = uvicorn.Server(uvicorn.Config(create_app(self.gateway), host="127.0.0.1", port=self.port,
-                                                    log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.05)
+        self.server, self.thread = run_in_thread(self.gateway, self.port)
 
     def stop(self) -> None:
         if not hasattr(self, "server"):
@@ -77,18 +82,28 @@ class GatewayCity:
         self.server.should_exit = True
         self.thread.join(30)
 
+    def serve_department(self, department: str, code: str) -> tuple[str, uvicorn.Server, threading.Thread]:
+        """Another department's gateway (its database under tmp_path), in a thread: its URL and server."""
+        config = self.oracles.config(code)
+        service = gateway_for(self.w3, self.oracles.database(code), DEPARTMENTS[department], config,
+                              self.city["signers"][code])
+        port = free_port()
+        return f"http://127.0.0.1:{port}", *run_in_thread(service, port)
+
     def send(self, code: str, function: str, *args) -> dict:
         """A DataAccessGrants transaction signed by the department ``code``."""
         sender = TransactionSender(self.w3, self.city["signers"][code])
         return sender.transact(self.grants.address, bytes.fromhex(self.grants.encode_abi(function, args=list(args))[2:]))
 
-    def grant(self, requester: str, reference: str, subject: bytes = bytes(32), days: float = 30) -> bytes:
-        """A grant of title-owners from the registration centre to ``requester``, requested and granted."""
+    def grant(self, requester: str, reference: str, subject: bytes = bytes(32), days: float = 30,
+              server: str = REC, category: str = "title-owners") -> bytes:
+        """A grant of ``category`` (title-owners) from ``server`` (the registration centre) to
+        ``requester``, requested and granted."""
         grant_id = keccak(text=f"test:{requester}:{reference}")
-        self.send(requester, "requestAccess", grant_id, department_id(REC), category_key("title-owners"), subject,
+        self.send(requester, "requestAccess", grant_id, department_id(server), category_key(category), subject,
                   keccak(text="enforcement"))
         expires = self.w3.eth.get_block("latest")["timestamp"] + int(days * 86_400)
-        self.send(REC, "grantAccess", grant_id, expires)
+        self.send(server, "grantAccess", grant_id, expires)
         return grant_id
 
     def ask(self, subject: str, requester: str = COURT, **options):

@@ -294,3 +294,42 @@ def test_title_owners_follow_the_centres_records_on_chain(tmp_path):
         assert title_owners(session, d)["status"] == "cancelled" and owners(d) == [OWNER_1]
         with pytest.raises(UnknownSubject):
             title_owners(session, unit(5))
+
+
+def test_a_court_reads_a_companys_legal_representative_from_market_regulation(town, tmp_path):
+    """Market regulation serves `legal-representative` (a registered particular, Regulations on
+    the Registration of Market Entities Art. 8) as its module declares: refused without a grant;
+    with one, `gateway ask` gives the representative of the latest amendment on chain and the
+    status of the company's latest act (歇业, Art. 30); a company it never registered is unknown."""
+    from chaincity.chain.enums import DepartmentKind
+    from chaincity.chain.signer import devnet_account
+    from chaincity.company_data import MARKET
+    from conftest import onboard
+    from test_company_rows import REP, USCC, act, company
+    from test_sync_companies import write_rows
+
+    new_rep = "431302198509234528"
+    town.city["signers"][MARKET] = devnet_account(7)
+    onboard(town.w3, town.deployments, MARKET, DepartmentKind.MARKET_REGULATION, [devnet_account(7).address])
+    rows = [company(), company(action="amend", legal_rep_id_number=new_rep, registered_at="2022-05-06"),
+            act("suspend-business", "suspended", reason="申请歇业")]
+    town.oracles.load("market", write_rows(tmp_path / "market.csv", "market", rows), MARKET)
+    town.oracles.sync("market", MARKET)
+    url, server, thread = town.serve_department("market", MARKET)
+    try:
+        ask = lambda subject: _cli(town, COURT, "gateway", "ask", MARKET, "legal-representative", subject,  # noqa: E731
+                                   "--url", url, "--json")
+        refused = ask(USCC)
+        assert refused.exit_code == 1 and json.loads(refused.stdout)["refused"] == "no-grant"
+        assert new_rep not in refused.output
+        town.grant(COURT, "market", server=MARKET, category="legal-representative")
+        asked = ask(USCC)
+        assert asked.exit_code == 0, asked.output
+        answer = json.loads(asked.stdout)["answer"]
+        assert answer == {"uscc": USCC, "name": company()["name"], "legal_rep_id_number": new_rep,
+                          "status": "suspended", "as_of": "2023-06-01"} and REP != new_rep
+        unknown = ask("91431321MA0000015P")
+        assert unknown.exit_code == 1 and json.loads(unknown.stdout)["refused"] == "unknown-subject"
+    finally:
+        server.should_exit = True
+        thread.join(30)
