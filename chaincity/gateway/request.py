@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from eth_account import Account
 from eth_account.messages import encode_defunct
@@ -66,16 +67,17 @@ class Request:
             raise BadRequest("request.nonce: must be 32 lowercase hex characters")
         return cls(**value)
 
-    @property
+    # Worked out once per request (frozen, so they cannot go stale): an answer needs each several times.
+    @cached_property
     def body(self) -> bytes:
         return canonical(asdict(self))
 
-    @property
+    @cached_property
     def digest(self) -> bytes:
         """The read receipt's query digest: keccak256 of the signed bytes."""
         return keccak(self.body)
 
-    @property
+    @cached_property
     def read_id(self) -> bytes:
         """The read's id on chain, unique per request (its nonce makes the digest unique)."""
         return keccak(b"chaincity:read:" + self.digest)

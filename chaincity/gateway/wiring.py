@@ -7,6 +7,7 @@ import os
 
 from eth_account.signers.local import LocalAccount
 from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateIndex
 from web3 import Web3
 
 from chaincity.chain.deployment import City
@@ -43,6 +44,9 @@ def gateway_for(w3: Web3, database: Engine, spec: DepartmentSpec, config: Oracle
     """
     if not spec.serves:
         raise ConfigError(f"the {spec.name} department declares nothing to serve through the gateway")
+    with database.begin() as connection:  # a database made before the index was declared lacks it
+        for index in (index for serves in spec.serves for index in serves.indexes):
+            connection.execute(CreateIndex(index, if_not_exists=True))
     city = City(w3, config.deployments_dir)
     authority = Authority(city["CityDirectory"], signer.address, config.department_code, spec.kinds)
     authority.check()  # the key must write receipts for the department: stop now, not at the first flush

@@ -187,6 +187,10 @@ class Serves:
     subject_key: Callable[[str], bytes]
     answer: Callable[[Session, str], dict]
     description: str = ""
+    # Database indexes the answer's lookups need (sqlalchemy.Index on a table of chaincity.db: a
+    # new database has them; the gateway adds them to an older one when it starts), so an
+    # answer never scans the department's records.
+    indexes: tuple = ()
 
 
 @dataclass(frozen=True)

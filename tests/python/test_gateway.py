@@ -6,6 +6,7 @@ for every answer; and every refusal, each with its code and no data."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import time
 
@@ -35,7 +36,7 @@ def town(request, tmp_path_factory):
 
 def _signed(town: GatewayCity, subject: str, requester: str = COURT, **changes) -> tuple[Request, str]:
     request = Request.new(town.w3.eth.chain_id, REC, requester, "title-owners", subject)
-    request = Request(**{**request.__dict__, **changes})
+    request = dataclasses.replace(request, **changes)
     return request, request.sign(town.city["signers"][requester])
 
 
@@ -126,7 +127,7 @@ def test_bad_signatures_are_refused(town):
     assert _refused(town, request, request.sign(town.city["signers"][BANK])) == "not-a-signer"
     assert _refused(town, request, "0x" + "11" * 65) == "bad-signature"
     signed, signature = _signed(town, unit(1))
-    changed = Request(**{**signed.__dict__, "subject": unit(2)})
+    changed = dataclasses.replace(signed, subject=unit(2))
     assert _refused(town, changed, signature) == "not-a-signer"
 
 
