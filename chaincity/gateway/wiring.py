@@ -44,6 +44,9 @@ def gateway_for(w3: Web3, database: Engine, spec: DepartmentSpec, config: Oracle
     """
     if not spec.serves:
         raise ConfigError(f"the {spec.name} department declares nothing to serve through the gateway")
+    if database.dialect.name == "sqlite":  # answers read while receipts commit: WAL lets them (one fsync a commit, too)
+        with database.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     with database.begin() as connection:  # a database made before the index was declared lacks it
         for index in (index for serves in spec.serves for index in serves.indexes):
             connection.execute(CreateIndex(index, if_not_exists=True))
