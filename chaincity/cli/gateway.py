@@ -40,16 +40,24 @@ def gateway() -> None:
 @click.option("--port", type=int, default=8600, show_default=True)
 @click.option("--db", "db_url", envvar="CHAINCITY_DATABASE_URL", default=DEFAULT_URL, show_default=True,
               help="The department database (env CHAINCITY_DATABASE_URL).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes answering requests (one per core is plenty); this process then only writes "
+                   "their receipts to the chain.")
 @RPC_OPTION
 @AS_OPTION
-def serve(department: str, host: str, port: int, db_url: str, rpc_url: str | None, department_code: str | None) -> None:
+def serve(department: str, host: str, port: int, db_url: str, workers: int, rpc_url: str | None,
+          department_code: str | None) -> None:
     """Serve what DEPARTMENT declares (POST /v1/read) until stopped.
 
     Read receipts are written with the department's key (CHAINCITY_KEYSTORE, or
     CHAINCITY_DEVNET_ACCOUNT on a devnet): give the gateway a signing key of its own (a second
-    signer of the department), so it never sends alongside the oracle. Exit 2: bad
-    configuration; 3: chain unreachable; 4-7: the key may not write receipts (as the oracle's).
+    signer of the department), so it never sends alongside the oracle. With --workers N, N
+    processes answer (a replay is refused whichever worker it reaches: the receipt's row is
+    unique per nonce) and this one process writes every receipt. Exit 2: bad configuration;
+    3: chain unreachable; 4-7: the key may not write receipts (as the oracle's).
     """
+    import os
+
     import uvicorn
 
     from chaincity.gateway.app import create_app
@@ -61,8 +69,19 @@ def serve(department: str, host: str, port: int, db_url: str, rpc_url: str | Non
         service = gateway_for(w3, open_database(config.database_url), DEPARTMENTS[department], config,
                               signer_for(w3.eth.chain_id))
     click.echo(f"{config.department_code} serves {', '.join(s.category for s in service.spec.serves)} "
-               f"on http://{host}:{port}/v1/read", err=True)
-    uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+               f"on http://{host}:{port}/v1/read" + (f" with {workers} workers" if workers > 1 else ""), err=True)
+    if workers == 1:
+        uvicorn.run(create_app(service), host=host, port=port, log_level="warning")
+        return
+    # The workers are started afresh (spawned) and read their configuration from the environment.
+    os.environ.update({"CHAINCITY_GATEWAY_SERVES": department, "CHAINCITY_RPC_URL": config.rpc_url,
+                       "CHAINCITY_DATABASE_URL": config.database_url, "CHAINCITY_DEPARTMENT": config.department_code})
+    service.desk.start()  # writes what the workers commit
+    try:
+        uvicorn.run("chaincity.gateway.wiring:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning")
+    finally:
+        service.desk.stop()  # flush what waits
 
 
 @gateway.command("register-key")

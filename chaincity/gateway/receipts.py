@@ -4,7 +4,8 @@ background thread that flushes every few hundred milliseconds, or sooner when ma
 
 Receipts are committed to the database in groups: each answer waits for the commit holding
 its receipt (a few milliseconds), and one commit (one fsync) holds every receipt that arrived
-meanwhile. A receipt is a record like any other (kind ``read-receipt``): pending → sent → confirmed, or
+meanwhile. A receipt's row is unique per requester and nonce: the replay check that holds
+across a gateway's worker processes (``gateway serve --workers``), and across restarts. A receipt is a record like any other (kind ``read-receipt``): pending → sent → confirmed, or
 rejected with the contract's error, so a gateway killed mid-flush resends it on its next
 start and none is lost; the registry's write is idempotent per read id.
 """
@@ -17,6 +18,7 @@ import threading
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from chaincity.db import SourceRecord
 from chaincity.oracle.spec import Batched
@@ -41,10 +43,20 @@ RECEIPTS = Batched(
 )
 
 
-class ReceiptDesk:
-    """Takes receipts as answers are served and flushes them to the chain in the background."""
+class ReplayedRead(Exception):
+    """A receipt whose requester and nonce already have one: the request is a replay."""
 
-    def __init__(self, engine: Engine, department: str, sync: SyncEngine, *, interval: float = 0.2,
+
+def source_id(payload: dict) -> str:
+    return f"read:{payload['requester']}:{payload['nonce']}"
+
+
+class ReceiptDesk:
+    """Takes receipts as answers are served and flushes them to the chain in the background.
+    Without a sync engine (a worker of several) it only commits them: the process that started
+    the workers writes them to the chain, so one key sends for the department."""
+
+    def __init__(self, engine: Engine, department: str, sync: SyncEngine | None, *, interval: float = 0.2,
                  batch: int = 200, pause_after_stop: float = 5.0):
         self.engine, self.department, self.sync = engine, department, sync
         self.interval, self.batch, self.pause_after_stop = interval, batch, pause_after_stop
@@ -65,15 +77,21 @@ class ReceiptDesk:
 
     def start(self) -> None:
         self._committer.start()
-        self._thread.start()
+        if self.sync is not None:
+            self._thread.start()
 
     def stop(self) -> None:
         """Flush what waits, then stop."""
         self._incoming.put(None)
         self._committer.join()
-        self._stop.set()
-        self._wake.set()
-        self._thread.join()
+        if self.sync is not None:
+            self._stop.set()
+            self._wake.set()
+            self._thread.join()
+
+    def _rows(self, group: list) -> list[dict]:
+        return [{"department": self.department, "source_id": source_id(p), "kind": KIND, "payload": p,
+                 "source_file": "gateway", "row_number": 0} for p, _, _ in group]
 
     def _commit_loop(self) -> None:
         stopping = False
@@ -87,9 +105,9 @@ class ReceiptDesk:
                 continue
             try:
                 with self.engine.begin() as connection:  # one transaction, one fsync
-                    connection.execute(insert(SourceRecord), [
-                        {"department": self.department, "source_id": f"read:{p['readId']}", "kind": KIND,
-                         "payload": p, "source_file": "gateway", "row_number": 0} for p, _, _ in group])
+                    connection.execute(insert(SourceRecord), self._rows(group))
+            except IntegrityError:  # a replay among them (rare): one by one, to refuse only it
+                self._commit_each(group)
             except Exception as exc:  # the database refused: those answers do not leave
                 for _, _, failure in group:
                     failure.append(exc)
@@ -98,6 +116,16 @@ class ReceiptDesk:
             self._waiting += len(group)  # a hint only: the flush reads the database
             if self._waiting >= self.batch:
                 self._wake.set()
+
+    def _commit_each(self, group: list) -> None:
+        for item in group:
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(SourceRecord), self._rows([item]))
+            except IntegrityError:
+                item[2].append(ReplayedRead(f"nonce {item[0]['nonce']} was used already: a replayed request"))
+            except Exception as exc:
+                item[2].append(exc)
 
     def flush(self) -> None:
         """Write the receipts waiting (and settle any a killed gateway left sent)."""

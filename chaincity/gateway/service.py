@@ -22,7 +22,7 @@ from web3.contract import Contract
 
 from chaincity.chain.calldata import CallEncoder
 from chaincity.chain.enums import department_id
-from chaincity.gateway.receipts import ReceiptDesk
+from chaincity.gateway.receipts import ReceiptDesk, ReplayedRead
 from chaincity.gateway.request import BadRequest, NonceBook, Request, canonical
 from chaincity.gateway.sealing import SealingError, seal
 from chaincity.oracle.spec import DepartmentSpec, UnknownSubject
@@ -146,8 +146,12 @@ class Gateway:
             raise refuse("no-encryption-key", f"{request.requester}: {exc}") from None
         receipt = {"readId": "0x" + request.read_id.hex(), "grantId": "0x" + grant.hex(),
                    "queryDigest": "0x" + request.digest.hex(), "answerDigest": "0x" + keccak(plaintext).hex(),
-                   "requester": request.requester, "category": request.category, "subject": request.subject}
-        self.desk.take(receipt)  # kept before the answer leaves: no read without its receipt
+                   "requester": request.requester, "category": request.category, "subject": request.subject,
+                   "nonce": request.nonce}
+        try:
+            self.desk.take(receipt)  # kept before the answer leaves: no read without its receipt
+        except ReplayedRead as exc:  # seen by another worker, or before a restart
+            raise refuse("replayed-request", str(exc)) from None
         return {"readId": receipt["readId"], "grantId": receipt["grantId"], "queryDigest": receipt["queryDigest"],
                 "answerDigest": receipt["answerDigest"], "sealedAnswer": base64.b64encode(sealed).decode()}
 

@@ -35,8 +35,11 @@ def _number(key: str, default: float) -> float:
     return value
 
 
-def gateway_for(w3: Web3, database: Engine, spec: DepartmentSpec, config: OracleConfig, signer: LocalAccount) -> Gateway:
-    """The gateway of ``spec``'s department ``config.department_code``.
+def gateway_for(w3: Web3, database: Engine, spec: DepartmentSpec, config: OracleConfig,
+                signer: LocalAccount | None) -> Gateway:
+    """The gateway of ``spec``'s department ``config.department_code``; with no ``signer``, a
+    worker of several (`serve --workers`), which commits receipts and leaves them to the process
+    that started it to write.
 
     CHAINCITY_GATEWAY_WINDOW: seconds a request's timestamp may differ from the gateway's clock
     (default 60; nonces are remembered that long); CHAINCITY_GATEWAY_FLUSH_MS: how often waiting
@@ -51,13 +54,29 @@ def gateway_for(w3: Web3, database: Engine, spec: DepartmentSpec, config: Oracle
         for index in (index for serves in spec.serves for index in serves.indexes):
             connection.execute(CreateIndex(index, if_not_exists=True))
     city = City(w3, config.deployments_dir)
-    authority = Authority(city["CityDirectory"], signer.address, config.department_code, spec.kinds)
-    authority.check()  # the key must write receipts for the department: stop now, not at the first flush
-    sync = SyncEngine(database, spec.name, RECEIPTS, ChainReader(city[RECEIPTS.contract]),
-                      TransactionSender(w3, signer, confirmations=config.confirmations),
-                      ErrorDecoder(*(c.abi for c in city.contracts.values())), Hasher(config.pepper), authority,
-                      batch_size=config.batch_size, pipeline=config.pipeline, block_gas_share=config.block_share)
+    sync = None
+    if signer is not None:
+        authority = Authority(city["CityDirectory"], signer.address, config.department_code, spec.kinds)
+        authority.check()  # the key must write receipts for the department: stop now, not at the first flush
+        sync = SyncEngine(database, spec.name, RECEIPTS, ChainReader(city[RECEIPTS.contract]),
+                          TransactionSender(w3, signer, confirmations=config.confirmations),
+                          ErrorDecoder(*(c.abi for c in city.contracts.values())), Hasher(config.pepper), authority,
+                          batch_size=config.batch_size, pipeline=config.pipeline, block_gas_share=config.block_share)
     desk = ReceiptDesk(database, spec.name, sync, interval=_number("CHAINCITY_GATEWAY_FLUSH_MS", 200) / 1000,
                        batch=config.batch_size)
     return Gateway(spec, config.department_code, w3.eth.chain_id, city["CityDirectory"], city[RECEIPTS.contract],
                    database, NonceBook(int(_number("CHAINCITY_GATEWAY_WINDOW", 60))), desk)
+
+
+def worker_app():
+    """One worker process of `gateway serve --workers N` (uvicorn's app factory), configured from
+    the environment the command sets (CHAINCITY_GATEWAY_SERVES: the department's name)."""
+    from chaincity.chain import connect
+    from chaincity.cli import DEPARTMENTS
+    from chaincity.config import oracle_config
+    from chaincity.db import open_database
+    from chaincity.gateway.app import create_app
+
+    config = oracle_config()
+    spec = DEPARTMENTS[os.environ["CHAINCITY_GATEWAY_SERVES"]]
+    return create_app(gateway_for(connect(config.rpc_url), open_database(config.database_url), spec, config, None))

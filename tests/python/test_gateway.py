@@ -141,6 +141,32 @@ def test_a_replayed_request_is_refused_and_so_is_a_stale_one(town):
     assert _refused(town, stale, stale_signature) == "stale-request"
 
 
+def test_a_replay_sent_to_another_worker_is_refused(town):
+    """Workers (`serve --workers`) keep their own nonce books: the receipt's row, unique per
+    requester and nonce in the department database, refuses a replay that reaches another
+    worker (or the gateway after a restart), and no data goes with the refusal."""
+    from chaincity.cli import DEPARTMENTS
+    from chaincity.gateway.service import Refused
+    from chaincity.gateway.wiring import gateway_for
+
+    town.grant(COURT, "replay-worker")
+    other = gateway_for(town.w3, town.oracles.database(REC), DEPARTMENTS["real-estate"], town.oracles.config(REC), None)
+    other.desk.start()
+    try:
+        request, signature = _signed(town, unit(2))
+        body = send(town.url, request, signature)  # answered by the first worker
+        with pytest.raises(Refused) as refused:
+            other.answer(json.loads(request.body), signature)
+        assert refused.value.code == "replayed-request" and refused.value.status == 401
+        fresh, fresh_signature = _signed(town, unit(2))  # the other worker answers a fresh request
+        fresh_body = other.answer(json.loads(fresh.body), fresh_signature)
+    finally:
+        other.desk.stop()
+    await_receipt(town.grants, request, body)
+    await_receipt(town.grants, fresh, fresh_body)  # written by the first worker's process: one key sends
+    town.send(COURT, "revokeAccess", keccak(text=f"test:{COURT}:replay-worker"), keccak(text="DONE"))
+
+
 def test_malformed_and_oversize_requests_are_refused(town):
     post = lambda data: requests.post(f"{town.url}/v1/read", data=data, timeout=10)  # noqa: E731
     assert post(b"not json").json()["refused"] == "malformed-request"
