@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 SCHEMA_VERSION = 1
 DEFAULT_URL = "sqlite:///chaincity.db"
@@ -141,3 +144,28 @@ def open_database(url: str = DEFAULT_URL) -> Engine:
         elif max(versions) != SCHEMA_VERSION:
             raise SchemaError(f"database schema version {max(versions)}, this tool knows {SCHEMA_VERSION}")
     return engine
+
+
+class PayloadField(ColumnElement):
+    """A top-level text field of a record's JSON payload, as an index can hold it: the same
+    SQL in the index and in the query (SQLite's json_extract with a literal path, PostgreSQL's
+    ->>), so the database looks it up through the index instead of reading every payload."""
+
+    inherit_cache = True
+    _traverse_internals = [("key", InternalTraversal.dp_string)]
+    type = String()
+
+    def __init__(self, key: str):
+        if not key.isidentifier():
+            raise ValueError(f"a payload field name, not {key!r}")
+        self.key = key
+
+
+@compiles(PayloadField, "sqlite")
+def _payload_field_sqlite(element: PayloadField, compiler, **kw) -> str:
+    return f"json_extract({compiler.process(SourceRecord.__table__.c.payload, **kw)}, '$.{element.key}')"
+
+
+@compiles(PayloadField)
+def _payload_field(element: PayloadField, compiler, **kw) -> str:
+    return f"({compiler.process(SourceRecord.__table__.c.payload, **kw)} ->> '{element.key}')"

@@ -5,10 +5,10 @@ centre's own database: the registrations and changes that reached the chain."""
 
 from __future__ import annotations
 
-from sqlalchemy import Index, func, literal_column, select, union_all
+from sqlalchemy import Index, select, union_all
 from sqlalchemy.orm import Session
 
-from chaincity.db import SourceRecord
+from chaincity.db import PayloadField, SourceRecord
 from chaincity.formats import FormatError, unit_key, validate_unit_code
 from chaincity.oracle.spec import Serves, UnknownSubject
 
@@ -24,11 +24,9 @@ def _subject_key(subject: str) -> bytes:
         raise ValueError(str(exc)) from None
 
 
-# A record's unit code and action, written as the indexes below are (a literal JSON path, so
-# SQLite matches the query's expression to the index's): an answer looks a unit up through them,
-# it does not scan every payload of the centre.
-UNIT_CODE = func.json_extract(SourceRecord.payload, literal_column("'$.unit_code'"))
-ACTION = func.json_extract(SourceRecord.payload, literal_column("'$.action'"))
+# A record's unit code and action, as the indexes below hold them: an answer looks a unit up
+# through them, it does not read every payload of the centre.
+UNIT_CODE, ACTION = PayloadField("unit_code"), PayloadField("action")
 INDEXES = (Index("ix_source_records_unit_code", SourceRecord.department, UNIT_CODE),
            Index("ix_source_records_action", SourceRecord.department, ACTION))
 
