@@ -40,9 +40,9 @@ def _signed(town: GatewayCity, subject: str, requester: str = COURT, **changes) 
     return request, request.sign(town.city["signers"][requester])
 
 
-def _refused(town: GatewayCity, request: Request, signature: str) -> str:
+def _refused(town: GatewayCity, request: Request, signature: str, url: str | None = None) -> str:
     with pytest.raises(AskRefused) as refused:
-        send(town.url, request, signature)
+        send(url or town.url, request, signature)
     return refused.value.code
 
 
@@ -209,9 +209,11 @@ def test_expired_and_revoked_grants_give_no_access(town):
     assert _refused(town, request, signature) == "no-grant"
 
 
-def test_gateway_serve_runs_from_the_cli_and_flushes_its_receipts_when_stopped(town):
-    """`chaincity gateway serve real-estate` in its own process (the in-process gateway stopped
-    meanwhile: one process per key), answers a read, and writes the receipt before it exits."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_gateway_serve_runs_from_the_cli_and_flushes_its_receipts_when_stopped(town, workers):
+    """`chaincity gateway serve real-estate [--workers 2]` in its own process (the in-process
+    gateway stopped meanwhile: one process per key), answers a read, refuses its replays
+    whichever worker they reach, and writes the receipt before it exits."""
     import os
     import signal
     import subprocess
@@ -219,7 +221,7 @@ def test_gateway_serve_runs_from_the_cli_and_flushes_its_receipts_when_stopped(t
 
     from conftest import PEPPER, ROOT, free_port
 
-    town.grant(COURT, "cli-serve")
+    town.grant(COURT, f"cli-serve-{workers}")
     town.stop()
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": town.w3.provider.endpoint_uri,
@@ -227,7 +229,8 @@ def test_gateway_serve_runs_from_the_cli_and_flushes_its_receipts_when_stopped(t
            "CHAINCITY_DEVNET_ACCOUNT": "3", "CHAINCITY_PEPPER": PEPPER.hex(),
            "CHAINCITY_DATABASE_URL": f"sqlite:///{town.tmp_path / (REC + '.db')}", "CHAINCITY_GATEWAY_FLUSH_MS": "60000"}
     server = subprocess.Popen([sys.executable, "-c", "from chaincity.cli import main; main()", "gateway", "serve",
-                               "real-estate", "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True)
+                               "real-estate", "--port", str(port), "--workers", str(workers)], env=env,
+                              stderr=subprocess.PIPE, text=True)
     try:
         assert "serves title-owners" in server.stderr.readline()
         url = f"http://127.0.0.1:{port}"
@@ -240,8 +243,11 @@ def test_gateway_serve_runs_from_the_cli_and_flushes_its_receipts_when_stopped(t
         request, signature = _signed(town, unit(1))
         body = send(url, request, signature)  # its receipt waits for the next flush, a minute away
         assert call_named(town.grants, "getReceipt", request.read_id)["recordedAt"] == 0
+        for _ in range(4):  # a new connection each: the workers take them in turn, as the kernel gives them
+            assert _refused(town, request, signature, url) == "replayed-request"
         server.send_signal(signal.SIGTERM)  # uvicorn shuts down (lifespan): the desk flushes what waits,
-        assert server.wait(60) == -signal.SIGTERM  # then it re-raises the signal to exit by it
+        # then exits by the signal (one process), or stops its workers and returns (several)
+        assert server.wait(60) == (-signal.SIGTERM if workers == 1 else 0)
         assert await_receipt(town.grants, request, body, timeout=5)["recordedAt"] > 0
     finally:
         if server.poll() is None:
