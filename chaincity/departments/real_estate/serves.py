@@ -5,7 +5,7 @@ centre's own database: the registrations and changes that reached the chain."""
 
 from __future__ import annotations
 
-from sqlalchemy import Index, select, union_all
+from sqlalchemy import Index, bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from chaincity.db import PayloadField, SourceRecord
@@ -31,16 +31,25 @@ INDEXES = (Index("ix_source_records_unit_code", SourceRecord.department, UNIT_CO
            Index("ix_source_records_action", SourceRecord.department, ACTION))
 
 
-def _records(session: Session, unit: str, before: int | None = None) -> list[tuple[int, dict]]:
-    """(id, payload) of the confirmed records that name the unit, as itself, a split's part or a
-    merge's source, in the order they were loaded."""
-    # Two lookups, each on its index, sorted here: an OR of the two, an ORDER BY or an id bound
-    # would make SQLite walk the department's index in id order, every payload read.
+def _lookup():
+    """The records naming a unit (bound as `unit`): two lookups, each on its index, sorted by the
+    caller (an OR of the two, an ORDER BY or an id bound would make SQLite walk the department's
+    index in id order, every payload read). Built once: an answer only binds the unit."""
     query = select(SourceRecord.id, SourceRecord.payload).where(
         SourceRecord.department == DEPARTMENT, SourceRecord.status == "confirmed",
         SourceRecord.kind.in_(("title", "title.change")))
-    both = union_all(query.where(UNIT_CODE == unit), query.where(ACTION.in_(("split", "merge")), UNIT_CODE != unit))
-    return [(i, p) for i, p in sorted(session.execute(both), key=lambda row: row[0]) if before is None or i < before
+    unit = bindparam("unit")
+    return union_all(query.where(UNIT_CODE == unit), query.where(ACTION.in_(("split", "merge")), UNIT_CODE != unit))
+
+
+LOOKUP = _lookup()
+
+
+def _records(session: Session, unit: str, before: int | None = None) -> list[tuple[int, dict]]:
+    """(id, payload) of the confirmed records that name the unit, as itself, a split's part or a
+    merge's source, in the order they were loaded."""
+    rows = session.connection().execute(LOOKUP, {"unit": unit})  # Core, not the ORM: rows, not objects
+    return [(i, p) for i, p in sorted(rows, key=lambda row: row[0]) if before is None or i < before
             if p["unit_code"] == unit or unit in p.get("part_unit_codes", ()) or unit in p.get("source_unit_codes", ())]
 
 
