@@ -18,6 +18,11 @@ class Department:
     account: int  # test-mnemonic index of its signing key (devnet only)
     oracle: str | None = None  # the CLI's department, None until its registry's story is built
     export: str | None = None  # its first export in datagen's folder
+    gateway_account: int | None = None  # a second key, for its data gateway's read receipts
+
+
+# The last funded devnet account (of chaincity.devnet.ACCOUNTS): the registration centre's gateway key.
+GATEWAY_ACCOUNT = 19
 
 
 def _loudi() -> tuple[Department, ...]:
@@ -25,7 +30,8 @@ def _loudi() -> tuple[Department, ...]:
     names = {"LD-BANK-ICBC": "ICBC Loudi branch", "LD-BANK-CCB": "CCB Loudi branch", "LD-BANK-ABC": "ABC Loudi branch",
              "LD-HPF": "Loudi Housing Provident Fund Centre", "LD-COURT-INT": "Loudi Intermediate People's Court",
              "LD-COURT-LX": "Louxing District People's Court", "LD-COURT-SF": "Shuangfeng County People's Court"}
-    listed = [Department("LD-REC", "real-estate-registration", "娄底市不动产登记中心", 3, "real-estate", "real_estate.csv")]
+    listed = [Department("LD-REC", "real-estate-registration", "娄底市不动产登记中心", 3, "real-estate", "real_estate.csv",
+                         gateway_account=GATEWAY_ACCOUNT)]
     for code in datagen.BANKS:
         kind = "housing-provident-fund" if code == "LD-HPF" else "bank"
         listed.append(Department(code, kind, names[code], 3 + len(listed), "bank", f"bank_{code}.csv"))

@@ -22,17 +22,21 @@ THROUGHPUT_POINTS = 40
 
 def records_per_registry(city: DemoCity) -> dict[str, int]:
     """Records on chain per registry and kind of record ("PropertyRegistry · title"), from
-    every department database."""
+    every department database: each oracle's own (a bank's mortgages and its voucher desk's
+    vouchers) and the gateway's read receipts."""
     from chaincity.cli import DEPARTMENTS as ORACLES  # noqa: PLC0415 - the CLI imports the demo
+    from chaincity.gateway.receipts import RECEIPTS  # noqa: PLC0415 - imports the CLI's engine
+
     counts: Counter[str] = Counter()
     for dept in DEPARTMENTS:
         if dept.oracle is None:
             continue
-        spec = ORACLES[dept.oracle]
         with Session(city.engine(dept)) as session:
-            for kind, count in session.execute(select(SourceRecord.kind, func.count()).where(
-                    SourceRecord.status == "confirmed").group_by(SourceRecord.kind)):
-                counts[f"{spec.chain_of(kind).contract} · {kind}"] += count
+            for oracle, kind, count in session.execute(select(SourceRecord.department, SourceRecord.kind, func.count())
+                                                       .where(SourceRecord.status == "confirmed")
+                                                       .group_by(SourceRecord.department, SourceRecord.kind)):
+                mapping = RECEIPTS if kind == RECEIPTS.kind else ORACLES[oracle].chain_of(kind)
+                counts[f"{mapping.contract} · {kind}"] += count
     return dict(sorted(counts.items()))
 
 

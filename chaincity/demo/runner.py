@@ -17,12 +17,10 @@ from pathlib import Path
 
 from chaincity import devnet as devnets
 from chaincity.chain.signer import devnet_account
-from chaincity.demo.city import DEPARTMENTS, DemoCity, DemoError, Step
+from chaincity.demo.city import APPROVER, DEPARTMENTS, EXECUTOR, PROPOSER, DemoCity, DemoError, Step
 from chaincity.demo.evidence import StoryResult
 from chaincity.demo.stories import STORIES
 
-# The city's three administrators (2 of 3) on a devnet: test accounts 0-2, as `chaincity deploy` sets them.
-PROPOSER, APPROVER, EXECUTOR = 0, 1, 2
 
 
 @dataclass
@@ -56,12 +54,10 @@ def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
     """Every department registered by k of n administrators with the CLI's own commands:
     `directory propose register`, `directory approve`, `directory execute`."""
     for department in DEPARTMENTS:
-        signer = devnet_account(department.account).address
-        proposal = city.command("directory", "propose", "register", department.code, "--kind", department.kind,
-                                "--name", department.name, "--signer", signer, "--devnet-account", PROPOSER)
-        city.command("directory", "approve", proposal["id"], "--devnet-account", APPROVER)
-        executed = city.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
-        say(f"  proposal {proposal['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
+        signers = [devnet_account(a).address for a in (department.account, department.gateway_account) if a is not None]
+        executed = city.by_quorum("register", department.code, "--kind", department.kind, "--name", department.name,
+                                  *(option for signer in signers for option in ("--signer", signer)))
+        say(f"  proposal {executed['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
 
 
 def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:
@@ -136,5 +132,6 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
     finally:
         if city is not None:
             city.stop_followers()
+            city.stop_gateways()
         devnets.down(net, state)
         signal.signal(signal.SIGTERM, previous)
