@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from web3.contract import Contract
 
 from chaincity.chain.calldata import function_abi
@@ -14,7 +16,7 @@ def jsonable(value):
         return "0x" + bytes(value).hex()
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):  # web3's AttributeDict too (a decoded event's struct argument)
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
         return str(value)

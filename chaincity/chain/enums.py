@@ -42,3 +42,25 @@ ProposalState = IntEnum("ProposalState", "NONE PENDING EXECUTED CANCELLED", star
 TitleStatus = IntEnum("TitleStatus", "NONE REGISTERED CANCELLED", start=0)  # IPropertyRegistry.sol
 # Title certificates: valid, superseded, revoked; mortgage registration certificates: valid, released, transferred, revoked.
 CertificateState = IntEnum("CertificateState", "UNKNOWN VALID SUPERSEDED REVOKED RELEASED TRANSFERRED", start=0)
+# Companies and credit (issue 13): ICompanyRegistry.sol, ICreditLists.sol, IBiddingEligibility.sol.
+CompanyStatus = IntEnum(
+    "CompanyStatus", "NONE EXISTING SUSPENDED LICENSE_REVOKED REGISTRATION_REVOKED MOVED_OUT DEREGISTERED", start=0
+)
+TaxGrade = IntEnum("TaxGrade", "NONE A B M C D", start=0)
+CreditListType = IntEnum(
+    "CreditListType", "NONE DISHONEST_JUDGMENT_DEBTOR MAJOR_TAX_VIOLATION SERIOUS_VIOLATION PROCUREMENT_DISHONESTY",
+    start=0,
+)
+SubjectKind = IntEnum("SubjectKind", "NONE COMPANY PERSON", start=0)
+ListingEnding = IntEnum("ListingEnding", "NONE LIFTED REPAIRED", start=0)
+BiddingBar = IntEnum(
+    "BiddingBar",
+    "NONE NOT_REGISTERED NOT_EXISTING DISHONEST_JUDGMENT_DEBTOR MAJOR_TAX_VIOLATION SERIOUS_VIOLATION "
+    "PROCUREMENT_DISHONESTY ABNORMAL_THREE_YEARS TAX_GRADE_D",
+    start=0,
+)
+
+
+def bars_of_mask(mask: int) -> list:
+    """The BiddingBar members of a `biddingBarMaskOf` / `biddingBarsOfBatch` mask, in order."""
+    return [bar for bar in BiddingBar if bar and mask >> int(bar) & 1]

@@ -25,15 +25,15 @@ from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import SenderError, TransactionReverted
 from chaincity.chain.signer import SignerError
 from chaincity.config import ConfigError
-from chaincity.departments import bank, court, real_estate, vouchers
+from chaincity.departments import bank, court, listings, market, real_estate, tax, vouchers
 from chaincity.devnet import DEVNETS
 from chaincity.directory import NotInDirectory
 from chaincity.oracle.spec import DepartmentSpec
 from chaincity.oracle.stops import OracleStopped
 
 DEPARTMENTS: dict[str, DepartmentSpec] = {
-    spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC, vouchers.SPEC)
-}
+    spec.name: spec for spec in (real_estate.SPEC, bank.SPEC, court.SPEC, market.SPEC, tax.SPEC, *listings.SPECS,
+                                 vouchers.SPEC)}
 
 EXIT_OK = 0
 EXIT_REJECTED = 1

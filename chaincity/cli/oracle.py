@@ -11,6 +11,7 @@ import click
 from chaincity.chain import connect
 from chaincity.cli import DEPARTMENTS, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, fail, main, one_line_errors
 from chaincity.config import city_counties, oracle_config, signer_for
+from chaincity.company_data import generate_companies
 from chaincity.datagen import generate
 from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
 from chaincity.db import open_database
@@ -76,18 +77,24 @@ def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None
               show_default=True, help="Folder for real_estate.csv, real_estate_changes.csv, bank_<code>.csv and court_<code>.csv.")
 @click.option("--bad-share", type=click.FloatRange(0, 1), default=0.01, show_default=True,
               help="Share of rows given one realistic defect each.")
+@click.option("--companies", type=click.IntRange(0, 100_000), default=300, show_default=True,
+              help="Companies to generate (Loudi: about 30,000): market.csv, tax.csv, listings_<code>.csv.")
 @click.option("--seed", type=int, default=2018, show_default=True, help="Same seed, same files.")
 @JSON_OPTION
-def datagen(households: int, out_dir: Path, bad_share: float, seed: int, as_json: bool) -> None:
+def datagen(households: int, companies: int, out_dir: Path, bad_share: float, seed: int, as_json: bool) -> None:
     """Write Loudi-shaped synthetic department exports (valid by the national algorithms)."""
     files = generate(out_dir, households, bad_share, seed, progress=not as_json)
+    firms = generate_companies(out_dir, companies, bad_share, seed)
+    rows, bad_rows = files.rows | firms.rows, files.bad_rows | firms.bad_rows
     if as_json:
         listed = {"real-estate": str(files.real_estate), "real-estate changes": str(files.real_estate_changes)} | {
-            c: str(p) for c, p in (files.banks | files.courts).items()}
-        click.echo(json.dumps({"files": listed, "rows": files.rows, "bad_rows": files.bad_rows}))
+            c: str(p) for c, p in (files.banks | files.courts).items()} | {
+            "market": str(firms.market), "tax": str(firms.tax)} | {
+            f"listings {c}": str(p) for c, p in firms.listings.items()}
+        click.echo(json.dumps({"files": listed, "rows": rows, "bad_rows": bad_rows}))
     else:
-        for name, count in files.rows.items():
-            click.echo(f"{name:<12} {count:>8} rows ({files.bad_rows[name]} with a defect)")
+        for name, count in rows.items():
+            click.echo(f"{name:<12} {count:>8} rows ({bad_rows[name]} with a defect)")
 
 
 @main.group()

@@ -10,7 +10,7 @@ from chaincity.chain.contracts import call_named
 from chaincity.chain.enums import CertificateState, TitleStatus
 from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, \
     one_line_errors, open_city
-from chaincity.formats import FormatError, unit_code_of, unit_key, validate_unit_code
+from chaincity.formats import FormatError, unit_code_of, unit_key, validate_unit_code, validate_uscc
 
 
 def _registry_call(rpc_url: str | None, function: str, *args):
@@ -102,3 +102,74 @@ def verify_voucher(digest_or_file: str, rpc_url: str | None, as_json: bool) -> N
             f", type {result['type']}, issuer {result['issuer']}, holder {result['holder']}"
             if result["state"] != "unknown" else ""))
     sys.exit(EXIT_OK if result["state"] == "active" else EXIT_REJECTED)
+
+
+def _credit(rpc_url: str | None):
+    from chaincity.credit import Credit  # the credit reads, shared with the portal and the demo
+
+    return Credit(open_city(rpc_url))
+
+
+@query.command("bidding")
+@click.argument("usccs", nargs=-1)
+@click.option("--file", "bidders_file", type=click.File(encoding="utf-8-sig"), default=None,
+              help="More bidders: a text or CSV file, one USCC per line (first column; a `uscc` header is skipped).")
+@RPC_OPTION
+@JSON_OPTION
+def query_bidding(usccs: tuple[str, ...], bidders_file, rpc_url: str | None, as_json: bool) -> None:
+    """May these companies bid for government procurement now? Every reason that bars each one
+    (not registered, not existing, a live credit listing, three years on the abnormal-operations
+    list, tax grade D), read from the chain in one call per 500 bidders. Exit 0: all eligible;
+    1: some barred; 2: a code that is not a valid USCC."""
+    bidders = list(usccs)
+    if bidders_file is not None:
+        bidders += [line.split(",")[0].strip() for line in bidders_file if line.strip()]
+        bidders = [b for b in bidders if b.lower() != "uscc"]
+    if not bidders:
+        fail("name at least one USCC (or --file)", EXIT_USAGE)
+    for code in bidders:
+        try:
+            validate_uscc(code)
+        except FormatError as exc:
+            fail(f"USCC {code!r}: {exc}", EXIT_USAGE)
+    with one_line_errors():
+        answer = _credit(rpc_url).bidding(list(dict.fromkeys(bidders)))
+    if as_json:
+        echo_json([{"uscc": code, "eligible": not bars, "bars": bars} for code, bars in answer.items()])
+    else:
+        for code, bars in answer.items():
+            click.echo(f"{code}  " + (f"barred: {', '.join(bars)}" if bars else "eligible"))
+    sys.exit(EXIT_REJECTED if any(answer.values()) else EXIT_OK)
+
+
+@_reading(query, "company", "uscc")
+def query_company(uscc: str, rpc_url: str | None, as_json: bool) -> None:
+    """A company's credit picture from the chain alone: status and its history, the
+    abnormal-operations list, tax grades by year with corrections, every live and past credit
+    listing with its department, and whether it may bid now."""
+    try:
+        validate_uscc(uscc)
+    except FormatError as exc:
+        fail(f"USCC {uscc!r}: {exc}", EXIT_USAGE)
+    with one_line_errors():
+        picture = _credit(rpc_url).picture(uscc)
+    if as_json:
+        echo_json(picture)
+        return
+    click.echo(f"{uscc}: {picture['status']}" + (f" since {picture['status_since']}, established {picture['established']}, "
+                                                 f"division {picture['division']}" if picture["status"] != "none" else ""))
+    for step in picture["history"]:
+        click.echo(f"  {step['day']}  {step['act']:<22} by {step['department']}")
+    if picture["abnormal"]:
+        click.echo(f"  abnormal-operations list: from {picture['abnormal']['listed']}"
+                   + (f" to {picture['abnormal']['removed']}" if picture["abnormal"]["removed"] else " (on it)")
+                   + (f"; serious violation since {picture['serious_violation_since']}" if picture["serious_violation_since"] else ""))
+    for year, history in picture["tax_grades"].items():
+        click.echo(f"  tax {year}: " + " -> ".join(f"{h['grade']} ({h['day']}{', corrected' if h['corrected'] else ''})"
+                                                  for h in history))
+    for listing in picture["listings"]:
+        click.echo(f"  {'LIVE' if listing['live'] else 'past'} {listing['list_type']} by {listing['department']} "
+                   f"from {listing['from']}" + (f" until {listing['until']}" if listing["until"] else "")
+                   + (f", {listing['ended']} on {listing['ended_on']}" if listing["ended"] else ""))
+    bars = picture["bidding_bars"]
+    click.echo("  bidding: " + (f"barred ({', '.join(bars)})" if bars else "eligible"))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
-from chaincity.formats import FormatError, unit_key, validate_unit_code
+from chaincity.formats import FormatError, unit_key, validate_id_number, validate_unit_code, validate_uscc
+from chaincity.hashing import Hasher
 from chaincity.oracle.spec import RowContext, RowError
 
 DEPARTMENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -90,6 +92,11 @@ def unit_of(payload: dict) -> bytes:
     return unit_key(payload["unit_code"])
 
 
+def uscc_of(payload: dict) -> bytes:
+    """The company registry's key of a record's `uscc`: the code, ASCII in a bytes18."""
+    return payload["uscc"].encode("ascii")
+
+
 def listed(row: dict[str, str], field: str) -> list[str]:
     """A `;`-separated list with no empty and no repeated entry."""
     entries = [entry.strip() for entry in text(row, field, 1_000).split(";")]
@@ -109,3 +116,68 @@ def with_article(word: str) -> str:
 def must_be_empty(row: dict[str, str], field: str, action: str) -> None:
     if (row.get(field) or "").strip():
         raise RowError(field, f"{with_article(action)} row leaves {field} empty")
+
+
+def _ascii_code(value: str, field: str) -> str:
+    """An identifier as printed in ASCII capitals and digits: a full-width or lowercase character
+    is named and refused, never normalised (hashing a corrected value would make two subjects)."""
+    for position, ch in enumerate(value, 1):
+        if not ch.isascii():
+            kind = "full-width" if unicodedata.east_asian_width(ch) in ("F", "W") else "not ASCII"
+            raise RowError(field, f"character {position} {ch!r} is {kind}")
+        if ch.islower():
+            raise RowError(field, f"character {position} {ch!r} is lowercase")
+    return value
+
+
+def uscc(row: dict[str, str], field: str = "uscc") -> str:
+    """A unified social credit code valid by GB 32100 (and its organisation code by GB 11714)."""
+    value = _ascii_code(text(row, field, 40), field)
+    try:
+        validate_uscc(value)
+    except FormatError as exc:
+        raise RowError(field, str(exc)) from None
+    return value
+
+
+def id_number(row: dict[str, str], field: str) -> str:
+    """A resident identity number (GB 11643), check character verified."""
+    value = _ascii_code(text(row, field, 40), field)
+    try:
+        return validate_id_number(value)
+    except FormatError as exc:
+        raise RowError(field, str(exc)) from None
+
+
+def county(row: dict[str, str], context: RowContext, field: str = "division") -> str:
+    """A county-level division code (GB/T 2260) the city registers."""
+    value = _ascii_code(text(row, field, 12), field)
+    if value not in context.counties:
+        raise RowError(field, f"{value} is not one of the city's divisions ({', '.join(sorted(context.counties))})")
+    return value
+
+
+def day(row: dict[str, str], field: str, *, future: bool = False) -> str:
+    """An ISO date (YYYY-MM-DD); in the future only where ``future`` allows (a listing's last day)."""
+    value = text(row, field, 10)
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise RowError(field, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    if not future and parsed > date.today():
+        raise RowError(field, f"{value} is in the future")
+    return parsed.isoformat()
+
+
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def day_start(iso_day: str) -> int:
+    """A day as the company registry and the credit lists take it: its first second in China
+    Standard Time (UTC+8), the time zone their calendar arithmetic runs in."""
+    return int(datetime.combine(date.fromisoformat(iso_day), datetime.min.time(), CHINA).timestamp())
+
+
+def digest_or_zero(hasher: Hasher, value: str) -> bytes:
+    """A free-text ground (reason, legal basis) as a document digest; zero when empty."""
+    return hasher.document(value) if value else bytes(32)

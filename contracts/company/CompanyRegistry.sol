@@ -6,23 +6,33 @@ import {ICompanyRegistry, CompanyStatus, TaxGrade} from "../../interfaces/ICompa
 import {ICreditLists, CreditListType} from "../../interfaces/ICreditLists.sol";
 import {USCCProblem} from "../../interfaces/IUSCC.sol";
 import {DepartmentGated} from "../access/DepartmentGated.sol";
+import {CivilCalendar} from "./CivilCalendar.sol";
 import {USCC} from "./USCC.sol";
 
 /**
- * @dev The company registry keyed by USCC. Market regulation runs the lifecycle
- * (Active ⇄ Abnormal → Revoked → Deregistered, Deregistered final); the tax bureau keeps the
- * tax standing. See {ICompanyRegistry}.
+ * @dev The company registry keyed by USCC. Market regulation writes the acts of the
+ * Regulations on the Registration of Market Entities (2022); the tax bureau grades and
+ * corrects tax credit. See {ICompanyRegistry}.
+ *
+ * Status transitions (each act's allowed starting statuses are a mask, `_from(…)`):
+ * Existing ⇄ Suspended (Art. 30, resumption within three years); Existing/Suspended →
+ * LicenseRevoked; Existing/Suspended/LicenseRevoked → RegistrationRevoked or Deregistered
+ * (both final); Existing → MovedOut → Existing again by {register} (moving back in).
  */
 contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     /// @dev The earliest tax credit grading year (grading by the State Taxation Administration began 2014).
     uint16 public constant FIRST_TAX_YEAR = 2014;
+    /// @dev Years of a business suspension (Art. 30) and of the abnormal-operations list before
+    /// the serious-violation list.
+    uint256 public constant THREE_YEARS = 3;
 
     ICreditLists private immutable _creditLists;
 
     mapping(bytes18 uscc => Company) private _companies;
     mapping(bytes18 uscc => AbnormalListing) private _abnormal;
     mapping(bytes18 uscc => TaxStatus) private _taxStatus;
-    mapping(bytes18 uscc => mapping(uint16 year => TaxGrade)) private _taxGrades;
+    mapping(bytes18 uscc => uint16[] graded) private _taxYears;
+    mapping(bytes18 uscc => mapping(uint16 year => TaxGradeEntry[])) private _taxHistory;
 
     constructor(ICityDirectory directory_, ICreditLists creditLists_) DepartmentGated(directory_) {
         _creditLists = creditLists_;
@@ -31,120 +41,148 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     // ---- market regulation ----------------------------------------------------------------
 
     /// @inheritdoc ICompanyRegistry
-    function register(bytes18 uscc, CompanyData calldata data) external returns (bool registered) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
-        return _register(departmentId, uscc, data);
+    function register(bytes18 uscc, CompanyData calldata data, uint64 establishedAt) external returns (bool) {
+        return _register(_market(), uscc, data, establishedAt);
     }
 
     /// @inheritdoc ICompanyRegistry
-    function registerBatch(bytes18[] calldata usccs, CompanyData[] calldata data) external returns (uint256 count) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
-        if (usccs.length != data.length) revert CompanyRegistryBatchLengthMismatch(usccs.length, data.length);
-        for (uint256 i = 0; i < usccs.length; ++i) {
-            if (_register(departmentId, usccs[i], data[i])) ++count;
+    function registerBatch(RegistrationInput[] calldata registrations) external returns (uint256 count) {
+        bytes32 departmentId = _market();
+        for (uint256 i = 0; i < registrations.length; ++i) {
+            RegistrationInput calldata r = registrations[i];
+            if (_register(departmentId, r.uscc, r.data, r.establishedAt)) ++count;
         }
     }
 
     /// @inheritdoc ICompanyRegistry
-    function amend(bytes18 uscc, CompanyData calldata data) external returns (bool amended) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
+    function amend(bytes18 uscc, CompanyData calldata data, uint64 actedAt) external returns (bool) {
+        bytes32 departmentId = _market();
         Company storage company = _existing(uscc);
-        if (company.status != CompanyStatus.Active && company.status != CompanyStatus.Abnormal) {
-            revert CompanyRegistryInvalidStatus(uscc, company.status);
-        }
+        _checkStatus(uscc, company.status, _from(CompanyStatus.Existing, CompanyStatus.Suspended));
         _checkData(uscc, data);
+        _checkDate(uscc, actedAt, company.establishedAt);
         if (_sameData(company.data, data)) return false;
         CompanyData memory previous = company.data;
         company.data = data;
-        company.updatedAt = uint48(block.timestamp);
-        emit CompanyAmended(uscc, departmentId, previous, data);
+        company.updatedAt = actedAt;
+        emit CompanyAmended(uscc, departmentId, previous, data, actedAt);
         return true;
     }
 
     /// @inheritdoc ICompanyRegistry
-    function listAbnormal(bytes18 uscc, bytes32 reasonCode) external returns (bool listed) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
+    function listAbnormal(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        bytes32 departmentId = _market();
         Company storage company = _existing(uscc);
-        if (reasonCode == bytes32(0)) revert CompanyRegistryInvalidData(uscc);
-        if (company.status == CompanyStatus.Abnormal) {
-            bytes32 stored = _abnormal[uscc].reasonCode;
-            if (stored == reasonCode) return false;
-            revert CompanyRegistryAbnormalReasonConflict(uscc, stored);
+        AbnormalListing storage listing = _abnormal[uscc];
+        // A resend, even of a listing removed since: never re-list it.
+        if (listing.listedAt == actedAt && listing.reasonDigest == reasonDigest) return false;
+        if (listing.listedAt != 0 && listing.removedAt == 0) {
+            revert CompanyRegistryAbnormalConflict(uscc, listing.reasonDigest, listing.listedAt);
         }
-        if (company.status != CompanyStatus.Active) revert CompanyRegistryInvalidStatus(uscc, company.status);
-        _setStatus(company, CompanyStatus.Abnormal);
-        _abnormal[uscc] = AbnormalListing(reasonCode, uint64(block.timestamp));
-        emit CompanyListedAbnormal(uscc, departmentId, reasonCode);
+        _checkStatus(uscc, company.status, _from(CompanyStatus.Existing, CompanyStatus.Suspended));
+        if (reasonDigest == bytes32(0)) revert CompanyRegistryInvalidData(uscc);
+        _checkDate(uscc, actedAt, company.establishedAt);
+        _abnormal[uscc] = AbnormalListing(reasonDigest, actedAt, 0);
+        company.updatedAt = actedAt;
+        emit CompanyListedAbnormal(uscc, departmentId, reasonDigest, actedAt);
         return true;
     }
 
     /// @inheritdoc ICompanyRegistry
-    function delistAbnormal(bytes18 uscc, bytes32 reasonCode) external returns (bool delisted) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
+    function removeAbnormal(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        bytes32 departmentId = _market();
         Company storage company = _existing(uscc);
-        if (company.status == CompanyStatus.Active) return false;
-        if (company.status != CompanyStatus.Abnormal) revert CompanyRegistryInvalidStatus(uscc, company.status);
-        _setStatus(company, CompanyStatus.Active);
-        delete _abnormal[uscc];
-        emit CompanyDelistedAbnormal(uscc, departmentId, reasonCode);
+        AbnormalListing storage listing = _abnormal[uscc];
+        if (listing.listedAt == 0) revert CompanyRegistryNotAbnormal(uscc);
+        if (listing.removedAt != 0) return false;
+        _checkDate(uscc, actedAt, listing.listedAt);
+        listing.removedAt = actedAt;
+        company.updatedAt = actedAt;
+        emit CompanyRemovedAbnormal(uscc, departmentId, reasonDigest, actedAt);
         return true;
     }
 
     /// @inheritdoc ICompanyRegistry
-    function revokeLicense(bytes18 uscc, bytes32 basisDigest) external returns (bool revoked) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
-        Company storage company = _existing(uscc);
-        if (company.status == CompanyStatus.Revoked) return false;
-        if (company.status == CompanyStatus.Deregistered) revert CompanyRegistryInvalidStatus(uscc, company.status);
-        _setStatus(company, CompanyStatus.Revoked);
-        delete _abnormal[uscc];
-        emit CompanyLicenseRevoked(uscc, departmentId, basisDigest);
-        return true;
+    function suspendBusiness(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        uint256 from = _from(CompanyStatus.Existing, CompanyStatus.None);
+        return _changeStatus(_market(), uscc, CompanyStatus.Suspended, from, reasonDigest, actedAt);
     }
 
     /// @inheritdoc ICompanyRegistry
-    function deregister(bytes18 uscc, bytes32 basisDigest) external returns (bool deregistered) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
+    function resumeBusiness(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        bytes32 departmentId = _market();
         Company storage company = _existing(uscc);
-        if (company.status == CompanyStatus.Deregistered) return false;
-        if (_creditLists.isEffective(CreditListType.DishonestJudgmentDebtor, bytes32(uscc))) {
-            revert CompanyRegistryCourtListingEffective(uscc);
+        // Art. 30: a suspension lasts at most three years; after them only deregistration is left.
+        if (
+            company.status == CompanyStatus.Suspended
+                && actedAt >= CivilCalendar.afterYears(company.statusSince, THREE_YEARS)
+        ) revert CompanyRegistrySuspensionExpired(uscc, company.statusSince);
+        uint256 from = _from(CompanyStatus.Suspended, CompanyStatus.None);
+        return _changeStatus(departmentId, uscc, CompanyStatus.Existing, from, reasonDigest, actedAt);
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function revokeLicense(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        uint256 from = _from(CompanyStatus.Existing, CompanyStatus.Suspended);
+        return _changeStatus(_market(), uscc, CompanyStatus.LicenseRevoked, from, reasonDigest, actedAt);
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function revokeRegistration(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        CompanyStatus to = CompanyStatus.RegistrationRevoked;
+        return _changeStatus(_market(), uscc, to, _beforeClosing(), reasonDigest, actedAt);
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function moveOut(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        uint256 from = _from(CompanyStatus.Existing, CompanyStatus.None);
+        return _changeStatus(_market(), uscc, CompanyStatus.MovedOut, from, reasonDigest, actedAt);
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function deregister(bytes18 uscc, bytes32 reasonDigest, uint64 actedAt) external returns (bool) {
+        bytes32 departmentId = _market();
+        Company storage company = _existing(uscc);
+        bool resend = company.status == CompanyStatus.Deregistered && company.statusSince == actedAt;
+        // A debtor cannot escape enforcement by closing the company (SPC provisions 2017).
+        if (!resend && _creditLists.hasLiveListing(CreditListType.DishonestJudgmentDebtor, bytes32(uscc))) {
+            revert CompanyRegistryCourtListingLive(uscc);
         }
-        _setStatus(company, CompanyStatus.Deregistered);
-        delete _abnormal[uscc];
-        emit CompanyDeregistered(uscc, departmentId, basisDigest);
-        return true;
+        return _changeStatus(departmentId, uscc, CompanyStatus.Deregistered, _beforeClosing(), reasonDigest, actedAt);
     }
 
     // ---- tax bureau -----------------------------------------------------------------------
 
     /// @inheritdoc ICompanyRegistry
-    function setTaxGrade(bytes18 uscc, uint16 year, TaxGrade grade) external returns (bool set) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.TaxBureau));
-        return _setTaxGrade(departmentId, uscc, year, grade);
+    function setTaxGrade(bytes18 uscc, uint16 year, TaxGrade grade, uint64 assessedAt) external returns (bool) {
+        return _setTaxGrade(_tax(), uscc, year, grade, assessedAt);
     }
 
     /// @inheritdoc ICompanyRegistry
-    function setTaxGradeBatch(bytes18[] calldata usccs, uint16[] calldata taxYears, TaxGrade[] calldata grades)
-        external
-        returns (uint256 count)
-    {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.TaxBureau));
-        if (usccs.length != taxYears.length) revert CompanyRegistryBatchLengthMismatch(usccs.length, taxYears.length);
-        if (usccs.length != grades.length) revert CompanyRegistryBatchLengthMismatch(usccs.length, grades.length);
-        for (uint256 i = 0; i < usccs.length; ++i) {
-            if (_setTaxGrade(departmentId, usccs[i], taxYears[i], grades[i])) ++count;
+    function setTaxGradeBatch(TaxGradeInput[] calldata grades) external returns (uint256 count) {
+        bytes32 departmentId = _tax();
+        for (uint256 i = 0; i < grades.length; ++i) {
+            TaxGradeInput calldata g = grades[i];
+            if (_setTaxGrade(departmentId, g.uscc, g.year, g.grade, g.assessedAt)) ++count;
         }
     }
 
     /// @inheritdoc ICompanyRegistry
-    function setMajorTaxViolation(bytes18 uscc, bool flagged, bytes32 basisDigest) external returns (bool changed) {
-        (bytes32 departmentId,) = _checkDepartment(kindBit(DepartmentKind.TaxBureau));
-        _notDeregistered(uscc);
-        TaxStatus storage tax = _taxStatus[uscc];
-        if (tax.majorViolation == flagged) return false;
-        tax.majorViolation = flagged;
-        emit MajorTaxViolationFlagChanged(uscc, departmentId, flagged, basisDigest);
+    function correctTaxGrade(bytes18 uscc, uint16 year, TaxGrade grade, bytes32 reasonDigest, uint64 correctedAt)
+        external
+        returns (bool)
+    {
+        bytes32 departmentId = _tax();
+        TaxGradeEntry[] storage history = _taxHistory[uscc][year];
+        if (history.length == 0) revert CompanyRegistryTaxYearNotGraded(uscc, year);
+        if (grade == TaxGrade.None) revert CompanyRegistryInvalidTaxGrade(uscc, year, grade);
+        if (reasonDigest == bytes32(0)) revert CompanyRegistryMissingCorrectionReason(uscc, year);
+        _checkDate(uscc, correctedAt, 1);
+        TaxGrade previous = history[history.length - 1].grade;
+        if (previous == grade) return false;
+        _taxHistory[uscc][year].push(TaxGradeEntry(grade, correctedAt, reasonDigest));
+        _updateLatest(uscc, year, grade);
+        emit TaxGradeCorrected(uscc, departmentId, year, previous, grade, reasonDigest, correctedAt);
         return true;
     }
 
@@ -166,13 +204,37 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     }
 
     /// @inheritdoc ICompanyRegistry
+    function seriousViolationSince(bytes18 uscc) external view returns (uint64) {
+        AbnormalListing storage listing = _abnormal[uscc];
+        if (listing.listedAt == 0 || listing.removedAt != 0) return 0;
+        uint256 since = CivilCalendar.afterYears(listing.listedAt, THREE_YEARS);
+        return since <= block.timestamp ? uint64(since) : 0;
+    }
+
+    /// @inheritdoc ICompanyRegistry
     function taxStatusOf(bytes18 uscc) external view returns (TaxStatus memory) {
         return _taxStatus[uscc];
     }
 
     /// @inheritdoc ICompanyRegistry
     function taxGradeOf(bytes18 uscc, uint16 year) external view returns (TaxGrade) {
-        return _taxGrades[uscc][year];
+        TaxGradeEntry[] storage history = _taxHistory[uscc][year];
+        return history.length == 0 ? TaxGrade.None : history[history.length - 1].grade;
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function taxYearsOf(bytes18 uscc) external view returns (uint16[] memory) {
+        return _taxYears[uscc];
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function taxGradeHistoryOf(bytes18 uscc, uint16 year) external view returns (TaxGradeEntry[] memory) {
+        return _taxHistory[uscc][year];
+    }
+
+    /// @inheritdoc ICompanyRegistry
+    function yearOf(uint64 timestamp) external pure returns (uint16) {
+        return uint16(CivilCalendar.yearOf(timestamp));
     }
 
     /// @inheritdoc ICompanyRegistry
@@ -187,37 +249,87 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
 
     // ---- internals ------------------------------------------------------------------------
 
-    function _register(bytes32 departmentId, bytes18 uscc, CompanyData calldata data) private returns (bool) {
+    function _market() private view returns (bytes32 departmentId) {
+        (departmentId,) = _checkDepartment(kindBit(DepartmentKind.MarketRegulation));
+    }
+
+    function _tax() private view returns (bytes32 departmentId) {
+        (departmentId,) = _checkDepartment(kindBit(DepartmentKind.TaxBureau));
+    }
+
+    function _register(bytes32 departmentId, bytes18 uscc, CompanyData calldata data, uint64 establishedAt)
+        private
+        returns (bool)
+    {
         USCCProblem problem = USCC.problemOf(uscc);
         if (problem != USCCProblem.None) revert CompanyRegistryInvalidCode(uscc, problem);
         _checkData(uscc, data);
+        _checkDate(uscc, establishedAt, 1);
         Company storage company = _companies[uscc];
-        if (company.status != CompanyStatus.None) {
-            if (company.status == CompanyStatus.Active && _sameData(company.data, data)) return false;
-            revert CompanyRegistryAlreadyRegistered(uscc, company.status);
+        CompanyStatus status = company.status;
+        bool resend = status == CompanyStatus.Existing && company.establishedAt == establishedAt;
+        if (resend && _sameData(company.data, data)) return false;
+        // A code is never reused; a company that moved out may move back in with its code.
+        if (status != CompanyStatus.None && status != CompanyStatus.MovedOut) {
+            revert CompanyRegistryAlreadyRegistered(uscc, status);
         }
         company.data = data;
-        company.status = CompanyStatus.Active;
-        company.registeredAt = uint48(block.timestamp);
-        company.updatedAt = uint48(block.timestamp);
-        emit CompanyRegistered(uscc, departmentId, data);
+        company.status = CompanyStatus.Existing;
+        company.establishedAt = establishedAt;
+        company.statusSince = establishedAt;
+        company.updatedAt = establishedAt;
+        emit CompanyRegistered(uscc, departmentId, data, establishedAt);
         return true;
     }
 
-    function _setTaxGrade(bytes32 departmentId, bytes18 uscc, uint16 year, TaxGrade grade) private returns (bool) {
-        _notDeregistered(uscc);
-        if (grade == TaxGrade.None || year < FIRST_TAX_YEAR) revert CompanyRegistryInvalidTaxGrade(uscc, year);
-        TaxGrade stored = _taxGrades[uscc][year];
-        if (stored == grade) return false;
-        if (stored != TaxGrade.None) revert CompanyRegistryTaxGradeConflict(uscc, year, stored);
-        _taxGrades[uscc][year] = grade;
-        TaxStatus storage tax = _taxStatus[uscc];
-        if (year >= tax.latestYear) {
-            tax.latestYear = year;
-            tax.latestGrade = grade;
-        }
-        emit TaxGradeSet(uscc, departmentId, year, grade);
+    /// @dev The one place a status act is written: idempotency, the transition, the date, the event.
+    function _changeStatus(
+        bytes32 departmentId,
+        bytes18 uscc,
+        CompanyStatus to,
+        uint256 fromMask,
+        bytes32 reasonDigest,
+        uint64 actedAt
+    ) private returns (bool) {
+        Company storage company = _existing(uscc);
+        CompanyStatus previous = company.status;
+        if (previous == to && company.statusSince == actedAt) return false; // a resend
+        _checkStatus(uscc, previous, fromMask);
+        _checkDate(uscc, actedAt, company.statusSince);
+        company.status = to;
+        company.statusSince = actedAt;
+        company.updatedAt = actedAt;
+        emit CompanyStatusChanged(uscc, departmentId, to, previous, reasonDigest, actedAt);
         return true;
+    }
+
+    function _setTaxGrade(bytes32 departmentId, bytes18 uscc, uint16 year, TaxGrade grade, uint64 assessedAt)
+        private
+        returns (bool)
+    {
+        Company storage company = _existing(uscc);
+        TaxGradeEntry[] storage history = _taxHistory[uscc][year];
+        if (history.length != 0) {
+            // The assessment resent, even after a correction, or the current grade again: no-op.
+            TaxGrade current = history[history.length - 1].grade;
+            if (grade == history[0].grade || grade == current) return false;
+            revert CompanyRegistryTaxGradeConflict(uscc, year, current);
+        }
+        if (
+            grade == TaxGrade.None || year < FIRST_TAX_YEAR || year < CivilCalendar.yearOf(company.establishedAt)
+                || year > CivilCalendar.yearOf(block.timestamp)
+        ) revert CompanyRegistryInvalidTaxGrade(uscc, year, grade);
+        _checkDate(uscc, assessedAt, 1);
+        _taxHistory[uscc][year].push(TaxGradeEntry(grade, assessedAt, bytes32(0)));
+        _taxYears[uscc].push(year);
+        _updateLatest(uscc, year, grade);
+        emit TaxGradeAssessed(uscc, departmentId, year, grade, assessedAt);
+        return true;
+    }
+
+    function _updateLatest(bytes18 uscc, uint16 year, TaxGrade grade) private {
+        TaxStatus storage tax = _taxStatus[uscc];
+        if (year >= tax.latestYear) _taxStatus[uscc] = TaxStatus(year, grade);
     }
 
     function _existing(bytes18 uscc) private view returns (Company storage company) {
@@ -225,18 +337,30 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
         if (company.status == CompanyStatus.None) revert CompanyRegistryUnknownCompany(uscc);
     }
 
-    function _notDeregistered(bytes18 uscc) private view {
-        CompanyStatus status = _existing(uscc).status;
-        if (status == CompanyStatus.Deregistered) revert CompanyRegistryInvalidStatus(uscc, status);
+    /// @dev The statuses a company may leave for RegistrationRevoked or Deregistered.
+    function _beforeClosing() private pure returns (uint256) {
+        return _from(CompanyStatus.Existing, CompanyStatus.Suspended)
+            | _from(CompanyStatus.LicenseRevoked, CompanyStatus.None);
     }
 
-    function _setStatus(Company storage company, CompanyStatus status) private {
-        company.status = status;
-        company.updatedAt = uint48(block.timestamp);
+    /// @dev A mask of two statuses (None stands for "no second status": never an allowed start).
+    function _from(CompanyStatus a, CompanyStatus b) private pure returns (uint256) {
+        return ((uint256(1) << uint8(a)) | (uint256(1) << uint8(b))) & ~uint256(1);
+    }
+
+    function _checkStatus(bytes18 uscc, CompanyStatus status, uint256 fromMask) private pure {
+        if (fromMask & (uint256(1) << uint8(status)) == 0) revert CompanyRegistryInvalidStatus(uscc, status);
+    }
+
+    /// @dev An act's date: non-zero, not before `notBefore`, not after the block's time.
+    function _checkDate(bytes18 uscc, uint64 actedAt, uint64 notBefore) private view {
+        if (actedAt == 0 || actedAt < notBefore || actedAt > block.timestamp) {
+            revert CompanyRegistryInvalidDate(uscc, actedAt);
+        }
     }
 
     function _checkData(bytes18 uscc, CompanyData calldata data) private pure {
-        if (data.nameDigest == bytes32(0) || data.legalRepresentativeHash == bytes32(0)) {
+        if (data.nameDigest == bytes32(0) || data.legalRepresentativeHash == bytes32(0) || data.division == bytes6(0)) {
             revert CompanyRegistryInvalidData(uscc);
         }
     }
@@ -244,6 +368,6 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
     function _sameData(CompanyData storage stored, CompanyData calldata data) private view returns (bool) {
         return stored.nameDigest == data.nameDigest && stored.legalRepresentativeHash == data.legalRepresentativeHash
             && stored.addressDigest == data.addressDigest && stored.businessScopeDigest == data.businessScopeDigest
-            && stored.registeredCapital == data.registeredCapital;
+            && stored.registeredCapital == data.registeredCapital && stored.division == data.division;
     }
 }

@@ -5,7 +5,6 @@ registries allow-listed as city contracts, and the shared permission-matrix help
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Callable
 
 import brownie
@@ -16,6 +15,10 @@ from brownie import CityDirectory, accounts, web3
 from chaincity.chain.enums import DepartmentKind as Kind  # the one mirror of the contracts' enums
 from chaincity.chain.enums import DepartmentStatus as Status
 from chaincity.chain.enums import department_id as chaincity_department_id
+# The company and credit enum mirrors, under the tests' short names.
+from chaincity.chain.enums import BiddingBar as Bar  # noqa: F401
+from chaincity.chain.enums import CompanyStatus, ListingEnding, SubjectKind, TaxGrade  # noqa: F401
+from chaincity.chain.enums import CreditListType as ListType
 
 
 def department_id(code: str) -> HexBytes:
@@ -360,53 +363,37 @@ def property_registry(directory, city_admins, run_proposal):
 # ---- CompanyRegistry / CreditLists / BiddingEligibility fixtures ----
 
 
-class CompanyStatus(IntEnum):
-    """Mirror of `CompanyStatus` in interfaces/ICompanyRegistry.sol."""
-
-    NONE = 0
-    ACTIVE = 1
-    ABNORMAL = 2
-    REVOKED = 3
-    DEREGISTERED = 4
+DAY = 86_400
+CST = 8 * 3600  # China Standard Time, UTC+8: the registry's calendar
 
 
-class TaxGrade(IntEnum):
-    NONE = 0
-    A = 1
-    B = 2
-    M = 3
-    C = 4
-    D = 5
+def cst(year: int, month: int, day: int) -> int:
+    """00:00 UTC+8 of a civil date, as the oracle passes an export's date."""
+    from datetime import date
+
+    return (date(year, month, day) - date(1970, 1, 1)).days * DAY - CST
 
 
-class ListType(IntEnum):
-    """Mirror of `CreditListType` in interfaces/ICreditLists.sol."""
-
-    NONE = 0
-    DISHONEST_JUDGMENT_DEBTOR = 1
-    MAJOR_TAX_VIOLATION = 2
-    SERIOUS_VIOLATION = 3
-    PROCUREMENT_DISHONESTY = 4
+def day_start(timestamp: int) -> int:
+    """00:00 UTC+8 of the day (UTC+8) holding `timestamp`."""
+    return (timestamp + CST) // DAY * DAY - CST
 
 
-class SubjectKind(IntEnum):
-    NONE = 0
-    COMPANY = 1
-    PERSON = 2
+def cst_date(timestamp: int):
+    """The civil date (UTC+8) of `timestamp`."""
+    from datetime import date, timedelta
+
+    return date(1970, 1, 1) + timedelta(days=(timestamp + CST) // DAY)
 
 
-class Bar(IntEnum):
-    """Mirror of `BiddingBar` in interfaces/IBiddingEligibility.sol."""
+def listing_id(list_type: int, subject: bytes, case_digest: bytes) -> bytes:
+    """`CreditLists.listingIdOf`: keccak256(abi.encode(listType, subject, caseDigest))."""
+    return bytes(web3.keccak(int(list_type).to_bytes(32, "big") + bytes(subject) + bytes(case_digest)))
 
-    NONE = 0
-    NOT_REGISTERED = 1
-    NOT_ACTIVE = 2
-    DISHONEST_JUDGMENT_DEBTOR = 3
-    MAJOR_TAX_VIOLATION_LISTED = 4
-    SERIOUS_VIOLATION = 5
-    PROCUREMENT_DISHONESTY = 6
-    TAX_GRADE_D = 7
-    MAJOR_TAX_VIOLATION_FLAGGED = 8
+
+def case(text: str) -> bytes:
+    """A case digest, as an oracle makes it of a case number."""
+    return web3.keccak(text=text)
 
 
 # The department role that owns each credit list type.
@@ -430,31 +417,40 @@ def company_subject(code: bytes) -> bytes:
     return code + b"\x00" * 14
 
 
-def company_data(seed: int = 1, capital: int = 10_000_000_00) -> tuple:
-    """CompanyData(nameDigest, legalRepresentativeHash, addressDigest, businessScopeDigest, registeredCapital)."""
+# A date of establishment before every date the tests use (the 2020 leap day included).
+ESTABLISHED = 1_546_272_000  # 2019-01-01 00:00 UTC+8
+
+
+def company_data(seed: int = 1, capital: int = 10_000_000_00, division: bytes = b"431302") -> tuple:
+    """CompanyData(nameDigest, legalRepresentativeHash, addressDigest, businessScopeDigest,
+    registeredCapital, division)."""
     return (
         web3.keccak(text=f"name {seed}"),
         web3.keccak(text=f"salted legal representative {seed}"),
         web3.keccak(text=f"address {seed}"),
         web3.keccak(text=f"scope {seed}"),
         capital,
+        division,
     )
 
 
 @pytest.fixture(scope="module")
-def credit_lists(directory, city_admins):
+def credit_lists(directory, city_admins, run_proposal):
+    """The credit lists, an allow-listed city contract (the quorum lifts and repairs listings)."""
     from brownie import CreditLists
 
-    return CreditLists.deploy(directory, {"from": city_admins[0]})
+    lists = CreditLists.deploy(directory, {"from": city_admins[0]})
+    allow_city_contracts(run_proposal, directory, lists)
+    return lists
 
 
 @pytest.fixture(scope="module")
 def company_registry(directory, credit_lists, city_admins, run_proposal):
-    """The company registry; it and the credit lists are allow-listed city contracts."""
+    """The company registry, an allow-listed city contract."""
     from brownie import CompanyRegistry
 
     registry = CompanyRegistry.deploy(directory, credit_lists, {"from": city_admins[0]})
-    allow_city_contracts(run_proposal, directory, registry, credit_lists)
+    allow_city_contracts(run_proposal, directory, registry)
     return registry
 
 

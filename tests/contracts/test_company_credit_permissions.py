@@ -4,14 +4,21 @@ key and a paused city.
 
 Each cell calls the function with arguments valid for the role that may call it, so only the
 permission check differs between roles: success for the owning department kind, else the
-exact `DepartmentUnauthorized(caller, allowedKinds)`. BiddingEligibility has no writes.
+exact `DepartmentUnauthorized(caller, allowedKinds)`; a listing is lifted or repaired only by
+the department that made it (another court: `CreditListsNotListingMaker`) or by the
+administrators' quorum (SPC provisions on publishing the list of dishonest judgment debtors,
+2017, Art. 10). BiddingEligibility has no writes.
 """
+
+from dataclasses import dataclass
 
 import brownie
 import pytest
 from brownie import BiddingEligibility, CompanyRegistry, CreditLists, web3
 
 from conftest import (
+    DEPARTMENTS,
+    ESTABLISHED,
     ROLES,
     SPECIAL_ROLES,
     Row,
@@ -28,8 +35,12 @@ from conftest import (
     SubjectKind,
     TaxGrade,
     block_time,
+    case,
     company_data,
+    day_start,
+    department_id,
     kind_mask,
+    listing_id,
     typed_error,
     uscc,
 )
@@ -37,9 +48,11 @@ from conftest import (
 CODE = uscc("MA4L0000")
 NEW = uscc("12345678")
 ABNORMAL = uscc("YXWUTRQP")
+SUSPENDED = uscc("MA4L0001")
 PERSON = web3.keccak(text="salted person")
 NEW_PERSON = web3.keccak(text="salted new person")
 DIGEST = web3.keccak(text="digest")
+CASE = case("(2026)湘13执1号")
 OWNER_KIND = {
     ListType.DISHONEST_JUDGMENT_DEBTOR: Kind.COURT,
     ListType.MAJOR_TAX_VIOLATION: Kind.TAX_BUREAU,
@@ -48,24 +61,31 @@ OWNER_KIND = {
 }
 
 
+@dataclass(frozen=True)
+class World:
+    today: int  # 00:00 UTC+8 of the fixture's day: the date of every act
+    year: int  # the current tax year; CODE is graded C for the year before
 
 
 @pytest.fixture(scope="module")
 def world(company_registry, credit_lists, department_accounts):
-    """A registered company, an abnormal one, and a person on every list (to be lifted)."""
-    regulator = department_accounts["market_regulator"]
-    company_registry.register(CODE, company_data(1), {"from": regulator})
-    company_registry.register(ABNORMAL, company_data(4), {"from": regulator})
-    company_registry.listAbnormal(ABNORMAL, DIGEST, {"from": regulator})
-    start = block_time() - 1
+    """An existing company (graded last year), an abnormal one, a suspended one, and a person
+    on every list in one case (to be lifted or repaired)."""
+    regulator = {"from": department_accounts["market_regulator"]}
+    today = day_start(block_time())
+    company_registry.registerBatch([(c, company_data(1), ESTABLISHED) for c in (CODE, ABNORMAL, SUSPENDED)], regulator)
+    company_registry.listAbnormal(ABNORMAL, DIGEST, today, regulator)
+    company_registry.suspendBusiness(SUSPENDED, DIGEST, today, regulator)
+    year = company_registry.yearOf(block_time())
+    company_registry.setTaxGrade(CODE, year - 1, TaxGrade.C, today, {"from": department_accounts["tax_bureau"]})
     for list_type, role in LIST_OWNER.items():
-        entry = (list_type, SubjectKind.PERSON, PERSON, DIGEST, DIGEST, start, 0)
+        entry = (list_type, SubjectKind.PERSON, PERSON, CASE, DIGEST, DIGEST, today, 0)
         credit_lists.list(entry, {"from": department_accounts[role]})
-    return start
+    return World(today, year)
 
 
-def new_listing(list_type, start):
-    return (list_type, SubjectKind.PERSON, NEW_PERSON, DIGEST, DIGEST, start, 0)
+def new_listing(list_type, w):
+    return (list_type, SubjectKind.PERSON, NEW_PERSON, CASE, DIGEST, DIGEST, w.today, 0)
 
 
 AMR = kind_mask(Kind.MARKET_REGULATION)
@@ -76,33 +96,62 @@ def row(build_args, mask, owner):
     return Row(build_args, kind_rule(mask), owner)
 
 
-# contract fixture -> function -> Row (arguments builder(world start), rule, the role the
-# degraded roles start from), or one Row per credit list type.
+def maker_rule(list_type):
+    """Lift and repair: the listing's maker and the administrators' quorum succeed; another
+    department of the owning kind (the second court) gets CreditListsNotListingMaker; every
+    other caller DepartmentUnauthorized (a paused city stops the maker, not the quorum)."""
+    maker = LIST_OWNER[list_type]
+    mask = kind_mask(OWNER_KIND[list_type])
+
+    def expected(role):
+        if role in (maker, "city_quorum"):
+            return None
+        if role in DEPARTMENTS and DEPARTMENTS[role][1] == OWNER_KIND[list_type]:
+            maker_id = department_id(DEPARTMENTS[maker][0])
+            return ("CreditListsNotListingMaker", listing_id(list_type, PERSON, CASE), list_type, PERSON, CASE, maker_id)
+        return ("DepartmentUnauthorized", "caller", mask)
+
+    return expected
+
+
+def market_act(code):
+    return row(lambda w: [code, DIGEST, w.today], AMR, "market_regulator")
+
+
+# contract fixture -> function -> Row (arguments builder(world), rule, the role the degraded
+# roles start from), or one Row per credit list type.
 MATRIX = {
     "company_registry": {
-        "register": row(lambda s: [NEW, company_data(2)], AMR, "market_regulator"),
-        "registerBatch": row(lambda s: [[NEW], [company_data(2)]], AMR, "market_regulator"),
-        "amend": row(lambda s: [CODE, company_data(3)], AMR, "market_regulator"),
-        "listAbnormal": row(lambda s: [CODE, DIGEST], AMR, "market_regulator"),
-        "delistAbnormal": row(lambda s: [ABNORMAL, DIGEST], AMR, "market_regulator"),
-        "revokeLicense": row(lambda s: [CODE, DIGEST], AMR, "market_regulator"),
-        "deregister": row(lambda s: [CODE, DIGEST], AMR, "market_regulator"),
-        "setTaxGrade": row(lambda s: [CODE, 2025, TaxGrade.A], TAX, "tax_bureau"),
-        "setTaxGradeBatch": row(lambda s: [[CODE], [2025], [TaxGrade.A]], TAX, "tax_bureau"),
-        "setMajorTaxViolation": row(lambda s: [CODE, True, DIGEST], TAX, "tax_bureau"),
+        "register": row(lambda w: [NEW, company_data(2), ESTABLISHED], AMR, "market_regulator"),
+        "registerBatch": row(lambda w: [[(NEW, company_data(2), ESTABLISHED)]], AMR, "market_regulator"),
+        "amend": row(lambda w: [CODE, company_data(3), w.today], AMR, "market_regulator"),
+        "listAbnormal": market_act(CODE),
+        "removeAbnormal": market_act(ABNORMAL),
+        "suspendBusiness": market_act(CODE),
+        "resumeBusiness": market_act(SUSPENDED),
+        "revokeLicense": market_act(CODE),
+        "revokeRegistration": market_act(CODE),
+        "moveOut": market_act(CODE),
+        "deregister": market_act(CODE),
+        "setTaxGrade": row(lambda w: [CODE, w.year, TaxGrade.A, w.today], TAX, "tax_bureau"),
+        "setTaxGradeBatch": row(lambda w: [[(CODE, w.year, TaxGrade.A, w.today)]], TAX, "tax_bureau"),
+        "correctTaxGrade": row(lambda w: [CODE, w.year - 1, TaxGrade.B, DIGEST, w.today], TAX, "tax_bureau"),
     },
     "credit_lists": {
         "listBatch": row(
-            lambda s: [[new_listing(ListType.DISHONEST_JUDGMENT_DEBTOR, s)]], kind_mask(Kind.COURT), "court"
+            lambda w: [[new_listing(ListType.DISHONEST_JUDGMENT_DEBTOR, w)]], kind_mask(Kind.COURT), "court"
         ),
         "list": [
-            row(lambda s, t=list_type: [new_listing(t, s)], kind_mask(kind), LIST_OWNER[list_type])
+            row(lambda w, t=list_type: [new_listing(t, w)], kind_mask(kind), LIST_OWNER[list_type])
             for list_type, kind in OWNER_KIND.items()
         ],
-        "lift": [
-            row(lambda s, t=list_type: [t, PERSON, DIGEST], kind_mask(kind), LIST_OWNER[list_type])
-            for list_type, kind in OWNER_KIND.items()
-        ],
+        **{
+            function: [
+                Row(lambda w, t=list_type: [t, PERSON, CASE, DIGEST, w.today], maker_rule(list_type), LIST_OWNER[list_type])
+                for list_type in OWNER_KIND
+            ]
+            for function in ("lift", "repair")
+        },
     },
 }
 CONTRACTS = {"company_registry": CompanyRegistry, "credit_lists": CreditLists}
@@ -138,7 +187,8 @@ def test_permission(request, world, directory, city_admins, stranger, run_propos
                 assert method.call(*args, {"from": caller}), each
                 allowed_callers.append(caller)
             else:
-                with brownie.reverts(typed_error(expected[0], caller, *expected[2:])):
+                error_args = [caller if a == "caller" else a for a in expected[1:]]
+                with brownie.reverts(typed_error(expected[0], *error_args)):
                     method.call(*args, {"from": caller})
         assert allowed_callers
         assert method(*args, {"from": allowed_callers[0]}).status == 1

@@ -1,22 +1,32 @@
-"""CompanyRegistry: registration, amendments, the abnormal-operations list, revocation,
-deregistration (blocked by an effective court listing) and the tax standing."""
+"""CompanyRegistry: the acts of the Regulations on the Registration of Market Entities (2022),
+each dated from the export; the abnormal-operations list as a list (Interim Regulations on
+Enterprise Information Publicity, 2014, Art. 17: three years on it without removal is the
+serious-violation list, computed from time); deregistration refused under a live court
+listing; tax credit grades per year with corrections (纳税信用修复, SAT Announcement 2019
+No. 37). Calendar rules in UTC+8 (REFERENCE.md "Company and credit rules")."""
+
+from datetime import date, timedelta
 
 import brownie
 import pytest
 from brownie import chain, web3
 
 from conftest import (
-    block_time,
+    DAY,
+    DEPARTMENTS,
+    ESTABLISHED,
     CompanyStatus,
-    Kind,
     ListType,
     SubjectKind,
     TaxGrade,
+    block_time,
+    case,
     company_data,
     company_subject,
+    cst,
+    cst_date,
+    day_start,
     department_id,
-    DEPARTMENTS,
-    kind_mask,
     plain,
     typed_error,
     uscc,
@@ -28,381 +38,264 @@ REASON = web3.keccak(text="annual report missing")
 BASIS = web3.keccak(text="decision 2026-17")
 AMR_ID = department_id(DEPARTMENTS["market_regulator"][0])
 TAX_ID = department_id(DEPARTMENTS["tax_bureau"][0])
+S = CompanyStatus
+
+
+def today() -> int:
+    return day_start(block_time())
 
 
 @pytest.fixture
 def registered(company_registry, market_regulator):
-    company_registry.register(CODE, company_data(1), {"from": market_regulator})
+    company_registry.register(CODE, company_data(1), ESTABLISHED, {"from": market_regulator})
     return CODE
 
 
-def court_listing(code, start, end=0):
-    return (ListType.DISHONEST_JUDGMENT_DEBTOR, SubjectKind.COMPANY, company_subject(code), REASON, BASIS, start, end)
+def act(registry, name, regulator, when=None, code=CODE):
+    return getattr(registry, name)(code, BASIS, when or today(), {"from": regulator})
 
 
-# ---- register ---------------------------------------------------------------------------
+# ---- register and amend -----------------------------------------------------------------
 
 
-def test_register_stores_an_active_company(company_registry, market_regulator):
-    tx = company_registry.register(CODE, company_data(1), {"from": market_regulator})
+def test_register_stores_an_existing_company_with_its_date_of_establishment(company_registry, market_regulator):
+    tx = company_registry.register(CODE, company_data(1), ESTABLISHED, {"from": market_regulator})
     assert tx.return_value is True
-    assert plain(tx.events["CompanyRegistered"].values()) == plain([CODE, AMR_ID, company_data(1)])
-    data, status, registered_at, updated_at = company_registry.getCompany(CODE)
-    assert plain(data) == plain(company_data(1))
-    assert (status, registered_at, updated_at) == (CompanyStatus.ACTIVE, tx.timestamp, tx.timestamp)
-    assert company_registry.statusOf(CODE) == CompanyStatus.ACTIVE
+    assert plain(tx.events["CompanyRegistered"].values()) == plain([CODE, AMR_ID, company_data(1), ESTABLISHED])
+    assert plain(company_registry.getCompany(CODE)) == plain(
+        [company_data(1), S.EXISTING, ESTABLISHED, ESTABLISHED, ESTABLISHED]
+    )
 
 
-def test_registering_the_same_company_again_is_a_no_op(company_registry, market_regulator, registered):
-    tx = company_registry.register(CODE, company_data(1), {"from": market_regulator})
-    assert tx.return_value is False
-    assert "CompanyRegistered" not in tx.events
+def test_register_resent_is_a_no_op_and_other_particulars_are_refused(company_registry, market_regulator, registered):
+    tx = company_registry.register(CODE, company_data(1), ESTABLISHED, {"from": market_regulator})
+    assert tx.return_value is False and "CompanyRegistered" not in tx.events
+    with brownie.reverts(typed_error("CompanyRegistryAlreadyRegistered", CODE, S.EXISTING)):
+        company_registry.register(CODE, company_data(2), ESTABLISHED, {"from": market_regulator})
 
 
-def test_registering_other_data_under_a_registered_code_reverts(company_registry, market_regulator, registered):
-    with brownie.reverts(typed_error("CompanyRegistryAlreadyRegistered", CODE, CompanyStatus.ACTIVE)):
-        company_registry.register(CODE, company_data(2), {"from": market_regulator})
-
-
-def test_a_deregistered_code_is_never_registered_again(company_registry, market_regulator, registered):
-    company_registry.deregister(CODE, BASIS, {"from": market_regulator})
-    with brownie.reverts(typed_error("CompanyRegistryAlreadyRegistered", CODE, CompanyStatus.DEREGISTERED)):
-        company_registry.register(CODE, company_data(1), {"from": market_regulator})
-
-
-def test_registering_an_abnormal_company_again_reverts(company_registry, market_regulator, registered):
-    company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    with brownie.reverts(typed_error("CompanyRegistryAlreadyRegistered", CODE, CompanyStatus.ABNORMAL)):
-        company_registry.register(CODE, company_data(1), {"from": market_regulator})
-
-
-def test_register_rejects_an_invalid_code(company_registry, market_regulator):
+def test_register_refuses_a_bad_code_no_division_and_a_date_in_the_future(company_registry, market_regulator):
     bad = CODE[:17] + (b"0" if CODE[17:] != b"0" else b"1")
     with brownie.reverts(typed_error("CompanyRegistryInvalidCode", bad, 4)):
-        company_registry.register(bad, company_data(1), {"from": market_regulator})
-    lower = CODE.lower()
-    with brownie.reverts(typed_error("CompanyRegistryInvalidCode", lower, 2)):
-        company_registry.register(lower, company_data(1), {"from": market_regulator})
-
-
-@pytest.mark.parametrize("field", [0, 1])
-def test_register_requires_name_and_legal_representative(company_registry, market_regulator, field):
-    data = list(company_data(1))
-    data[field] = b"\x00" * 32
+        company_registry.register(bad, company_data(1), ESTABLISHED, {"from": market_regulator})
     with brownie.reverts(typed_error("CompanyRegistryInvalidData", CODE)):
-        company_registry.register(CODE, data, {"from": market_regulator})
+        company_registry.register(CODE, company_data(1, division=b"\0" * 6), ESTABLISHED, {"from": market_regulator})
+    future = block_time() + 2 * DAY
+    with brownie.reverts(typed_error("CompanyRegistryInvalidDate", CODE, future)):
+        company_registry.register(CODE, company_data(1), future, {"from": market_regulator})
 
 
-def test_register_batch_registers_new_and_skips_stored(company_registry, market_regulator, registered):
-    codes = [CODE, OTHER, uscc("YXWUTRQP")]
-    data = [company_data(1), company_data(2), company_data(3)]
-    tx = company_registry.registerBatch(codes, data, {"from": market_regulator})
-    assert tx.return_value == 2
-    assert [plain(e["uscc"]) for e in tx.events["CompanyRegistered"]] == plain(codes[1:])
+def test_register_batch_counts_only_new_companies(company_registry, market_regulator, registered):
+    batch = [(CODE, company_data(1), ESTABLISHED), (OTHER, company_data(2), ESTABLISHED)]
+    tx = company_registry.registerBatch(batch, {"from": market_regulator})
+    assert tx.return_value == 1 and len(tx.events["CompanyRegistered"]) == 1
+    assert company_registry.statusOf(OTHER) == S.EXISTING
 
 
-def test_register_batch_is_all_or_nothing(company_registry, market_regulator):
-    bad = OTHER[:17] + (b"0" if OTHER[17:] != b"0" else b"1")
-    with brownie.reverts(typed_error("CompanyRegistryInvalidCode", bad, 4)):
-        company_registry.registerBatch([CODE, bad], [company_data(1), company_data(2)], {"from": market_regulator})
-    assert company_registry.statusOf(CODE) == CompanyStatus.NONE
+def test_amend_records_the_date_of_the_act_and_is_idempotent(company_registry, market_regulator, registered):
+    when = today()
+    tx = company_registry.amend(CODE, company_data(2), when, {"from": market_regulator})
+    assert plain(tx.events["CompanyAmended"].values()) == plain([CODE, AMR_ID, company_data(1), company_data(2), when])
+    assert company_registry.getCompany(CODE)[4] == when
+    assert company_registry.amend(CODE, company_data(2), when, {"from": market_regulator}).return_value is False
 
 
-def test_register_batch_rejects_length_mismatch(company_registry, market_regulator):
-    with brownie.reverts(typed_error("CompanyRegistryBatchLengthMismatch", 2, 1)):
-        company_registry.registerBatch([CODE, OTHER], [company_data(1)], {"from": market_regulator})
+# ---- statuses (Regulations on the Registration of Market Entities 2022) ------------------
 
 
-# ---- amend ------------------------------------------------------------------------------
+def test_art_30_suspension_and_resumption_of_business(company_registry, market_regulator, registered):
+    when = today()
+    tx = act(company_registry, "suspendBusiness", market_regulator, when)
+    assert plain(tx.events["CompanyStatusChanged"].values()) == plain(
+        [CODE, AMR_ID, S.SUSPENDED, S.EXISTING, BASIS, when]
+    )
+    assert act(company_registry, "suspendBusiness", market_regulator, when).return_value is False  # resent
+    tx = act(company_registry, "resumeBusiness", market_regulator, when)
+    assert tx.events["CompanyStatusChanged"]["status"] == S.EXISTING
+    assert company_registry.statusOf(CODE) == S.EXISTING
 
 
-def test_amend_replaces_the_particulars(company_registry, market_regulator, registered):
-    chain.sleep(10)
-    tx = company_registry.amend(CODE, company_data(2, capital=5), {"from": market_regulator})
-    assert tx.return_value is True
-    expected = [CODE, AMR_ID, company_data(1), company_data(2, capital=5)]
-    assert plain(tx.events["CompanyAmended"].values()) == plain(expected)
-    data, _, registered_at, updated_at = company_registry.getCompany(CODE)
-    assert plain(data) == plain(company_data(2, capital=5))
-    assert updated_at == tx.timestamp > registered_at
+def test_art_30_resumption_after_three_years_of_suspension_is_refused(company_registry, market_regulator, registered):
+    """Suspended on the 2020 leap day: the three years end on 2023-02-28 (no 29 February),
+    so a resumption that day is allowed and one on 1 March is refused."""
+    suspended = cst(2020, 2, 29)
+    act(company_registry, "suspendBusiness", market_regulator, suspended)
+    with brownie.reverts(typed_error("CompanyRegistrySuspensionExpired", CODE, suspended)):
+        act(company_registry, "resumeBusiness", market_regulator, cst(2023, 3, 1))
+    assert act(company_registry, "resumeBusiness", market_regulator, cst(2023, 2, 28)).return_value is True
 
 
-def test_amending_to_the_stored_data_is_a_no_op(company_registry, market_regulator, registered):
-    tx = company_registry.amend(CODE, company_data(1), {"from": market_regulator})
-    assert tx.return_value is False
-    assert "CompanyAmended" not in tx.events
+def test_license_revoked_company_may_only_be_deregistered_or_have_its_registration_revoked(
+    company_registry, market_regulator, registered
+):
+    act(company_registry, "revokeLicense", market_regulator)
+    for name in ("suspendBusiness", "resumeBusiness", "moveOut"):
+        with brownie.reverts(typed_error("CompanyRegistryInvalidStatus", CODE, S.LICENSE_REVOKED)):
+            act(company_registry, name, market_regulator)
+    with brownie.reverts(typed_error("CompanyRegistryInvalidStatus", CODE, S.LICENSE_REVOKED)):
+        company_registry.amend(CODE, company_data(2), today(), {"from": market_regulator})
+    assert act(company_registry, "revokeRegistration", market_regulator).return_value is True
+    assert company_registry.statusOf(CODE) == S.REGISTRATION_REVOKED
 
 
-def test_an_abnormal_company_can_be_amended(company_registry, market_regulator, registered):
-    company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    assert company_registry.amend(CODE, company_data(2), {"from": market_regulator}).return_value is True
+def test_nothing_follows_deregistration(company_registry, market_regulator, registered):
+    when = today()
+    act(company_registry, "deregister", market_regulator, when)
+    assert act(company_registry, "deregister", market_regulator, when).return_value is False  # resent
+    for name in ("suspendBusiness", "revokeLicense", "revokeRegistration", "moveOut", "listAbnormal"):
+        with brownie.reverts(typed_error("CompanyRegistryInvalidStatus", CODE, S.DEREGISTERED)):
+            getattr(company_registry, name)(CODE, BASIS, when, {"from": market_regulator})
+    with brownie.reverts(typed_error("CompanyRegistryAlreadyRegistered", CODE, S.DEREGISTERED)):
+        company_registry.register(CODE, company_data(1), ESTABLISHED, {"from": market_regulator})
 
 
-def test_amend_unknown_company_reverts(company_registry, market_regulator):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.amend(CODE, company_data(2), {"from": market_regulator})
+def test_a_company_that_moved_out_moves_back_in_with_its_code(company_registry, market_regulator, registered):
+    act(company_registry, "moveOut", market_regulator)
+    assert company_registry.statusOf(CODE) == S.MOVED_OUT
+    tx = company_registry.register(CODE, company_data(3, division=b"431321"), ESTABLISHED, {"from": market_regulator})
+    assert tx.return_value is True and company_registry.statusOf(CODE) == S.EXISTING
 
 
-def test_amend_rejects_zero_name(company_registry, market_regulator, registered):
-    data = list(company_data(2))
-    data[0] = b"\x00" * 32
-    with brownie.reverts(typed_error("CompanyRegistryInvalidData", CODE)):
-        company_registry.amend(CODE, data, {"from": market_regulator})
+def test_an_act_dated_in_the_future_or_before_the_current_status_is_refused(
+    company_registry, market_regulator, registered
+):
+    future = block_time() + 2 * DAY
+    with brownie.reverts(typed_error("CompanyRegistryInvalidDate", CODE, future)):
+        act(company_registry, "suspendBusiness", market_regulator, future)
+    act(company_registry, "suspendBusiness", market_regulator, cst(2024, 5, 10))
+    with brownie.reverts(typed_error("CompanyRegistryInvalidDate", CODE, cst(2024, 5, 9))):
+        act(company_registry, "deregister", market_regulator, cst(2024, 5, 9))
 
 
-@pytest.mark.parametrize("action", ["revokeLicense", "deregister"])
-def test_revoked_or_deregistered_company_cannot_be_amended(company_registry, market_regulator, registered, action):
-    getattr(company_registry, action)(CODE, BASIS, {"from": market_regulator})
-    status = company_registry.statusOf(CODE)
-    with brownie.reverts(typed_error("CompanyRegistryInvalidStatus", CODE, status)):
-        company_registry.amend(CODE, company_data(2), {"from": market_regulator})
-
-
-# ---- abnormal operations ----------------------------------------------------------------
-
-
-def test_list_abnormal_moves_an_active_company(company_registry, market_regulator, registered):
-    tx = company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    assert tx.return_value is True
-    assert plain(tx.events["CompanyListedAbnormal"].values()) == plain([CODE, AMR_ID, REASON])
-    assert company_registry.statusOf(CODE) == CompanyStatus.ABNORMAL
-    assert plain(company_registry.abnormalListingOf(CODE)) == plain([REASON, tx.timestamp])
-
-
-def test_listing_abnormal_again_for_the_same_reason_is_a_no_op(company_registry, market_regulator, registered):
-    company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    tx = company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    assert tx.return_value is False
-    assert "CompanyListedAbnormal" not in tx.events
-
-
-def test_listing_abnormal_for_another_reason_reverts(company_registry, market_regulator, registered):
-    company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    with brownie.reverts(typed_error("CompanyRegistryAbnormalReasonConflict", CODE, REASON)):
-        company_registry.listAbnormal(CODE, BASIS, {"from": market_regulator})
-
-
-def test_list_abnormal_needs_a_reason(company_registry, market_regulator, registered):
-    with brownie.reverts(typed_error("CompanyRegistryInvalidData", CODE)):
-        company_registry.listAbnormal(CODE, b"\x00" * 32, {"from": market_regulator})
-
-
-def test_revoked_company_cannot_be_listed_abnormal(company_registry, market_regulator, registered):
-    company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    with brownie.reverts(typed_error("CompanyRegistryInvalidStatus", CODE, CompanyStatus.REVOKED)):
-        company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-
-
-def test_list_abnormal_unknown_company_reverts(company_registry, market_regulator):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-
-
-def test_delist_abnormal_restores_active(company_registry, market_regulator, registered):
-    company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    tx = company_registry.delistAbnormal(CODE, BASIS, {"from": market_regulator})
-    assert tx.return_value is True
-    assert plain(tx.events["CompanyDelistedAbnormal"].values()) == plain([CODE, AMR_ID, BASIS])
-    assert company_registry.statusOf(CODE) == CompanyStatus.ACTIVE
-    assert plain(company_registry.abnormalListingOf(CODE)) == ["0x" + "00" * 32, 0]
-
-
-def test_delisting_an_active_company_is_a_no_op(company_registry, market_regulator, registered):
-    tx = company_registry.delistAbnormal(CODE, BASIS, {"from": market_regulator})
-    assert tx.return_value is False
-    assert "CompanyDelistedAbnormal" not in tx.events
-
-
-def test_delisting_a_revoked_company_reverts(company_registry, market_regulator, registered):
-    company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    with brownie.reverts(typed_error("CompanyRegistryInvalidStatus", CODE, CompanyStatus.REVOKED)):
-        company_registry.delistAbnormal(CODE, BASIS, {"from": market_regulator})
-
-
-def test_delist_unknown_company_reverts(company_registry, market_regulator):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.delistAbnormal(CODE, BASIS, {"from": market_regulator})
-
-
-# ---- revoke and deregister --------------------------------------------------------------
-
-
-def test_revoke_license_of_an_abnormal_company(company_registry, market_regulator, registered):
-    company_registry.listAbnormal(CODE, REASON, {"from": market_regulator})
-    tx = company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    assert tx.return_value is True
-    assert plain(tx.events["CompanyLicenseRevoked"].values()) == plain([CODE, AMR_ID, BASIS])
-    assert company_registry.statusOf(CODE) == CompanyStatus.REVOKED
-    assert plain(company_registry.abnormalListingOf(CODE)) == ["0x" + "00" * 32, 0]
-
-
-def test_revoking_again_is_a_no_op(company_registry, market_regulator, registered):
-    company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    tx = company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    assert tx.return_value is False
-    assert "CompanyLicenseRevoked" not in tx.events
-
-
-def test_revoke_unknown_company_reverts(company_registry, market_regulator):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-
-
-def test_deregister_is_final(company_registry, market_regulator, tax_bureau, registered):
-    company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    tx = company_registry.deregister(CODE, BASIS, {"from": market_regulator})
-    assert tx.return_value is True
-    assert plain(tx.events["CompanyDeregistered"].values()) == plain([CODE, AMR_ID, BASIS])
-    assert company_registry.statusOf(CODE) == CompanyStatus.DEREGISTERED
-    error = typed_error("CompanyRegistryInvalidStatus", CODE, CompanyStatus.DEREGISTERED)
-    for call in (
-        lambda: company_registry.listAbnormal(CODE, REASON, {"from": market_regulator}),
-        lambda: company_registry.delistAbnormal(CODE, REASON, {"from": market_regulator}),
-        lambda: company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator}),
-        lambda: company_registry.setTaxGrade(CODE, 2025, TaxGrade.A, {"from": tax_bureau}),
-        lambda: company_registry.setMajorTaxViolation(CODE, True, BASIS, {"from": tax_bureau}),
-    ):
-        with brownie.reverts(error):
-            call()
-
-
-def test_deregistering_again_is_a_no_op(company_registry, market_regulator, registered):
-    company_registry.deregister(CODE, BASIS, {"from": market_regulator})
-    tx = company_registry.deregister(CODE, BASIS, {"from": market_regulator})
-    assert tx.return_value is False
-    assert "CompanyDeregistered" not in tx.events
-
-
-def test_deregister_unknown_company_reverts(company_registry, market_regulator):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.deregister(CODE, BASIS, {"from": market_regulator})
-
-
-def test_effective_court_listing_blocks_deregistration(
+def test_deregistration_is_refused_while_a_court_listing_is_live(
     company_registry, credit_lists, market_regulator, court, registered
 ):
-    credit_lists.list(court_listing(CODE, block_time() - 10), {"from": court})
-    with brownie.reverts(typed_error("CompanyRegistryCourtListingEffective", CODE)):
-        company_registry.deregister(CODE, BASIS, {"from": market_regulator})
+    """REFERENCE.md: a dishonest judgment debtor is not deregistered while listed; another
+    list does not block it, and once the court lifts the listing it goes through."""
+    subject = company_subject(CODE)
+    listing = (ListType.DISHONEST_JUDGMENT_DEBTOR, SubjectKind.COMPANY, subject, case("(2026)湘13执1号"),
+               REASON, BASIS, today(), 0)
+    credit_lists.list(listing, {"from": court})
+    with brownie.reverts(typed_error("CompanyRegistryCourtListingLive", CODE)):
+        act(company_registry, "deregister", market_regulator)
+    credit_lists.lift(ListType.DISHONEST_JUDGMENT_DEBTOR, subject, case("(2026)湘13执1号"), REASON,
+                      today() - DAY, {"from": court})
+    assert act(company_registry, "deregister", market_regulator).return_value is True
 
 
-def test_lifted_court_listing_no_longer_blocks(company_registry, credit_lists, market_regulator, court, registered):
-    credit_lists.list(court_listing(CODE, block_time() - 10), {"from": court})
-    credit_lists.lift(ListType.DISHONEST_JUDGMENT_DEBTOR, company_subject(CODE), REASON, {"from": court})
-    assert company_registry.deregister(CODE, BASIS, {"from": market_regulator}).return_value is True
+# ---- the abnormal-operations list ---------------------------------------------------------
 
 
-def test_expired_court_listing_no_longer_blocks(company_registry, credit_lists, market_regulator, court, registered):
-    now = block_time()
-    credit_lists.list(court_listing(CODE, now - 10, now + 1000), {"from": court})
-    chain.sleep(1001)
+def test_abnormal_listing_is_a_list_the_company_stays_existing(company_registry, market_regulator, registered):
+    when = today()
+    tx = company_registry.listAbnormal(CODE, REASON, when, {"from": market_regulator})
+    assert plain(tx.events["CompanyListedAbnormal"].values()) == plain([CODE, AMR_ID, REASON, when])
+    assert company_registry.statusOf(CODE) == S.EXISTING
+    assert plain(company_registry.abnormalListingOf(CODE)) == plain([REASON, when, 0])
+    with brownie.reverts(typed_error("CompanyRegistryAbnormalConflict", CODE, REASON, when)):
+        company_registry.listAbnormal(CODE, BASIS, when, {"from": market_regulator})
+    company_registry.removeAbnormal(CODE, BASIS, when, {"from": market_regulator})
+    # Both acts resent after the removal: no-ops, the listing is not revived.
+    assert company_registry.listAbnormal(CODE, REASON, when, {"from": market_regulator}).return_value is False
+    assert company_registry.removeAbnormal(CODE, BASIS, when, {"from": market_regulator}).return_value is False
+    assert plain(company_registry.abnormalListingOf(CODE)) == plain([REASON, when, when])
+
+
+def test_removal_needs_a_listing_and_cannot_precede_it(company_registry, market_regulator, registered):
+    with brownie.reverts(typed_error("CompanyRegistryNotAbnormal", CODE)):
+        company_registry.removeAbnormal(CODE, BASIS, today(), {"from": market_regulator})
+    company_registry.listAbnormal(CODE, REASON, cst(2024, 5, 10), {"from": market_regulator})
+    with brownie.reverts(typed_error("CompanyRegistryInvalidDate", CODE, cst(2024, 5, 9))):
+        company_registry.removeAbnormal(CODE, BASIS, cst(2024, 5, 9), {"from": market_regulator})
+
+
+def test_art_17_three_years_on_the_abnormal_list_is_the_serious_violation_list(
+    company_registry, market_regulator, registered
+):
+    """Listed on the 2020 leap day: the three years end with 2023-02-28, so the company is on
+    the serious-violation list from 2023-03-01 00:00 UTC+8, with no transaction."""
+    company_registry.listAbnormal(CODE, REASON, cst(2020, 2, 29), {"from": market_regulator})
+    assert company_registry.seriousViolationSince(CODE) == cst(2023, 3, 1)
+
+
+def test_art_17_the_three_years_run_out_with_time_and_a_removal_stops_them(
+    company_registry, market_regulator, registered
+):
+    end = cst_date(block_time()) + timedelta(days=2)  # the three years' last day: the day after tomorrow
+    if (end.month, end.day) == (2, 29):
+        end += timedelta(days=1)
+    listed_on = date(end.year - 3, end.month, end.day)
+    listed_at = cst(listed_on.year, listed_on.month, listed_on.day)
+    company_registry.listAbnormal(CODE, REASON, listed_at, {"from": market_regulator})
+    assert company_registry.seriousViolationSince(CODE) == 0
+    serious_from = cst(listed_on.year + 3, listed_on.month, listed_on.day) + DAY
+    chain.sleep(serious_from - block_time() + 60)
     chain.mine()
-    assert company_registry.deregister(CODE, BASIS, {"from": market_regulator}).return_value is True
+    assert company_registry.seriousViolationSince(CODE) == serious_from
+    company_registry.removeAbnormal(CODE, BASIS, today(), {"from": market_regulator})
+    assert company_registry.seriousViolationSince(CODE) == 0
 
 
-def test_other_lists_do_not_block_deregistration(company_registry, credit_lists, market_regulator, registered):
-    start = block_time() - 10
-    listing = (ListType.SERIOUS_VIOLATION, SubjectKind.COMPANY, company_subject(CODE), REASON, BASIS, start, 0)
-    credit_lists.list(listing, {"from": market_regulator})
-    assert company_registry.deregister(CODE, BASIS, {"from": market_regulator}).return_value is True
+# ---- tax credit grades ----------------------------------------------------------------------
 
 
-# ---- tax standing -----------------------------------------------------------------------
+def current_year(registry) -> int:
+    return registry.yearOf(block_time())
 
 
-def test_set_tax_grade_records_the_year(company_registry, tax_bureau, registered):
-    tx = company_registry.setTaxGrade(CODE, 2024, TaxGrade.B, {"from": tax_bureau})
-    assert tx.return_value is True
-    assert plain(tx.events["TaxGradeSet"].values()) == plain([CODE, TAX_ID, 2024, TaxGrade.B])
+def test_year_of_counts_in_china_standard_time(company_registry):
+    assert company_registry.yearOf(cst(2026, 1, 1) - 1) == 2025
+    assert company_registry.yearOf(cst(2026, 1, 1)) == 2026  # 2025-12-31 16:00 UTC
+    assert company_registry.yearOf(block_time()) == cst_date(block_time()).year
+
+
+def test_a_grade_for_a_year_in_the_future_or_before_establishment_is_refused(
+    company_registry, tax_bureau, registered
+):
+    year = current_year(company_registry)
+    for bad in (year + 1, 2018):  # established 2019
+        with brownie.reverts(typed_error("CompanyRegistryInvalidTaxGrade", CODE, bad, TaxGrade.A)):
+            company_registry.setTaxGrade(CODE, bad, TaxGrade.A, today(), {"from": tax_bureau})
+    tx = company_registry.setTaxGrade(CODE, year, TaxGrade.A, today(), {"from": tax_bureau})
+    assert plain(tx.events["TaxGradeAssessed"].values()) == plain([CODE, TAX_ID, year, TaxGrade.A, today()])
+
+
+def test_the_same_grade_again_is_a_no_op_another_is_refused(company_registry, tax_bureau, registered):
+    company_registry.setTaxGrade(CODE, 2024, TaxGrade.B, today(), {"from": tax_bureau})
+    assert company_registry.setTaxGrade(CODE, 2024, TaxGrade.B, today(), {"from": tax_bureau}).return_value is False
+    with brownie.reverts(typed_error("CompanyRegistryTaxGradeConflict", CODE, 2024, TaxGrade.B)):
+        company_registry.setTaxGrade(CODE, 2024, TaxGrade.D, today(), {"from": tax_bureau})
+
+
+def test_tax_credit_repair_keeps_the_assessment_and_the_correction(company_registry, tax_bureau, registered):
+    """纳税信用修复 (SAT Announcement 2019 No. 37): a reasoned correction; the history keeps both."""
+    assessed, corrected = today() - 3 * DAY, today()
+    company_registry.setTaxGrade(CODE, 2024, TaxGrade.D, assessed, {"from": tax_bureau})
+    tx = company_registry.correctTaxGrade(CODE, 2024, TaxGrade.B, REASON, corrected, {"from": tax_bureau})
+    assert plain(tx.events["TaxGradeCorrected"].values()) == plain(
+        [CODE, TAX_ID, 2024, TaxGrade.D, TaxGrade.B, REASON, corrected]
+    )
+    assert plain(company_registry.taxGradeHistoryOf(CODE, 2024)) == plain(
+        [[TaxGrade.D, assessed, b"\0" * 32], [TaxGrade.B, corrected, REASON]]
+    )
     assert company_registry.taxGradeOf(CODE, 2024) == TaxGrade.B
-    assert plain(company_registry.taxStatusOf(CODE)) == [2024, TaxGrade.B, False]
+    assert plain(company_registry.taxStatusOf(CODE)) == [2024, TaxGrade.B]
+    # The correction resent, and the original assessment resent: both no-ops.
+    assert company_registry.correctTaxGrade(CODE, 2024, TaxGrade.B, REASON, corrected, {"from": tax_bureau}).return_value is False
+    assert company_registry.setTaxGrade(CODE, 2024, TaxGrade.D, assessed, {"from": tax_bureau}).return_value is False
+    assert company_registry.taxGradeOf(CODE, 2024) == TaxGrade.B
 
 
-def test_the_latest_year_gives_the_current_grade(company_registry, tax_bureau, registered):
-    company_registry.setTaxGrade(CODE, 2025, TaxGrade.A, {"from": tax_bureau})
-    company_registry.setTaxGrade(CODE, 2023, TaxGrade.D, {"from": tax_bureau})
-    assert plain(company_registry.taxStatusOf(CODE)) == [2025, TaxGrade.A, False]
-    assert company_registry.taxGradeOf(CODE, 2023) == TaxGrade.D
+def test_a_correction_needs_a_graded_year_and_a_reason(company_registry, tax_bureau, registered):
+    with brownie.reverts(typed_error("CompanyRegistryTaxYearNotGraded", CODE, 2024)):
+        company_registry.correctTaxGrade(CODE, 2024, TaxGrade.B, REASON, today(), {"from": tax_bureau})
+    company_registry.setTaxGrade(CODE, 2024, TaxGrade.D, today(), {"from": tax_bureau})
+    with brownie.reverts(typed_error("CompanyRegistryMissingCorrectionReason", CODE, 2024)):
+        company_registry.correctTaxGrade(CODE, 2024, TaxGrade.B, b"\0" * 32, today(), {"from": tax_bureau})
 
 
-def test_setting_the_same_grade_again_is_a_no_op(company_registry, tax_bureau, registered):
-    company_registry.setTaxGrade(CODE, 2024, TaxGrade.M, {"from": tax_bureau})
-    tx = company_registry.setTaxGrade(CODE, 2024, TaxGrade.M, {"from": tax_bureau})
-    assert tx.return_value is False
-    assert "TaxGradeSet" not in tx.events
-
-
-def test_another_grade_for_a_graded_year_reverts(company_registry, tax_bureau, registered):
-    company_registry.setTaxGrade(CODE, 2024, TaxGrade.C, {"from": tax_bureau})
-    with brownie.reverts(typed_error("CompanyRegistryTaxGradeConflict", CODE, 2024, TaxGrade.C)):
-        company_registry.setTaxGrade(CODE, 2024, TaxGrade.A, {"from": tax_bureau})
-
-
-@pytest.mark.parametrize("year, grade", [(2013, TaxGrade.A), (2024, TaxGrade.NONE)])
-def test_invalid_tax_grade_reverts(company_registry, tax_bureau, registered, year, grade):
-    with brownie.reverts(typed_error("CompanyRegistryInvalidTaxGrade", CODE, year)):
-        company_registry.setTaxGrade(CODE, year, grade, {"from": tax_bureau})
-
-
-def test_tax_grade_of_unknown_company_reverts(company_registry, tax_bureau):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.setTaxGrade(CODE, 2024, TaxGrade.A, {"from": tax_bureau})
-
-
-def test_revoked_company_still_gets_graded(company_registry, market_regulator, tax_bureau, registered):
-    company_registry.revokeLicense(CODE, BASIS, {"from": market_regulator})
-    assert company_registry.setTaxGrade(CODE, 2024, TaxGrade.D, {"from": tax_bureau}).return_value is True
-
-
-def test_set_tax_grade_batch(company_registry, market_regulator, tax_bureau, registered):
-    company_registry.register(OTHER, company_data(2), {"from": market_regulator})
-    company_registry.setTaxGrade(CODE, 2024, TaxGrade.A, {"from": tax_bureau})
-    grades = [TaxGrade.A, TaxGrade.B, TaxGrade.D]
-    tx = company_registry.setTaxGradeBatch([CODE, OTHER, OTHER], [2024, 2024, 2025], grades, {"from": tax_bureau})
-    assert tx.return_value == 2
-    assert len(tx.events["TaxGradeSet"]) == 2
-    assert plain(company_registry.taxStatusOf(OTHER)) == [2025, TaxGrade.D, False]
-
-
-def test_set_tax_grade_batch_rejects_length_mismatch(company_registry, tax_bureau, registered):
-    with brownie.reverts(typed_error("CompanyRegistryBatchLengthMismatch", 1, 2)):
-        company_registry.setTaxGradeBatch([CODE], [2024, 2025], [TaxGrade.A], {"from": tax_bureau})
-    with brownie.reverts(typed_error("CompanyRegistryBatchLengthMismatch", 1, 0)):
-        company_registry.setTaxGradeBatch([CODE], [2024], [], {"from": tax_bureau})
-
-
-def test_major_tax_violation_flag(company_registry, tax_bureau, registered):
-    tx = company_registry.setMajorTaxViolation(CODE, True, BASIS, {"from": tax_bureau})
-    assert tx.return_value is True
-    assert plain(tx.events["MajorTaxViolationFlagChanged"].values()) == plain([CODE, TAX_ID, True, BASIS])
-    assert company_registry.taxStatusOf(CODE)[2] is True
-    again = company_registry.setMajorTaxViolation(CODE, True, BASIS, {"from": tax_bureau})
-    assert again.return_value is False and "MajorTaxViolationFlagChanged" not in again.events
-    cleared = company_registry.setMajorTaxViolation(CODE, False, REASON, {"from": tax_bureau})
-    assert cleared.return_value is True
-    assert company_registry.taxStatusOf(CODE)[2] is False
-
-
-def test_flag_unknown_company_reverts(company_registry, tax_bureau):
-    with brownie.reverts(typed_error("CompanyRegistryUnknownCompany", CODE)):
-        company_registry.setMajorTaxViolation(CODE, True, BASIS, {"from": tax_bureau})
-
-
-# ---- views and wiring -------------------------------------------------------------------
-
-
-def test_registry_exposes_the_uscc_check(company_registry):
-    assert company_registry.usccProblemOf(CODE) == 0
-    assert company_registry.usccProblemOf(CODE[:16] + b"00") != 0
-
-
-def test_registry_wiring(company_registry, credit_lists, directory):
-    assert company_registry.creditLists() == credit_lists
-    assert company_registry.directory() == directory
-    assert company_registry.FIRST_TAX_YEAR() == 2014
-
-
-def test_a_suspended_market_regulator_cannot_register(company_registry, directory, city_admins, market_regulator):
-    directory.suspendDepartment(AMR_ID, REASON, {"from": city_admins[0]})
-    with brownie.reverts(typed_error("DepartmentUnauthorized", market_regulator, kind_mask(Kind.MARKET_REGULATION))):
-        company_registry.register(CODE, company_data(1), {"from": market_regulator})
+def test_the_latest_graded_year_is_the_current_grade_and_batches_count(company_registry, tax_bureau, registered):
+    batch = [(CODE, 2024, TaxGrade.A, today()), (CODE, 2023, TaxGrade.D, today()), (CODE, 2024, TaxGrade.A, today())]
+    assert company_registry.setTaxGradeBatch(batch, {"from": tax_bureau}).return_value == 2
+    assert plain(company_registry.taxStatusOf(CODE)) == [2024, TaxGrade.A]
+    assert list(company_registry.taxYearsOf(CODE)) == [2024, 2023]

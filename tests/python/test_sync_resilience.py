@@ -34,6 +34,26 @@ def statuses(engine) -> dict[str, int]:
         return dict(session.execute(select(SourceRecord.status, func.count()).group_by(SourceRecord.status)).all())
 
 
+def kill_repeatedly(command: list[str], env: dict, engine, cwd, kills: int = KILLS, seed: int = 20) -> None:
+    """Start the sync ``command`` and SIGKILL it ``kills`` times, each at a random moment after
+    it confirmed something new; records must be left to sync after the last kill."""
+    rng = random.Random(seed)
+    done = 0
+    while done < kills:
+        before = statuses(engine).get("confirmed", 0)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+        # Wait until it is writing (something new confirmed), then a random moment more.
+        deadline = time.monotonic() + 30
+        while statuses(engine).get("confirmed", 0) == before and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.4))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            done += 1
+        process.wait()
+        assert statuses(engine).get("pending", 0) + statuses(engine).get("sent", 0) > 0, f"finished before {kills} kills"
+
+
 def assert_each_title_on_chain_once(engine, registry):
     with Session(engine) as session:
         units = {unit_key(p["unit_code"]) for p in session.scalars(select(SourceRecord.payload))}
@@ -53,21 +73,7 @@ def test_sync_killed_at_random_points_writes_every_title_exactly_once(anvil, anv
     }
     command = [str(ROOT / ".venv" / "bin" / "chaincity"), "oracle", "sync", "real-estate",
                "--db", f"sqlite:///{db_path}", "--rpc-url", anvil_net.rpc_url, "--json"]
-    rng = random.Random(20)
-    kills = 0
-    while kills < KILLS:
-        before = statuses(engine).get("confirmed", 0)
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-        # Wait until it is writing (something new confirmed), then a random moment more.
-        deadline = time.monotonic() + 30
-        while statuses(engine).get("confirmed", 0) == before and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.4))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
-        assert statuses(engine).get("pending", 0) + statuses(engine).get("sent", 0) > 0, "finished before 20 kills"
+    kill_repeatedly(command, env, engine, tmp_path)
     final = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert final.returncode == 0, final.stderr
     assert statuses(engine) == {"confirmed": load.loaded}
