@@ -105,14 +105,14 @@ class DemoCity:
         return self.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
 
     def command_watched(self, args: tuple, department: Department, total: int, desc: str):
-        """A long command (a sync) with a progress bar read from the department's database:
-        how many of its ``total`` records have left 'pending'."""
+        """A long command (`oracle sync ORACLE`) with a progress bar read from the department's
+        database: how many of that export's ``total`` records have left 'pending'."""
         bar = tqdm(total=total, desc=desc, unit=" records", leave=False)
         done = threading.Event()
 
         def watch() -> None:
             while not done.wait(0.5):
-                bar.update(max(0, self.settled(department) - bar.n))
+                bar.update(max(0, self.settled(department, args[2]) - bar.n))
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
@@ -167,11 +167,12 @@ class DemoCity:
             self._engines[department.code] = open_database(self.database_url(department))
         return self._engines[department.code]
 
-    def settled(self, department: Department) -> int:
-        """Records of the department no longer pending: sent (marked just before its
-        transaction leaves), on chain or rejected."""
+    def settled(self, department: Department, oracle: str) -> int:
+        """Records of one of the department's exports (``oracle``) no longer pending: sent
+        (marked just before its transaction leaves), on chain or rejected."""
         with contextlib.suppress(Exception), Session(self.engine(department)) as session:  # the oracle may hold a write lock
-            return session.scalar(select(func.count()).select_from(SourceRecord).where(SourceRecord.status != "pending"))
+            return session.scalar(select(func.count()).select_from(SourceRecord).where(
+                SourceRecord.department == oracle, SourceRecord.status != "pending"))
         return 0
 
     def records(self, department: Department, kind: str | None = None, status: str | None = "confirmed",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from chaincity import devnet as devnets
 from chaincity.chain.signer import devnet_account
+from chaincity.demo.departments import exports
 from chaincity.demo.city import APPROVER, DEPARTMENTS, EXECUTOR, PROPOSER, DemoCity, DemoError, Step
 from chaincity.demo.evidence import StoryResult
 from chaincity.demo.stories import STORIES
@@ -29,6 +30,11 @@ class DemoRun:
     households: int
     results: list[StoryResult] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def companies(households: int) -> int:
+    """Companies at the demo's scale: Loudi's about 30,000 for its 150,000 households."""
+    return max(20, households // 5)
 
 
 MARKER = ".chaincity-demo"  # a folder the demo made, and may empty again
@@ -61,21 +67,19 @@ def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
 
 
 def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:
-    """Each department with an oracle loads its first export and syncs it (`db load`,
-    `oracle sync`), with a progress bar on the sync."""
+    """Each department loads each of its exports and syncs it (`db load`, `oracle sync`), with
+    a progress bar on the sync."""
     for department in DEPARTMENTS:
-        if department.oracle is None or department.export is None:
-            continue
-        path = city.root / "data" / department.export
-        loaded = city.command("db", "load", department.oracle, path, department=department)
-        city.sync_started[department.code] = datetime.now(UTC)
-        summaries = city.command_watched(("oracle", "sync", department.oracle), department,
-                                         loaded["loaded"] + loaded["unchanged"], f"sync {department.code}")
-        on_chain = sum(s["confirmed"] for s in summaries)
-        rejected = sum(s["rejected"] for s in summaries)
-        say(f"  {department.code:<13} {loaded['rows']:>7} rows: {loaded['rejected']:>4} bad, "
-            f"{on_chain:>7} on chain, {rejected:>3} refused by the chain, "
-            f"{sum(s['transactions'] for s in summaries):>4} transactions")
+        for oracle, export in exports(department):
+            loaded = city.command("db", "load", oracle, city.root / "data" / export, department=department)
+            city.sync_started.setdefault(department.code, datetime.now(UTC))
+            summaries = city.command_watched(("oracle", "sync", oracle), department,
+                                             loaded["loaded"] + loaded["unchanged"], f"sync {department.code} {oracle}")
+            on_chain = sum(s["confirmed"] for s in summaries)
+            rejected = sum(s["rejected"] for s in summaries)
+            say(f"  {department.code:<13} {oracle:<16} {loaded['rows']:>7} rows: {loaded['rejected']:>4} bad, "
+                f"{on_chain:>7} on chain, {rejected:>3} refused by the chain, "
+                f"{sum(s['transactions'] for s in summaries):>4} transactions")
 
 
 @contextlib.contextmanager
@@ -109,7 +113,8 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
                 f"execute ({EXECUTOR})")
             onboard(city, say)
         with city.step("generate Loudi-shaped exports"):
-            files = city.command("datagen", "--households", households, "--out", root / "data")
+            files = city.command("datagen", "--households", households, "--companies", companies(households),
+                                 "--out", root / "data")
             say(f"datagen: {households} households: " + ", ".join(
                 f"{rows} {name} rows ({files['bad_rows'][name]} bad)" for name, rows in files["rows"].items()))
         with city.step("import: every department loads and syncs its export"):
