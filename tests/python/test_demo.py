@@ -17,8 +17,10 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from chaincity.chain.contracts import call_named
 from chaincity.chain.signer import devnet_account
 from chaincity.chain.enums import CertificateState, TitleStatus, department_id
+from chaincity.credit import Credit
 from chaincity.db import SourceRecord
 from chaincity.demo import report
 from chaincity.demo.city import DEPARTMENTS, DemoError, department
@@ -93,10 +95,11 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
     """After the interrupted run (when run with it): a fresh city in the same place."""
     root, port = place
     monkeypatch.chdir(ROOT)  # the build and the devnets' executables, as `make demo` runs it
-    with running_demo(HOUSEHOLDS, "ganache", port, root, say=lambda _: None) as run:
+    printed: list[str] = []
+    with running_demo(HOUSEHOLDS, "ganache", port, root, say=printed.append) as run:
         city, results = run.city, {r.number: r for r in run.results}
         assert [r.number for r in run.results] == [s.number for s in STORIES]
-        assert {n for n, r in results.items() if r.status == "skipped"} == {5, 6, 7}  # not built yet
+        assert [r.number for r in run.results if r.status != "played"] == []
 
         # Every department registered and active in the directory, by the quorum's proposals.
         directory = city.city["CityDirectory"]
@@ -142,6 +145,50 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
             ("confirmed", [], [], 0)
         assert TitleStatus(title["status"]) == TitleStatus.REGISTERED and four["buyer_is_owner"]
 
+        # 5. The listed firm barred for both reasons, the other eligible; after the repair and
+        # the correction the chain bars it for nothing, and keeps the history.
+        five = results[5].data
+        listed, clean = five["listed_company"], five["clean_company"]
+        assert five["bars_before"] == {listed: ["dishonest-judgment-debtor", "tax-grade-d"], clean: []}
+        credit = Credit(city.city)
+        assert credit.bidding([listed, clean]) == {listed: [], clean: []}
+        picture = credit.picture(listed)
+        assert picture["status"] == "existing"
+        assert [[(g["grade"], g["corrected"]) for g in h] for h in picture["tax_grades"].values()] == [[("D", False), ("C", True)]]
+        assert [(x["list_type"], x["department"], x["ended"], x["live"]) for x in picture["listings"]] == [
+            ("dishonest-judgment-debtor", "LD-COURT-INT", "repaired", False)]
+        with Session(city.engine(department("LD-AMR"))) as session:
+            assert {r.status for r in session.scalars(select(SourceRecord).where(
+                SourceRecord.source_file.like("%companies.csv")))} == {"confirmed"}
+
+        # 6. The mortgage released; the voucher redeemed by the registration centre; the
+        # document file's digest is the voucher, a forged copy's is unknown to the chain.
+        six = results[6].data
+        assert six["release_status"] == "confirmed" and city.title(six["unit"])["mortgages"] == []
+        vouchers = city.city["VoucherRegistry"]
+        stored = call_named(vouchers, "verifyVoucher", bytes.fromhex(six["voucher"][2:]))
+        assert (stored["state"], stored["holder"], stored["issuer"]) == (
+            2, "0x" + department_id("LD-REC").hex(), "0x" + department_id("LD-BANK-CCB").hex())  # Redeemed
+        assert six["genuine_digest"] == six["voucher"] and six["centre_saw_incoming"]
+        assert call_named(vouchers, "verifyVoucher", bytes.fromhex(six["forged_digest"][2:]))["state"] == 0  # None
+        assert [e["action"] for e in six["custody"]] == [0, 1, 2, 5]  # issued, nominated, accepted, redeemed
+
+        # 7. Refused without a grant; with it one read, its receipt on chain and in the centre's
+        # database; the owners answered are the title's owners on chain.
+        seven = results[7].data
+        assert seven["refused_code"] == "no-grant" and not seven["refused_answer"]
+        grants = city.city["DataAccessGrants"]
+        grant = call_named(grants, "getGrant", bytes.fromhex(seven["grant"][2:]))
+        assert (grant["state"], grant["receiptCount"]) == (2, 1)  # Granted
+        receipt = call_named(grants, "getReceipt", bytes.fromhex(seven["read_id"][2:]))
+        assert receipt["recordedAt"] and receipt["answerDigest"] == seven["receipt"]["answerDigest"]
+        assert seven["receipt_status"] == "confirmed" and seven["owners_match_chain"]
+        assert seven["owner_count"] == len(city.title(seven["unit"])["owners"]) > 0
+        gateway_port = seven["gateway_url"].rsplit(":", 1)[1]
+        assert _processes_mentioning(f"gateway serve real-estate --port {gateway_port}")  # the demo's own, till the end
+        owners = next(r.payload["owner_id_numbers"] for r in city.records(department("LD-REC"), kind="title")
+                      if r.payload["unit_code"] == seven["unit"])
+
         # 8. Every department's books balance; the generated bad rows were rejected at load.
         counts = results[8].data["counts"]
         assert set(counts) == {d.code for d in DEPARTMENTS if d.oracle}
@@ -160,7 +207,12 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
         for tx in result.transactions:
             assert tx.tx_hash in html
     assert html.count("<svg") == 2 and "import: every department loads and syncs its export" in summary
+    for number in (5, 6, 7):
+        assert all(escape(value) in html for _, value in results[number].facts)
+    for id_number in owners:  # the court read them; the demo shows only their count
+        assert id_number not in html and id_number not in "\n".join(printed) + summary
     assert chain_id_at(city.devnet.rpc_url) is None  # stopped on leaving
+    assert _processes_mentioning(f"gateway serve real-estate --port {gateway_port}") == []
 
 
 def test_the_demo_never_empties_a_folder_it_did_not_make(tmp_path):
