@@ -164,8 +164,8 @@ def write_html(run, path: Path) -> None:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Chain City demo</title>"
             f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head><body>"
-            f"<header><h1>Chain City — the demo</h1><p>Loudi-shaped city of {run.households:,} households on a "
-            f"{escape(city.devnet.name.capitalize())} devnet (chain id {city.devnet.chain_id}), {when}; "
+            f"<header><h1>Chain City — the demo</h1><p>Loudi-shaped city of {run.households:,} households on "
+            f"{'an' if city.devnet.name[0] in 'aeiou' else 'a'} {escape(city.devnet.name.capitalize())} devnet (chain id {city.devnet.chain_id}), {when}; "
             f"{run.seconds:.0f} s end to end.</p></header><main>"
             f'<div class=grid><section><h2>Records on chain per registry</h2>{bar_chart(records_per_registry(city))}</section>'
             f"<section><h2>The import's throughput</h2>{line_chart(import_throughput(city))}</section></div>"

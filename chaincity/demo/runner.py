@@ -32,6 +32,15 @@ class DemoRun:
     seconds: float = 0.0
 
 
+def _step_name(story) -> str:
+    """A story's line in the steps table: its number and the start of its title."""
+    name = f"story {story.number}: {story.title}"
+    return name if len(name) <= STEP_NAME else name[:STEP_NAME - 1].rstrip(" ,;:") + "…"
+
+
+STEP_NAME = 52  # the summary table's first column
+
+
 def companies(households: int) -> int:
     """Companies at the demo's scale: Loudi's about 30,000 for its 150,000 households."""
     return max(20, households // 5)
@@ -125,7 +134,7 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
                 run.results.append(StoryResult(story.number, story.title, status="skipped", note="not built yet"))
                 continue
             say(f"\nstory {story.number}: {story.title}")
-            with city.step(f"story {story.number}"):
+            with city.step(_step_name(story)):
                 begun = time.monotonic()
                 result = story.run(city, story)
                 result.seconds = time.monotonic() - begun
