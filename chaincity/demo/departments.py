@@ -37,8 +37,9 @@ def _loudi() -> tuple[Department, ...]:
         kind = "housing-provident-fund" if code == "LD-HPF" else "bank"
         listed.append(Department(code, kind, names[code], 3 + len(listed), "bank", f"bank_{code}.csv"))
     for code in datagen.COURTS:
+        # A court's seizures, the assistance notices it sends the centre with them, its listings.
         listed.append(Department(code, "court", names[code], 3 + len(listed), "court", f"court_{code}.csv",
-                                 more=_listings(code)))
+                                 more=(("voucher", f"vouchers_{code}.csv"), *_listings(code))))
     # The company side: each export as datagen's company data writes it, listings per keeper.
     for code, kind, name, oracle, export in (
             ("LD-AMR", "market-regulation", "Loudi Administration for Market Regulation", "market", "market.csv"),

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chaincity import devnet as devnets
+from chaincity import voucher_data
 from chaincity.chain.signer import devnet_account
 from chaincity.demo.departments import exports
 from chaincity.demo.city import APPROVER, DEPARTMENTS, EXECUTOR, PROPOSER, DemoCity, DemoError, Step
@@ -67,12 +68,17 @@ def _interrupt_on_sigterm(*_) -> None:
 
 def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
     """Every department registered by k of n administrators with the CLI's own commands:
-    `directory propose register`, `directory approve`, `directory execute`."""
+    `directory propose register`, `directory approve`, `directory execute`; then the voucher type the
+    courts' exports use (`directory propose voucher-type`)."""
     for department in DEPARTMENTS:
         signers = [devnet_account(a).address for a in (department.account, department.gateway_account) if a is not None]
         executed = city.by_quorum("register", department.code, "--kind", department.kind, "--name", department.name,
                                   *(option for signer in signers for option in ("--signer", signer)))
         say(f"  proposal {executed['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
+    # The courts' assistance notices travel as vouchers: who may issue and receive them is the quorum's to say.
+    executed = city.by_quorum("voucher-type", voucher_data.TYPE, "--issuer", "court", "--receiver", "real-estate-registration")
+    say(f"  proposal {executed['id']:>3}: voucher type {voucher_data.TYPE}: courts issue, registration centres receive; "
+        f"{executed['state']}")
 
 
 def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from chaincity.chain.contracts import call_named
 from chaincity.chain.signer import devnet_account
 from chaincity.chain.enums import CertificateState, TitleStatus, department_id
+from chaincity import voucher_data
 from chaincity.credit import Credit
 from chaincity.db import SourceRecord
 from chaincity.demo import report
 from chaincity.demo.city import DEPARTMENTS, DemoError, department
 from chaincity.demo.runner import running_demo
 from chaincity.demo.stories import STORIES
+from chaincity.departments.vouchers import voucher_id
 from chaincity.devnet import chain_id_at
 from conftest import ROOT, free_port
 
@@ -188,6 +190,13 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
         assert _processes_mentioning(f"gateway serve real-estate --port {gateway_port}")  # the demo's own, till the end
         owners = next(r.payload["owner_id_numbers"] for r in city.records(department("LD-REC"), kind="title")
                       if r.payload["unit_code"] == seven["unit"])
+
+        # The import: each court's assistance notices on chain as vouchers held by the centre.
+        notices = [r for d in DEPARTMENTS if d.kind == "court" for r in city.records(d, kind="voucher.issue")]
+        assert notices and {r.payload["type"] for r in notices} == {voucher_data.TYPE}
+        for record in notices[:3]:
+            stored = call_named(vouchers, "verifyVoucher", voucher_id(record.payload, city.hasher))
+            assert (stored["state"], stored["holder"]) == (1, "0x" + department_id("LD-REC").hex())  # Active
 
         # 8. Every department's books balance; the generated bad rows were rejected at load.
         counts = results[8].data["counts"]
