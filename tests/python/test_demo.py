@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from chaincity.chain.contracts import call_named
-from chaincity.chain.signer import devnet_account
-from chaincity.chain.enums import CertificateState, TitleStatus, department_id
 from chaincity import voucher_data
+from chaincity.chain.contracts import call_named
+from chaincity.chain.enums import CertificateState, TitleStatus, department_id
+from chaincity.chain.signer import devnet_account
 from chaincity.credit import Credit
 from chaincity.db import SourceRecord
 from chaincity.demo import report
