@@ -45,7 +45,8 @@ def run(city: DemoCity, story) -> StoryResult:
          "registered_capital": "50000000.00", "division": "431302", "registered_at": "2012-03-15",
          "status": "existing", "action": "register"} for n, (uscc, name) in enumerate(zip((listed, clean), FIRMS))])
     _tx(result, f"registerBatch ({MARKET})", registered)
-    result.fact(f"{MARKET} registers two firms", ", ".join(f"{r.payload['uscc']} {r.status}" for r in registered),
+    result.fact(f"{MARKET} registers two firms", "; ".join(f"{name} {r.payload['uscc']}: {r.status}"
+                                                         for name, r in zip(FIRMS, registered)),
                 listed_company=listed, clean_company=clean, registered=[r.status for r in registered])
 
     year = str(today.year - 1)
