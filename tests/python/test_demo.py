@@ -82,6 +82,39 @@ def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_runni
     assert not (tmp_path / "demo.html").exists()
 
 
+def test_ctrl_c_while_the_gateway_serves_stops_it_with_the_devnet(tmp_path):
+    """Story 7's `gateway serve` is the demo's own process: Ctrl-C while it serves stops it too
+    (on Anvil, to reach story 7 quickly; the cleanup is the chain's business only in its port)."""
+    root, port = tmp_path / ".demo", free_port()
+    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--chain", "anvil", "--households", "60",
+                                "--port", str(port), "--dir", str(root), "--report", str(tmp_path / "demo.html")],
+                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline, gateways = time.monotonic() + 180, []
+    try:
+        while not gateways and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read()
+            gateways = [pid for pid in _processes_mentioning("gateway serve real-estate") if _parent(pid) == process.pid]
+            time.sleep(0.1)
+        assert gateways, "the gateway never started"
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130 and "interrupted" in err, err
+    assert not Path(f"/proc/{gateways[0]}").exists()  # stopped, not left to run orphaned
+    assert chain_id_at(f"http://127.0.0.1:{port}") is None and _processes_mentioning(str(root)) == []
+    assert not (tmp_path / "demo.html").exists()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _importing(database: Path) -> bool:
     """Whether the registration centre's oracle has started writing its titles."""
     if not database.exists():
