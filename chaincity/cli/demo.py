@@ -44,6 +44,6 @@ def demo(scale: str, households: int | None, chain: str, port: int, root: Path, 
     except (DemoError, devnets.DevnetError) as exc:
         fail(str(exc), EXIT_CHAIN_UNREACHABLE if isinstance(exc, devnets.DevnetError) else 1)
     except KeyboardInterrupt:
-        click.echo("\ninterrupted: the devnet and the oracles are stopped", err=True)
+        click.echo("\ninterrupted: the devnet, the oracles and the gateway are stopped", err=True)
         sys.exit(130)
     click.echo(f"\nreport: {report_path}")

@@ -18,6 +18,7 @@ from chaincity.db import open_database
 from chaincity.load import BadInputFile, load_csv
 from chaincity.oracle.requeue import requeue
 from chaincity.oracle.run import follow_department, sync_department
+from chaincity.voucher_data import generate_vouchers
 from chaincity.oracle.spec import RowContext
 
 DEPARTMENT = click.argument("department", type=click.Choice(sorted(DEPARTMENTS)))
@@ -74,7 +75,8 @@ def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None
 @click.option("--households", type=click.IntRange(1, 150_000), default=1_000, show_default=True,
               help="Households to generate (Loudi: 150,000 households, 350,000 properties).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="Folder for real_estate.csv, real_estate_changes.csv, bank_<code>.csv and court_<code>.csv.")
+              show_default=True, help="Folder for real_estate.csv, real_estate_changes.csv, bank_<code>.csv, court_<code>.csv and "
+                   "vouchers_<court>.csv (an assistance notice per seizure).")
 @click.option("--bad-share", type=click.FloatRange(0, 1), default=0.01, show_default=True,
               help="Share of rows given one realistic defect each.")
 @click.option("--companies", type=click.IntRange(0, 100_000), default=300, show_default=True,
@@ -85,12 +87,15 @@ def datagen(households: int, companies: int, out_dir: Path, bad_share: float, se
     """Write Loudi-shaped synthetic department exports (valid by the national algorithms)."""
     files = generate(out_dir, households, bad_share, seed, progress=not as_json)
     firms = generate_companies(out_dir, companies, bad_share, seed)
-    rows, bad_rows = files.rows | firms.rows, files.bad_rows | firms.bad_rows
+    notices = generate_vouchers(out_dir, files.courts, bad_share, seed)
+    rows = files.rows | firms.rows | {"vouchers": notices.rows}
+    bad_rows = files.bad_rows | firms.bad_rows | {"vouchers": notices.bad_rows}
     if as_json:
         listed = {"real-estate": str(files.real_estate), "real-estate changes": str(files.real_estate_changes)} | {
             c: str(p) for c, p in (files.banks | files.courts).items()} | {
             "market": str(firms.market), "tax": str(firms.tax)} | {
-            f"listings {c}": str(p) for c, p in firms.listings.items()}
+            f"listings {c}": str(p) for c, p in firms.listings.items()} | {
+            f"vouchers {c}": str(p) for c, p in notices.exports.items()}
         click.echo(json.dumps({"files": listed, "rows": rows, "bad_rows": bad_rows}))
     else:
         for name, count in rows.items():

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -39,6 +40,8 @@ from chaincity.hashing import Hasher
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50  # records per transaction at most (CHAINCITY_BATCH_SIZE wins)
+# The city's three administrators (2 of 3) on a devnet: test accounts 0-2, as `chaincity deploy` sets them.
+PROPOSER, APPROVER, EXECUTOR = 0, 1, 2
 
 
 @dataclass
@@ -62,6 +65,7 @@ class DemoCity:
     pepper: bytes
     steps: list[Step] = field(default_factory=list)
     followers: list[subprocess.Popen] = field(default_factory=list)
+    gateways: list[subprocess.Popen] = field(default_factory=list)  # `gateway serve` processes, till the end
     sync_started: dict[str, datetime] = field(default_factory=dict)  # when each import sync began
     used_units: set[str] = field(default_factory=set)  # titles a story took, kept from the others
     _engines: dict[str, Engine] = field(default_factory=dict)
@@ -88,19 +92,27 @@ class DemoCity:
                     "CHAINCITY_DATABASE_URL": self.database_url(department)}
         return env
 
-    def command(self, *args, department: Department | None = None):
-        """`chaincity ARGS --json` as that department (or an administrator); the parsed answer."""
-        return run_command(args, self.env(department))
+    def command(self, *args, department: Department | None = None, extra: dict[str, str] | None = None):
+        """`chaincity ARGS --json` as that department (or an administrator), with ``extra``
+        settings (a key file); the parsed answer."""
+        return run_command(args, self.env(department) | (extra or {}))
+
+    def by_quorum(self, *propose: object) -> dict:
+        """`directory propose PROPOSE…` by one administrator, `approve` by a second, `execute` by
+        a third: a power that grants rights, given by the administrators' quorum; the executed proposal."""
+        proposal = self.command("directory", "propose", *propose, "--devnet-account", PROPOSER)
+        self.command("directory", "approve", proposal["id"], "--devnet-account", APPROVER)
+        return self.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
 
     def command_watched(self, args: tuple, department: Department, total: int, desc: str):
-        """A long command (a sync) with a progress bar read from the department's database:
-        how many of its ``total`` records have left 'pending'."""
+        """A long command (`oracle sync ORACLE`) with a progress bar read from the department's
+        database: how many of that export's ``total`` records have left 'pending'."""
         bar = tqdm(total=total, desc=desc, unit=" records", leave=False)
         done = threading.Event()
 
         def watch() -> None:
             while not done.wait(0.5):
-                bar.update(max(0, self.settled(department) - bar.n))
+                bar.update(max(0, self.settled(department, args[2]) - bar.n))
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
@@ -120,16 +132,30 @@ class DemoCity:
                                                stdout=log, stderr=subprocess.STDOUT))
         log.close()  # the child has its own copy
 
+    def start_gateway(self, department: Department, oracle: str, port: int, wait: float = 60.0) -> str:
+        """`chaincity gateway serve ORACLE` for the department, as its own process (with the
+        department's second key, so it never sends alongside the oracle); its URL once it answers."""
+        argv = [sys.executable, "-m", "chaincity", "gateway", "serve", oracle, "--port", str(port)]
+        env = {**os.environ, **self.env(department), "CHAINCITY_DEVNET_ACCOUNT": str(department.gateway_account)}
+        log_path = self.root / f"gateway-{department.code}.log"
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        self.gateways.append(process)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise DemoError(f"`chaincity gateway serve {oracle}` exited {process.returncode}: "
+                                f"{log_path.read_text(errors='replace').strip()[-500:]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return f"http://127.0.0.1:{port}"
+            time.sleep(0.2)
+        raise DemoError(f"the gateway of {department.code} did not answer on port {port} within {wait:.0f} s")
+
     def stop_followers(self) -> None:
-        for process in self.followers:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        self.followers.clear()
+        _stop(self.followers)
+
+    def stop_gateways(self) -> None:
+        _stop(self.gateways)
 
     # ---- one department's data ---------------------------------------------------------------
 
@@ -141,11 +167,12 @@ class DemoCity:
             self._engines[department.code] = open_database(self.database_url(department))
         return self._engines[department.code]
 
-    def settled(self, department: Department) -> int:
-        """Records of the department no longer pending: sent (marked just before its
-        transaction leaves), on chain or rejected."""
+    def settled(self, department: Department, oracle: str) -> int:
+        """Records of one of the department's exports (``oracle``) no longer pending: sent
+        (marked just before its transaction leaves), on chain or rejected."""
         with contextlib.suppress(Exception), Session(self.engine(department)) as session:  # the oracle may hold a write lock
-            return session.scalar(select(func.count()).select_from(SourceRecord).where(SourceRecord.status != "pending"))
+            return session.scalar(select(func.count()).select_from(SourceRecord).where(
+                SourceRecord.department == oracle, SourceRecord.status != "pending"))
         return 0
 
     def records(self, department: Department, kind: str | None = None, status: str | None = "confirmed",
@@ -217,6 +244,19 @@ class DemoCity:
             block = self.w3.eth.get_block(number)
             step.transactions += len(block["transactions"])
             step.gas += block["gasUsed"]
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    """Stop the processes the demo started (SIGTERM: a gateway writes its waiting receipts first)."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    processes.clear()
 
 
 def _rows(path: Path) -> list[dict]:

@@ -22,17 +22,21 @@ THROUGHPUT_POINTS = 40
 
 def records_per_registry(city: DemoCity) -> dict[str, int]:
     """Records on chain per registry and kind of record ("PropertyRegistry · title"), from
-    every department database."""
+    every department database: each oracle's own (a bank's mortgages and its voucher desk's
+    vouchers) and the gateway's read receipts."""
     from chaincity.cli import DEPARTMENTS as ORACLES  # noqa: PLC0415 - the CLI imports the demo
+    from chaincity.gateway.receipts import RECEIPTS  # noqa: PLC0415 - imports the CLI's engine
+
     counts: Counter[str] = Counter()
     for dept in DEPARTMENTS:
         if dept.oracle is None:
             continue
-        spec = ORACLES[dept.oracle]
         with Session(city.engine(dept)) as session:
-            for kind, count in session.execute(select(SourceRecord.kind, func.count()).where(
-                    SourceRecord.status == "confirmed").group_by(SourceRecord.kind)):
-                counts[f"{spec.chain_of(kind).contract} · {kind}"] += count
+            for oracle, kind, count in session.execute(select(SourceRecord.department, SourceRecord.kind, func.count())
+                                                       .where(SourceRecord.status == "confirmed")
+                                                       .group_by(SourceRecord.department, SourceRecord.kind)):
+                mapping = RECEIPTS if kind == RECEIPTS.kind else ORACLES[oracle].chain_of(kind)
+                counts[f"{mapping.contract} · {kind}"] += count
     return dict(sorted(counts.items()))
 
 
@@ -160,8 +164,8 @@ def write_html(run, path: Path) -> None:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Chain City demo</title>"
             f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head><body>"
-            f"<header><h1>Chain City — the demo</h1><p>Loudi-shaped city of {run.households:,} households on a "
-            f"{escape(city.devnet.name.capitalize())} devnet (chain id {city.devnet.chain_id}), {when}; "
+            f"<header><h1>Chain City — the demo</h1><p>Loudi-shaped city of {run.households:,} households on "
+            f"{'an' if city.devnet.name[0] in 'aeiou' else 'a'} {escape(city.devnet.name.capitalize())} devnet (chain id {city.devnet.chain_id}), {when}; "
             f"{run.seconds:.0f} s end to end.</p></header><main>"
             f'<div class=grid><section><h2>Records on chain per registry</h2>{bar_chart(records_per_registry(city))}</section>'
             f"<section><h2>The import's throughput</h2>{line_chart(import_throughput(city))}</section></div>"

@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from chaincity import devnet as devnets
+from chaincity import voucher_data
 from chaincity.chain.signer import devnet_account
-from chaincity.demo.city import DEPARTMENTS, DemoCity, DemoError, Step
+from chaincity.demo.departments import exports
+from chaincity.demo.city import APPROVER, DEPARTMENTS, EXECUTOR, PROPOSER, DemoCity, DemoError, Step
 from chaincity.demo.evidence import StoryResult
 from chaincity.demo.stories import STORIES
 
-# The city's three administrators (2 of 3) on a devnet: test accounts 0-2, as `chaincity deploy` sets them.
-PROPOSER, APPROVER, EXECUTOR = 0, 1, 2
 
 
 @dataclass
@@ -31,6 +31,20 @@ class DemoRun:
     households: int
     results: list[StoryResult] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def _step_name(story) -> str:
+    """A story's line in the steps table: its number and the start of its title."""
+    name = f"story {story.number}: {story.title}"
+    return name if len(name) <= STEP_NAME else name[:STEP_NAME - 1].rstrip(" ,;:") + "…"
+
+
+STEP_NAME = 52  # the summary table's first column
+
+
+def companies(households: int) -> int:
+    """Companies at the demo's scale: Loudi's about 30,000 for its 150,000 households."""
+    return max(20, households // 5)
 
 
 MARKER = ".chaincity-demo"  # a folder the demo made, and may empty again
@@ -54,32 +68,33 @@ def _interrupt_on_sigterm(*_) -> None:
 
 def onboard(city: DemoCity, say: Callable[[str], None]) -> None:
     """Every department registered by k of n administrators with the CLI's own commands:
-    `directory propose register`, `directory approve`, `directory execute`."""
+    `directory propose register`, `directory approve`, `directory execute`; then the voucher type the
+    courts' exports use (`directory propose voucher-type`)."""
     for department in DEPARTMENTS:
-        signer = devnet_account(department.account).address
-        proposal = city.command("directory", "propose", "register", department.code, "--kind", department.kind,
-                                "--name", department.name, "--signer", signer, "--devnet-account", PROPOSER)
-        city.command("directory", "approve", proposal["id"], "--devnet-account", APPROVER)
-        executed = city.command("directory", "execute", proposal["id"], "--devnet-account", EXECUTOR)
-        say(f"  proposal {proposal['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
+        signers = [devnet_account(a).address for a in (department.account, department.gateway_account) if a is not None]
+        executed = city.by_quorum("register", department.code, "--kind", department.kind, "--name", department.name,
+                                  *(option for signer in signers for option in ("--signer", signer)))
+        say(f"  proposal {executed['id']:>3}: {department.code:<13} {department.kind:<25} {executed['state']}")
+    # The courts' assistance notices travel as vouchers: who may issue and receive them is the quorum's to say.
+    executed = city.by_quorum("voucher-type", voucher_data.TYPE, "--issuer", "court", "--receiver", "real-estate-registration")
+    say(f"  proposal {executed['id']:>3}: voucher type {voucher_data.TYPE}: courts issue, registration centres receive; "
+        f"{executed['state']}")
 
 
 def import_exports(city: DemoCity, say: Callable[[str], None]) -> None:
-    """Each department with an oracle loads its first export and syncs it (`db load`,
-    `oracle sync`), with a progress bar on the sync."""
+    """Each department loads each of its exports and syncs it (`db load`, `oracle sync`), with
+    a progress bar on the sync."""
     for department in DEPARTMENTS:
-        if department.oracle is None or department.export is None:
-            continue
-        path = city.root / "data" / department.export
-        loaded = city.command("db", "load", department.oracle, path, department=department)
-        city.sync_started[department.code] = datetime.now(UTC)
-        summaries = city.command_watched(("oracle", "sync", department.oracle), department,
-                                         loaded["loaded"] + loaded["unchanged"], f"sync {department.code}")
-        on_chain = sum(s["confirmed"] for s in summaries)
-        rejected = sum(s["rejected"] for s in summaries)
-        say(f"  {department.code:<13} {loaded['rows']:>7} rows: {loaded['rejected']:>4} bad, "
-            f"{on_chain:>7} on chain, {rejected:>3} refused by the chain, "
-            f"{sum(s['transactions'] for s in summaries):>4} transactions")
+        for oracle, export in exports(department):
+            loaded = city.command("db", "load", oracle, city.root / "data" / export, department=department)
+            city.sync_started.setdefault(department.code, datetime.now(UTC))
+            summaries = city.command_watched(("oracle", "sync", oracle), department,
+                                             loaded["loaded"] + loaded["unchanged"], f"sync {department.code} {oracle}")
+            on_chain = sum(s["confirmed"] for s in summaries)
+            rejected = sum(s["rejected"] for s in summaries)
+            say(f"  {department.code:<13} {oracle:<16} {loaded['rows']:>7} rows: {loaded['rejected']:>4} bad, "
+                f"{on_chain:>7} on chain, {rejected:>3} refused by the chain, "
+                f"{sum(s['transactions'] for s in summaries):>4} transactions")
 
 
 @contextlib.contextmanager
@@ -113,7 +128,8 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
                 f"execute ({EXECUTOR})")
             onboard(city, say)
         with city.step("generate Loudi-shaped exports"):
-            files = city.command("datagen", "--households", households, "--out", root / "data")
+            files = city.command("datagen", "--households", households, "--companies", companies(households),
+                                 "--out", root / "data")
             say(f"datagen: {households} households: " + ", ".join(
                 f"{rows} {name} rows ({files['bad_rows'][name]} bad)" for name, rows in files["rows"].items()))
         with city.step("import: every department loads and syncs its export"):
@@ -124,7 +140,7 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
                 run.results.append(StoryResult(story.number, story.title, status="skipped", note="not built yet"))
                 continue
             say(f"\nstory {story.number}: {story.title}")
-            with city.step(f"story {story.number}"):
+            with city.step(_step_name(story)):
                 begun = time.monotonic()
                 result = story.run(city, story)
                 result.seconds = time.monotonic() - begun
@@ -136,5 +152,6 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
     finally:
         if city is not None:
             city.stop_followers()
+            city.stop_gateways()
         devnets.down(net, state)
         signal.signal(signal.SIGTERM, previous)

@@ -49,3 +49,23 @@ def test_same_seed_same_files(tmp_path):
     second = generate(tmp_path / "b", households=200, seed=3)
     assert first.real_estate.read_bytes() == second.real_estate.read_bytes()
     assert [p.read_bytes() for p in first.banks.values()] == [p.read_bytes() for p in second.banks.values()]
+
+
+def test_each_seizure_has_its_assistance_notice_as_a_voucher_and_exactly_the_spoiled_ones_are_rejected(tmp_path):
+    """The courts' assistance-in-enforcement notices (Civil Procedure Law Art. 258): one
+    COURT_ASSISTANCE voucher per seizure, issued by its court to the registration centre."""
+    from chaincity.voucher_data import CENTRE, TYPE, generate_vouchers
+
+    files = generate(tmp_path / "data", households=1_500, bad_share=0, seed=3)
+    notices = generate_vouchers(tmp_path / "data", files.courts, bad_share=0.2, seed=3)
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    seizures = loaded = rejected = 0
+    for code, path in notices.exports.items():
+        seizures += sum(r["action"] == "seize" for r in csv.DictReader(files.courts[code].open(encoding="utf-8")))
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        assert {(r["department"], r["action"]) for r in rows} == {(code, "issue")}
+        assert {(r["type"], r["holder"]) for r in rows} - {("", CENTRE), (TYPE, CENTRE), (TYPE, CENTRE.lower())} == set()
+        summary = load_csv(engine, DEPARTMENTS["voucher"], path, LOUDI)
+        loaded, rejected = loaded + summary.loaded, rejected + summary.rejected
+    assert notices.rows == seizures == loaded + rejected > 10
+    assert rejected == notices.bad_rows > 0

@@ -17,13 +17,17 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from chaincity.chain.signer import devnet_account
+from chaincity import voucher_data
+from chaincity.chain.contracts import call_named
 from chaincity.chain.enums import CertificateState, TitleStatus, department_id
+from chaincity.chain.signer import devnet_account
+from chaincity.credit import Credit
 from chaincity.db import SourceRecord
 from chaincity.demo import report
 from chaincity.demo.city import DEPARTMENTS, DemoError, department
 from chaincity.demo.runner import running_demo
 from chaincity.demo.stories import STORIES
+from chaincity.departments.vouchers import voucher_id
 from chaincity.devnet import chain_id_at
 from conftest import ROOT, free_port
 
@@ -78,6 +82,39 @@ def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_runni
     assert not (tmp_path / "demo.html").exists()
 
 
+def test_ctrl_c_while_the_gateway_serves_stops_it_with_the_devnet(tmp_path):
+    """Story 7's `gateway serve` is the demo's own process: Ctrl-C while it serves stops it too
+    (on Anvil, to reach story 7 quickly; the cleanup is the chain's business only in its port)."""
+    root, port = tmp_path / ".demo", free_port()
+    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--chain", "anvil", "--households", "60",
+                                "--port", str(port), "--dir", str(root), "--report", str(tmp_path / "demo.html")],
+                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline, gateways = time.monotonic() + 180, []
+    try:
+        while not gateways and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read()
+            gateways = [pid for pid in _processes_mentioning("gateway serve real-estate") if _parent(pid) == process.pid]
+            time.sleep(0.1)
+        assert gateways, "the gateway never started"
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130 and "interrupted" in err, err
+    assert not Path(f"/proc/{gateways[0]}").exists()  # stopped, not left to run orphaned
+    assert chain_id_at(f"http://127.0.0.1:{port}") is None and _processes_mentioning(str(root)) == []
+    assert not (tmp_path / "demo.html").exists()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _importing(database: Path) -> bool:
     """Whether the registration centre's oracle has started writing its titles."""
     if not database.exists():
@@ -93,10 +130,11 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
     """After the interrupted run (when run with it): a fresh city in the same place."""
     root, port = place
     monkeypatch.chdir(ROOT)  # the build and the devnets' executables, as `make demo` runs it
-    with running_demo(HOUSEHOLDS, "ganache", port, root, say=lambda _: None) as run:
+    printed: list[str] = []
+    with running_demo(HOUSEHOLDS, "ganache", port, root, say=printed.append) as run:
         city, results = run.city, {r.number: r for r in run.results}
         assert [r.number for r in run.results] == [s.number for s in STORIES]
-        assert {n for n, r in results.items() if r.status == "skipped"} == {5, 6, 7}  # not built yet
+        assert [r.number for r in run.results if r.status != "played"] == []
 
         # Every department registered and active in the directory, by the quorum's proposals.
         directory = city.city["CityDirectory"]
@@ -142,6 +180,57 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
             ("confirmed", [], [], 0)
         assert TitleStatus(title["status"]) == TitleStatus.REGISTERED and four["buyer_is_owner"]
 
+        # 5. The listed firm barred for both reasons, the other eligible; after the repair and
+        # the correction the chain bars it for nothing, and keeps the history.
+        five = results[5].data
+        listed, clean = five["listed_company"], five["clean_company"]
+        assert five["bars_before"] == {listed: ["dishonest-judgment-debtor", "tax-grade-d"], clean: []}
+        credit = Credit(city.city)
+        assert credit.bidding([listed, clean]) == {listed: [], clean: []}
+        picture = credit.picture(listed)
+        assert picture["status"] == "existing"
+        assert [[(g["grade"], g["corrected"]) for g in h] for h in picture["tax_grades"].values()] == [[("D", False), ("C", True)]]
+        assert [(x["list_type"], x["department"], x["ended"], x["live"]) for x in picture["listings"]] == [
+            ("dishonest-judgment-debtor", "LD-COURT-INT", "repaired", False)]
+        with Session(city.engine(department("LD-AMR"))) as session:
+            assert {r.status for r in session.scalars(select(SourceRecord).where(
+                SourceRecord.source_file.like("%companies.csv")))} == {"confirmed"}
+
+        # 6. The mortgage released; the voucher redeemed by the registration centre; the
+        # document file's digest is the voucher, a forged copy's is unknown to the chain.
+        six = results[6].data
+        assert six["release_status"] == "confirmed" and city.title(six["unit"])["mortgages"] == []
+        vouchers = city.city["VoucherRegistry"]
+        stored = call_named(vouchers, "verifyVoucher", bytes.fromhex(six["voucher"][2:]))
+        assert (stored["state"], stored["holder"], stored["issuer"]) == (
+            2, "0x" + department_id("LD-REC").hex(), "0x" + department_id("LD-BANK-CCB").hex())  # Redeemed
+        assert six["genuine_digest"] == six["voucher"] and six["centre_saw_incoming"]
+        assert call_named(vouchers, "verifyVoucher", bytes.fromhex(six["forged_digest"][2:]))["state"] == 0  # None
+        assert [e["action"] for e in six["custody"]] == [0, 1, 2, 5]  # issued, nominated, accepted, redeemed
+
+        # 7. Refused without a grant; with it one read, its receipt on chain and in the centre's
+        # database; the owners answered are the title's owners on chain.
+        seven = results[7].data
+        assert seven["refused_code"] == "no-grant" and not seven["refused_answer"]
+        grants = city.city["DataAccessGrants"]
+        grant = call_named(grants, "getGrant", bytes.fromhex(seven["grant"][2:]))
+        assert (grant["state"], grant["receiptCount"]) == (2, 1)  # Granted
+        receipt = call_named(grants, "getReceipt", bytes.fromhex(seven["read_id"][2:]))
+        assert receipt["recordedAt"] and receipt["answerDigest"] == seven["receipt"]["answerDigest"]
+        assert seven["receipt_status"] == "confirmed" and seven["owners_match_chain"]
+        assert seven["owner_count"] == len(city.title(seven["unit"])["owners"]) > 0
+        gateway_port = seven["gateway_url"].rsplit(":", 1)[1]
+        assert _processes_mentioning(f"gateway serve real-estate --port {gateway_port}")  # the demo's own, till the end
+        owners = next(r.payload["owner_id_numbers"] for r in city.records(department("LD-REC"), kind="title")
+                      if r.payload["unit_code"] == seven["unit"])
+
+        # The import: each court's assistance notices on chain as vouchers held by the centre.
+        notices = [r for d in DEPARTMENTS if d.kind == "court" for r in city.records(d, kind="voucher.issue")]
+        assert notices and {r.payload["type"] for r in notices} == {voucher_data.TYPE}
+        for record in notices[:3]:
+            stored = call_named(vouchers, "verifyVoucher", voucher_id(record.payload, city.hasher))
+            assert (stored["state"], stored["holder"]) == (1, "0x" + department_id("LD-REC").hex())  # Active
+
         # 8. Every department's books balance; the generated bad rows were rejected at load.
         counts = results[8].data["counts"]
         assert set(counts) == {d.code for d in DEPARTMENTS if d.oracle}
@@ -160,7 +249,12 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
         for tx in result.transactions:
             assert tx.tx_hash in html
     assert html.count("<svg") == 2 and "import: every department loads and syncs its export" in summary
+    for number in (5, 6, 7):
+        assert all(escape(value) in html for _, value in results[number].facts)
+    for id_number in owners:  # the court read them; the demo shows only their count
+        assert id_number not in html and id_number not in "\n".join(printed) + summary
     assert chain_id_at(city.devnet.rpc_url) is None  # stopped on leaving
+    assert _processes_mentioning(f"gateway serve real-estate --port {gateway_port}") == []
 
 
 def test_the_demo_never_empties_a_folder_it_did_not_make(tmp_path):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from chaincity.demo.city import DemoCity
 from chaincity.demo.evidence import StoryResult
-from chaincity.demo.stories import bad_input, court, import_register, mortgage, sale
+from chaincity.demo.stories import bad_input, companies, court, gateway, import_register, mortgage, sale, voucher
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,9 @@ STORIES: tuple[Story, ...] = (
     Story(2, "A sale: the registration centre transfers a title; the old certificate is superseded", sale.run),
     Story(3, "The on-the-spot mortgage: a citizen at a bank", mortgage.run),
     Story(4, "A court seizes a mortgaged flat; a queued seizure; a judicial sale clears the title", court.run),
-    # Issue 13 (companies and credit) and issue 14 (vouchers, data gateway) bring these.
-    Story(5, "Companies, tax grades and court listings; the bidding check and credit repair", None),
-    Story(6, "A voucher travels from a bank to the registration centre and is redeemed", None),
-    Story(7, "A court reads a title's owners through the data gateway, with a grant", None),
+    Story(5, "Companies, tax grades and court listings; the bidding check and credit repair", companies.run),
+    Story(6, "A voucher travels from a bank to the registration centre and is redeemed; a forgery fails", voucher.run),
+    Story(7, "A court reads a title's owners through the data gateway: refused without a grant, answered with one",
+          gateway.run),
     Story(8, "Bad input: each bad row with its reason; loaded = on chain + rejected", bad_input.run),
 )
