@@ -49,7 +49,7 @@ compile: install networks
 SCALE ?= default
 CHAIN ?= ganache
 demo: compile
-	$(BIN)/python -m chaincity demo --scale $(SCALE) --chain $(CHAIN)
+	$(BIN)/python -m chaincity.demo --scale $(SCALE) --chain $(CHAIN)
 
 # Three suites in two lanes (two cores): Ganache's contract suite, the longest, beside Anvil's
 # and then the Python tests; -O prints each lane's output whole when it ends.

@@ -3,6 +3,7 @@ are sealed to, and ask another department (signed, sealed, verified against the 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -56,8 +57,6 @@ def serve(department: str, host: str, port: int, db_url: str, workers: int, rpc_
     unique per nonce) and this one process writes every receipt. Exit 2: bad configuration;
     3: chain unreachable; 4-7: the key may not write receipts (as the oracle's).
     """
-    import os
-
     import uvicorn
 
     from chaincity.gateway.app import create_app
@@ -78,11 +77,23 @@ def serve(department: str, host: str, port: int, db_url: str, workers: int, rpc_
                        "CHAINCITY_DATABASE_URL": config.database_url, "CHAINCITY_DEPARTMENT": config.department_code})
     service.desk.start()  # writes what the workers commit
     try:
-        uvicorn.run("chaincity.gateway.wiring:worker_app", factory=True, workers=workers, host=host, port=port,
+        uvicorn.run("chaincity.cli.gateway:worker_app", factory=True, workers=workers, host=host, port=port,
                     log_level="warning")
     finally:
         service.desk.stop()  # flush what waits
 
+
+
+def worker_app():
+    """One worker process of `gateway serve --workers N` (uvicorn's app factory), configured from
+    the environment the command sets (CHAINCITY_GATEWAY_SERVES: the department's name); it
+    answers and commits receipts, and the command's own process writes them."""
+    from chaincity.gateway.app import create_app
+    from chaincity.gateway.wiring import gateway_for
+
+    config = oracle_config()
+    spec = DEPARTMENTS[os.environ["CHAINCITY_GATEWAY_SERVES"]]
+    return create_app(gateway_for(connect(config.rpc_url), open_database(config.database_url), spec, config, None))
 
 @gateway.command("register-key")
 @RPC_OPTION

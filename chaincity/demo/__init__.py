@@ -1,4 +1,4 @@
-"""The city demo (`make demo`, `chaincity demo`): a devnet of its own, the deployment, every
+"""The city demo (`make demo`, `python -m chaincity.demo`): a devnet of its own, the deployment, every
 department onboarded by the administrators' quorum, Loudi-shaped data through each
 department's oracle, then the city's stories, a summary and an HTML report.
 

@@ -12,6 +12,7 @@ import re
 
 import click
 
+from chaincity.cli import main
 from chaincity.formats import unit_code_of
 
 # The CLI's exit codes a demo step accepts: done, or done with some records rejected (bad rows
@@ -26,7 +27,6 @@ class DemoError(RuntimeError):
 def run_command(args: tuple, env: dict[str, str]):
     """`chaincity ARGS --json` with ``env`` over the environment; the parsed answer. Exit codes
     other than ACCEPTED_EXITS raise :class:`DemoError`; a Ctrl-C inside raises KeyboardInterrupt."""
-    from chaincity.cli import main  # noqa: PLC0415 - the CLI imports the demo for `chaincity demo`
     argv = [*map(str, args), "--json"]
     out, err = io.StringIO(), io.StringIO()
     with _environment(env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

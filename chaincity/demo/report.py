@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chaincity.cli import DEPARTMENTS as ORACLES
 from chaincity.db import SourceRecord
 from chaincity.demo.city import DEPARTMENTS, DemoCity
+from chaincity.gateway.receipts import RECEIPTS
 
 THROUGHPUT_POINTS = 40
 
@@ -24,8 +26,6 @@ def records_per_registry(city: DemoCity) -> dict[str, int]:
     """Records on chain per registry and kind of record ("PropertyRegistry · title"), from
     every department database: each oracle's own (a bank's mortgages and its voucher desk's
     vouchers) and the gateway's read receipts."""
-    from chaincity.cli import DEPARTMENTS as ORACLES  # noqa: PLC0415 - the CLI imports the demo
-    from chaincity.gateway.receipts import RECEIPTS  # noqa: PLC0415 - imports the CLI's engine
 
     counts: Counter[str] = Counter()
     for dept in DEPARTMENTS:

@@ -59,7 +59,7 @@ def _reset(root: Path, net: devnets.Devnet, state: Path) -> None:
     devnets.down(net, state)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    (root / MARKER).write_text("made by `chaincity demo`; emptied at every run\n")
+    (root / MARKER).write_text("made by `python -m chaincity.demo`; emptied at every run\n")
 
 
 def _interrupt_on_sigterm(*_) -> None:

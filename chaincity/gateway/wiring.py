@@ -67,16 +67,3 @@ def gateway_for(w3: Web3, database: Engine, spec: DepartmentSpec, config: Oracle
     return Gateway(spec, config.department_code, w3.eth.chain_id, city["CityDirectory"], city[RECEIPTS.contract],
                    database, NonceBook(int(_number("CHAINCITY_GATEWAY_WINDOW", 60))), desk)
 
-
-def worker_app():
-    """One worker process of `gateway serve --workers N` (uvicorn's app factory), configured from
-    the environment the command sets (CHAINCITY_GATEWAY_SERVES: the department's name)."""
-    from chaincity.chain import connect
-    from chaincity.cli import DEPARTMENTS
-    from chaincity.config import oracle_config
-    from chaincity.db import open_database
-    from chaincity.gateway.app import create_app
-
-    config = oracle_config()
-    spec = DEPARTMENTS[os.environ["CHAINCITY_GATEWAY_SERVES"]]
-    return create_app(gateway_for(connect(config.rpc_url), open_database(config.database_url), spec, config, None))

@@ -60,7 +60,7 @@ def _processes_mentioning(text: str) -> list[int]:
 def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_running(tmp_path, place):
     root, port = place
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--households", "400", "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "chaincity.demo", "--households", "400", "--port", str(port),
                                 "--dir", str(root), "--report", str(tmp_path / "demo.html")],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     database = root / "db" / "LD-REC.db"
@@ -86,7 +86,7 @@ def test_ctrl_c_while_the_gateway_serves_stops_it_with_the_devnet(tmp_path):
     """Story 7's `gateway serve` is the demo's own process: Ctrl-C while it serves stops it too
     (on Anvil, to reach story 7 quickly; the cleanup is the chain's business only in its port)."""
     root, port = tmp_path / ".demo", free_port()
-    process = subprocess.Popen([sys.executable, "-m", "chaincity", "demo", "--chain", "anvil", "--households", "60",
+    process = subprocess.Popen([sys.executable, "-m", "chaincity.demo", "--chain", "anvil", "--households", "60",
                                 "--port", str(port), "--dir", str(root), "--report", str(tmp_path / "demo.html")],
                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)

@@ -1,4 +1,7 @@
-"""`chaincity demo`: the whole city on a devnet of its own (what `make demo` runs)."""
+"""`python -m chaincity.demo`: the whole city on a devnet of its own (what `make demo` runs).
+
+A command of its own, not one of `chaincity`'s: the demo drives the `chaincity` commands, so
+the CLI must not depend on it."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 import click
 
 from chaincity import devnet as devnets
-from chaincity.cli import EXIT_CHAIN_UNREACHABLE, fail, main
+from chaincity.cli import EXIT_CHAIN_UNREACHABLE, fail
 from chaincity.demo import report
 from chaincity.demo.city import DemoError
 from chaincity.demo.runner import running_demo
@@ -19,7 +22,7 @@ SCALES = {"small": 300, "default": 1_500, "loudi": 150_000}
 DEMO_PORT = 8547  # its own port: never the devnet of `make deploy` (8545) nor the Anvil (8546)
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--scale", type=click.Choice(sorted(SCALES)), default="default", show_default=True,
               help="How much data: small (a test), default (a few minutes), loudi (150,000 households).")
 @click.option("--households", type=click.IntRange(1, 150_000), default=None, help="Overrides --scale.")
@@ -47,3 +50,7 @@ def demo(scale: str, households: int | None, chain: str, port: int, root: Path, 
         click.echo("\ninterrupted: the devnet, the oracles and the gateway are stopped", err=True)
         sys.exit(130)
     click.echo(f"\nreport: {report_path}")
+
+
+if __name__ == "__main__":
+    demo()
