@@ -34,9 +34,10 @@ def statuses(engine) -> dict[str, int]:
         return dict(session.execute(select(SourceRecord.status, func.count()).group_by(SourceRecord.status)).all())
 
 
-def kill_repeatedly(command: list[str], env: dict, engine, cwd, kills: int = KILLS, seed: int = 20) -> None:
-    """Start the sync ``command`` and SIGKILL it ``kills`` times, each at a random moment after
-    it confirmed something new; records must be left to sync after the last kill."""
+def kill_repeatedly(command: list[str], env: dict, engine, cwd, kills: int = KILLS, seed: int = 20,
+                    max_delay: float = 0.4) -> None:
+    """Start the sync ``command`` and SIGKILL it ``kills`` times, each at a random moment (up to
+    ``max_delay`` s) after it confirmed something new; records must be left to sync after the last kill."""
     rng = random.Random(seed)
     done = 0
     while done < kills:
@@ -46,7 +47,7 @@ def kill_repeatedly(command: list[str], env: dict, engine, cwd, kills: int = KIL
         deadline = time.monotonic() + 30
         while statuses(engine).get("confirmed", 0) == before and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.4))
+        time.sleep(rng.uniform(0, max_delay))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             done += 1
