@@ -4,6 +4,7 @@ registries allow-listed as city contracts, and the shared permission-matrix help
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -11,6 +12,8 @@ import brownie
 from hexbytes import HexBytes
 import pytest
 from brownie import CityDirectory, accounts, web3
+from brownie.network.transaction import TransactionReceipt
+from web3.exceptions import TransactionNotFound
 
 from chaincity.chain.enums import DepartmentKind as Kind  # the one mirror of the contracts' enums
 from chaincity.chain.enums import DepartmentStatus as Status
@@ -76,6 +79,28 @@ def typed_error(name: str, *args) -> str:
         return str(int(arg)) if isinstance(arg, int) else str(arg)
 
     return f"{name}: {', '.join(render(a) for a in args)}"
+
+
+_brownie_await_confirmation = TransactionReceipt._await_confirmation
+
+
+def _await_confirmation_past_the_receipt_race(self, block_number=None, required_confs: int = 1) -> None:
+    """Brownie takes a transaction for dropped when the sender's nonce has moved on but no
+    receipt is found; a loaded Anvil answers exactly that for a moment after mining (the CI run
+    of 2026-11-30: 256 setup errors, "Tx dropped without known replacement"). Wait, bounded,
+    until the node finds the receipt, then let Brownie confirm as usual."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if web3.eth.get_transaction_receipt(self.txid)["blockHash"] is not None:
+                break
+        except TransactionNotFound:
+            pass
+        time.sleep(0.05)
+    _brownie_await_confirmation(self, block_number, required_confs)
+
+
+TransactionReceipt._await_confirmation = _await_confirmation_past_the_receipt_race
 
 
 def kind_mask(*kinds: Kind) -> int:
