@@ -17,7 +17,7 @@ from web3.logs import DISCARD
 
 from chaincity.chain.contracts import jsonable
 from chaincity.chain.deployment import City
-from chaincity.chain.enums import DepartmentKind, DepartmentStatus, ProposalState, department_id
+from chaincity.chain.enums import DepartmentKind, DepartmentStatus, ProposalState, department_id, reason_code
 from chaincity.chain.sender import TransactionSender
 
 DIRECTORY = "CityDirectory"
@@ -185,7 +185,7 @@ class Directory:
                           DepartmentStatus(stored[1]).name.lower(), tuple(signers))
 
     def suspend(self, code: str, reason: str) -> Department:
-        self._send("suspendDepartment", department_id(code), Web3.keccak(text=reason.upper()))
+        self._send("suspendDepartment", department_id(code), reason_code(reason))
         return self.department(code)
 
     def pause(self) -> bool:

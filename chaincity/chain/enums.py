@@ -12,6 +12,12 @@ def department_id(code: str) -> bytes:
     return keccak(text=code)
 
 
+def reason_code(reason: str) -> bytes:
+    """A reason as the contracts record it (a cancellation, a revocation, a suspension, a refused
+    grant): keccak256 of the upper-case name, like the registry's own SPLIT and MERGED codes."""
+    return keccak(text=reason.upper())
+
+
 class DepartmentKind(IntEnum):
     """`DepartmentKind` in interfaces/ICityDirectory.sol."""
 

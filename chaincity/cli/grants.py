@@ -11,7 +11,7 @@ import click
 from eth_utils import keccak
 
 from chaincity.chain.contracts import call_named
-from chaincity.chain.enums import department_id
+from chaincity.chain.enums import department_id, reason_code
 from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import TransactionSender
 from chaincity.cli import DEPARTMENTS, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, one_line_errors, \
@@ -113,7 +113,7 @@ def approve(grant_id: str, days: int, rpc_url: str | None, as_json: bool) -> Non
 def refuse(grant_id: str, reason: str, rpc_url: str | None, as_json: bool) -> None:
     """Refuse a pending request to your department's data."""
     raw = _grant_id(grant_id)
-    _show(raw, _send(rpc_url, "refuseAccess", raw, keccak(text=reason.upper())), as_json)
+    _show(raw, _send(rpc_url, "refuseAccess", raw, reason_code(reason)), as_json)
 
 
 @grant.command("revoke")
@@ -124,7 +124,7 @@ def refuse(grant_id: str, reason: str, rpc_url: str | None, as_json: bool) -> No
 def revoke(grant_id: str, reason: str, rpc_url: str | None, as_json: bool) -> None:
     """End a grant (owner or requester): access ends at once."""
     raw = _grant_id(grant_id)
-    _show(raw, _send(rpc_url, "revokeAccess", raw, keccak(text=reason.upper())), as_json)
+    _show(raw, _send(rpc_url, "revokeAccess", raw, reason_code(reason)), as_json)
 
 
 @grant.command("show")

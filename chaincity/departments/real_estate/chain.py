@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from eth_abi import encode
 from eth_utils import keccak
-from web3 import Web3
 
-from chaincity.chain.enums import CertificateState, TitleStatus
+from chaincity.chain.enums import CertificateState, TitleStatus, reason_code
 from chaincity.departments.real_estate.rows import RIGHT_TYPES
 from chaincity.departments.rows import unit_of
 from chaincity.formats import unit_key
@@ -26,12 +25,6 @@ def title_input(payload: dict, hasher: Hasher) -> tuple:
 
 def _holders(payload: dict, hasher: Hasher) -> list[tuple[bytes, int]]:
     return [(hasher.person(id_number), share) for id_number, share in zip(payload["owner_id_numbers"], payload["shares"])]
-
-
-def reason_code(reason: str) -> bytes:
-    """A cancellation or revocation reason as the registry records it: keccak256 of the
-    upper-case name, like the registry's own SPLIT and MERGED codes."""
-    return Web3.keccak(text=reason.upper())
 
 
 def _digest(chain: ChainView, unit: bytes, documents: bytes, version: int) -> bytes:
