@@ -32,6 +32,13 @@ def day(timestamp: int) -> str | None:
     return datetime.fromtimestamp(timestamp, CHINA).date().isoformat() if timestamp else None
 
 
+def bidders_of(lines) -> list[str]:
+    """Bidders from a pasted list or an uploaded file: one USCC per line (or a CSV's first
+    column; a `uscc` header is skipped), each once, in order. Not validated (see company_key)."""
+    codes = [line.split(",")[0].strip() for line in lines if line.strip()]
+    return list(dict.fromkeys(code for code in codes if code and code.lower() != "uscc"))
+
+
 def company_key(uscc: str) -> bytes:
     """The registry's key of a code, which must be a valid USCC (FormatError otherwise)."""
     validate_uscc(uscc)

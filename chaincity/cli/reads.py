@@ -121,10 +121,9 @@ def query_bidding(usccs: tuple[str, ...], bidders_file, rpc_url: str | None, as_
     (not registered, not existing, a live credit listing, three years on the abnormal-operations
     list, tax grade D), read from the chain in one call per 500 bidders. Exit 0: all eligible;
     1: some barred; 2: a code that is not a valid USCC."""
-    bidders = list(usccs)
-    if bidders_file is not None:
-        bidders += [line.split(",")[0].strip() for line in bidders_file if line.strip()]
-        bidders = [b for b in bidders if b.lower() != "uscc"]
+    from chaincity.credit import bidders_of
+
+    bidders = bidders_of([*usccs, *(bidders_file or [])])
     if not bidders:
         fail("name at least one USCC (or --file)", EXIT_USAGE)
     for code in bidders:
@@ -133,7 +132,7 @@ def query_bidding(usccs: tuple[str, ...], bidders_file, rpc_url: str | None, as_
         except FormatError as exc:
             fail(f"USCC {code!r}: {exc}", EXIT_USAGE)
     with one_line_errors():
-        answer = _credit(rpc_url).bidding(list(dict.fromkeys(bidders)))
+        answer = _credit(rpc_url).bidding(bidders)
     if as_json:
         echo_json([{"uscc": code, "eligible": not bars, "bars": bars} for code, bars in answer.items()])
     else:

@@ -20,13 +20,13 @@ from chaincity.chain.enums import department_id
 from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, echo_json, fail, main, one_line_errors
 from chaincity.cli.oracle import DB_URL
 from chaincity.config import city_counties, oracle_config, signer_for
-from chaincity.db import Reject, SourceRecord, open_database
+from chaincity.db import SourceRecord, open_database
 from chaincity.departments import vouchers
 from chaincity.directory import Directory
 from chaincity.hashing import Hasher
-from chaincity.load import load_rows
+from chaincity.oracle.desk import ActRefused
+from chaincity.oracle.desk import act as desk_act
 from chaincity.oracle.follow import follower_for
-from chaincity.oracle.run import sync_department
 from chaincity.oracle.spec import RowContext
 
 STATES = ("unknown", "active", "redeemed", "surrendered", "revoked", "expired")  # IVoucherRegistry.VoucherState
@@ -73,22 +73,14 @@ class Desk:
         fail(f"{voucher!r}: no voucher of that number in this database; name it by its 0x digest", EXIT_USAGE)
 
     def act(self, row: dict) -> str:
-        """Load the act as a row of the export and sync; the record's source id."""
+        """Load the act as a row of the export and sync (chaincity.oracle.desk); the record's source id."""
         row = {"department": self.config.department_code, "acted_at": datetime.now(UTC).isoformat(timespec="seconds"),
                **row}
-        context = RowContext(frozenset(city_counties()))
-        loaded = load_rows(self.engine, vouchers.SPEC, [row], "chaincity voucher", context)
-        if loaded.rejects:
-            fail(f"{loaded.rejects[0]['field']}: {loaded.rejects[0]['reason']}", EXIT_REJECTED)
-        source_id = vouchers.SPEC.parse(row, context).source_id
-        sync_department(self.w3, self.engine, vouchers.SPEC, self.config, signer_for(self.w3.eth.chain_id))
-        with Session(self.engine) as session:
-            record = session.scalar(select(SourceRecord).where(SourceRecord.department == vouchers.SPEC.name,
-                                                               SourceRecord.source_id == source_id))
-            if record.status == "rejected":
-                reject = session.scalar(select(Reject).where(Reject.source_id == source_id).order_by(Reject.id.desc()))
-                fail(f"{source_id}: refused by the chain: {reject.reason}", EXIT_REJECTED)
-        return source_id
+        try:
+            return desk_act(self.w3, self.engine, vouchers.SPEC, self.config, signer_for(self.w3.eth.chain_id), row,
+                            RowContext(frozenset(city_counties())), "chaincity voucher").source_id
+        except ActRefused as exc:
+            fail(str(exc), EXIT_REJECTED)
 
     def view(self, digest: str) -> dict:
         """The voucher as the chain says, with department codes for ids."""
