@@ -1,6 +1,7 @@
 """A small city for the portal's tests: three titles (one sold since, so its first certificate
 is superseded), two companies (one listed by a court as a dishonest judgment debtor), the
-registration centre's certificate files written by `chaincity certificate export`, and the
+registration centre's certificate files written by `chaincity certificate export`, a
+mortgage-release voucher the bank issued and nominated to the centre (`chaincity voucher`), and the
 portal started by a bank from the CLI (`chaincity portal --department LD-BANK-ICBC`)."""
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from chaincity.chain.enums import DepartmentKind
 from chaincity.chain.signer import devnet_account
 from chaincity.formats.uscc import build_uscc
 from chaincity.portal.counter import hash_password
-from conftest import PEPPER, ROOT, Oracles, free_port, make_city, onboard
+from chaincity.departments.vouchers import type_id
+from chaincity.directory import run_proposal
+from conftest import PEPPER, ROOT, Oracles, administrators, free_port, make_city, onboard
 from gateway_city import BANK, COURT, OWNER_1, OWNER_2, REC, titles_csv, unit
 
 MARKET = "LD-AMR"
@@ -29,6 +32,7 @@ CERTIFICATE = "湘(2019)娄底市不动产权第{:07d}号"
 SOLD = CERTIFICATE.format(1)  # unit(0)'s first certificate, superseded by the sale
 SALE = "湘(2024)娄底市不动产权第0000901号"
 PASSWORD = "counter-password-2026"
+VOUCHER = "MR-2026-0001"
 
 
 def _write(path: Path, header: str, rows: list[str]) -> Path:
@@ -63,6 +67,7 @@ class PortalCity:
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": net.rpc_url,
                     "CHAINCITY_DEPLOYMENTS_DIR": str(self.deployments), "CHAINCITY_PEPPER": PEPPER.hex()}
         self.certificates = {number: self.export(number) for number in (SOLD, CERTIFICATE.format(2), SALE)}
+        self.voucher = self.issue_voucher()
 
     def chaincity(self, *args: str, env: dict | None = None, **options) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "chaincity", *args], cwd=self.tmp_path, env={**self.env, **(env or {})},
@@ -75,6 +80,25 @@ class PortalCity:
                               "--db", f"sqlite:///{self.tmp_path / (REC + '.db')}")
         assert done.returncode == 0, done.stderr
         return out
+
+    def issue_voucher(self) -> Path:
+        """A mortgage-release voucher the bank issued and nominated to the registration centre,
+        from the CLI (the quorum opened the type to banks first): its document file."""
+        admins = administrators(self.w3, self.deployments)
+        banks, centres = 1 << DepartmentKind.BANK, 1 << DepartmentKind.REAL_ESTATE_REGISTRATION
+        run_proposal(admins, *admins[0].call("VoucherRegistry", "setVoucherType", type_id("MORTGAGE_RELEASE"), banks,
+                                             banks | centres))
+        notice = self.tmp_path / "release-notice.txt"
+        notice.write_text(f"Mortgage JD-2019-0000042 on {unit(1)} released in full.", encoding="utf-8")
+        as_bank = {"CHAINCITY_DEPARTMENT": BANK, "CHAINCITY_DEVNET_ACCOUNT": "4",
+                   "CHAINCITY_DATABASE_URL": f"sqlite:///{self.tmp_path / (BANK + '.db')}"}
+        document = self.tmp_path / "voucher.json"
+        for args in (("issue", VOUCHER, "--type", "MORTGAGE_RELEASE", "--to", BANK, "--subject", unit(1),
+                      "--document", str(notice)), ("nominate", VOUCHER, "--to", REC),
+                     ("show", VOUCHER, "--document-out", str(document))):
+            done = self.chaincity("voucher", *args, env=as_bank)
+            assert done.returncode == 0, done.stderr
+        return document
 
     def certificate(self, number: str) -> dict:
         return json.loads(self.certificates[number].read_text(encoding="utf-8"))

@@ -134,6 +134,19 @@ def test_verify_a_valid_a_superseded_and_a_forged_certificate(page, portal_city,
     shot(page, "verify-unknown")
 
 
+def test_verify_a_voucher_and_a_forged_copy(page, portal_city, tmp_path):
+    """A voucher instead of paper: the bank's release notice, nominated to the registration
+    centre, verifies from its document file; one word changed, it is no voucher at all."""
+    text = verify_file(page, portal_city.url, portal_city.voucher)
+    assert page.inner_text("#verdict") == "Nominated"
+    assert "MORTGAGE_RELEASE" in text and "LD-BANK-ICBC" in text and "Nominated to\tLD-REC" in text
+    shot(page, "verify-voucher")
+    forged = tmp_path / "voucher.json"
+    forged.write_bytes(portal_city.voucher.read_bytes().replace(b"in full", b"in part"))
+    verify_file(page, portal_city.url, forged)
+    assert page.inner_text("#verdict") == "Not genuine" and "forged, altered or mistyped" in page.inner_text("#problems")
+
+
 def test_verify_bad_input_shows_a_message(page, portal_city):
     url = portal_city.url
     for pasted, message in (("", "drop a certificate or voucher file"), ("0x1234", "is not a QR payload"),
