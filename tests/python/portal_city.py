@@ -35,6 +35,14 @@ PASSWORD = "counter-password-2026"
 VOUCHER = "MR-2026-0001"
 
 
+def run_chaincity(cwd: Path, rpc_url: str, deployments: Path, *args: str, env: dict | None = None):
+    """`python -m chaincity ARGS` as a user runs it, on that chain and deployment, with the city pepper."""
+    base = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": rpc_url,
+            "CHAINCITY_DEPLOYMENTS_DIR": str(deployments), "CHAINCITY_PEPPER": PEPPER.hex()}
+    return subprocess.run([sys.executable, "-m", "chaincity", *args], cwd=cwd, env={**base, **(env or {})},
+                          capture_output=True, text=True, timeout=120)
+
+
 def _write(path: Path, header: str, rows: list[str]) -> Path:
     path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -64,14 +72,12 @@ class PortalCity:
             [f"dishonest-judgment-debtor,{DISHONEST},company,(2025)湘13执123号,failed to perform a judgment,"
              f"SPC Provisions on the List of Dishonest Judgment Debtors Art. 1,2025-01-06,,list,{COURT}"]), COURT)
         self.oracles.sync("court-listings", COURT)
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": net.rpc_url,
-                    "CHAINCITY_DEPLOYMENTS_DIR": str(self.deployments), "CHAINCITY_PEPPER": PEPPER.hex()}
+        self.rpc_url = net.rpc_url
         self.certificates = {number: self.export(number) for number in (SOLD, CERTIFICATE.format(2), SALE)}
         self.voucher = self.issue_voucher()
 
-    def chaincity(self, *args: str, env: dict | None = None, **options) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "chaincity", *args], cwd=self.tmp_path, env={**self.env, **(env or {})},
-                              capture_output=True, text=True, timeout=120, **options)
+    def chaincity(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return run_chaincity(self.tmp_path, self.rpc_url, self.deployments, *args, env=env)
 
     def export(self, number: str) -> Path:
         """The registration centre's certificate file, from the CLI."""
@@ -108,9 +114,10 @@ class PortalCity:
         port = free_port()
         env = {"CHAINCITY_DEVNET_ACCOUNT": "4", "CHAINCITY_PORTAL_PASSWORD_HASH": hash_password(PASSWORD),
                "CHAINCITY_DATABASE_URL": f"sqlite:///{self.tmp_path / (BANK + '.db')}", "CHAINCITY_CONFIRMATIONS": "1"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": self.rpc_url,
+               "CHAINCITY_DEPLOYMENTS_DIR": str(self.deployments), "CHAINCITY_PEPPER": PEPPER.hex(), **env}
         self.portal = subprocess.Popen([sys.executable, "-m", "chaincity", "portal", "--department", BANK, "--port", str(port)],
-                                       cwd=self.tmp_path, env={**self.env, **env}, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE, text=True)
+                                       cwd=self.tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.portal.poll() is None, self.portal.stderr.read()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from chaincity.chain.enums import CertificateState
+from chaincity.oracle.desk import ActRefused
 from conftest import ROOT
 from gateway_city import unit
 from portal_city import (CERTIFICATE, DISHONEST, GOOD, IDENTITY_NUMBERS, PASSWORD, SALE, SOLD, UNREGISTERED,
@@ -213,3 +214,37 @@ def test_bank_counter_registers_a_mortgage_and_shows_its_certificate(page, porta
     page.click("form[action='/counter/signout'] button")
     assert page.locator("#password").count() == 1
 
+
+
+def test_on_ganache_a_certificate_file_verifies_and_the_counter_registers_a_mortgage(ganache, ganache_net, tmp_path):
+    """Ganache runs a transaction when it is sent (and is slower): the certificate file from
+    `chaincity certificate export`, read as the verify page reads it, and a mortgage at the
+    counter (Civil Code Art. 402) whose registration certificate verifies valid; a refused one
+    (no such title) names the chain's error and registers nothing."""
+    from chaincity.certificates import read_handed
+    from chaincity.chain.deployment import City
+    from chaincity.portal.counter import BankCounter, hash_password
+    from chaincity.portal.reads import Reads, department_codes
+    from conftest import Oracles, make_city
+    from gateway_city import BANK, REC, titles_csv
+    from portal_city import run_chaincity
+
+    city = make_city(ganache, tmp_path)
+    oracles = Oracles(ganache, city, tmp_path)
+    oracles.load("real-estate", titles_csv(tmp_path / "titles.csv", 2), REC)
+    oracles.sync("real-estate", REC)
+    done = run_chaincity(tmp_path, ganache_net.rpc_url, city["config"].deployments_dir, "certificate", "export",
+                         CERTIFICATE.format(1), "--out", str(tmp_path / "c.json"), "--db", f"sqlite:///{tmp_path / 'LD-REC.db'}")
+    assert done.returncode == 0, done.stderr
+    contracts = City(ganache, city["config"].deployments_dir)
+    reads = Reads(contracts, department_codes(contracts))
+    verified = reads.verify(read_handed(file=(tmp_path / "c.json").read_bytes()))
+    assert (verified["state"], verified["unit"], verified["forged"]) == ("valid", unit(0), False)
+    counter = BankCounter(ganache, contracts, oracles.database(BANK), oracles.config(BANK), city["signers"][BANK],
+                          hash_password(PASSWORD))
+    registered = counter.register_mortgage(unit(1), "JD-2026-0000007", "300000", "120")
+    assert (registered["state"], registered["rank"]) == ("valid", 1)
+    assert reads.verify(read_handed(registered["certificate"]))["what"] == "mortgage registration certificate"
+    with pytest.raises(ActRefused, match="PropertyRegistry"):
+        counter.register_mortgage(unit(5), "JD-2026-0000008", "300000", "120")
+    assert reads.title(unit(5))["status"] == "none"
