@@ -27,6 +27,7 @@ WATCHED = {
 }
 REGISTRATIONS = ("TitleRegistered", "CompanyRegistered")
 FEED = 30
+WINDOW = 5_000  # blocks per get_logs: a city's whole history in one answer would be too large
 
 
 def _subject(args) -> str:
@@ -43,7 +44,7 @@ class Dashboard:
         self.city, self.code_of = city, code_of
         self.next_block = min(city.block_of(name) for name, _ in WATCHED)
         self.counts: Counter = Counter()
-        self.today: Counter = Counter()
+        self.by_day: dict = {}  # day (China time) -> Counter: "today" stays right past midnight
         self.registered_at: list[int] = []  # block times of every title and company registration
         self.live_listings: dict[tuple, tuple[bytes, int]] = {}  # (subject, case, type) -> (subject, end)
         self.feed: deque = deque(maxlen=FEED)
@@ -61,26 +62,28 @@ class Dashboard:
             head = self.city.w3.eth.block_number
             if head < self.next_block:
                 return
-            logs = []
-            for (contract, event), counter in WATCHED.items():
-                found = getattr(self.city[contract].events, event)().get_logs(from_block=self.next_block, to_block=head)
-                logs += [(log, contract, counter) for log in found]
-            today = datetime.now(CHINA).date()
-            for log, contract, counter in sorted(logs, key=lambda e: (e[0]["blockNumber"], e[0]["logIndex"])):
-                at = self._time(log["blockNumber"])
-                if counter:
-                    self.counts[counter] += 1
-                    if datetime.fromtimestamp(at, CHINA).date() == today:
-                        self.today[counter] += 1
-                if log["event"] in REGISTRATIONS:
-                    self.registered_at.append(at)
-                self._listing(log)
-                department = next((log["args"][k] for k in ("departmentId", "lender", "court", "issuer", "owner")
-                                   if k in log["args"]), None)
-                self.feed.appendleft({"block": log["blockNumber"], "time": datetime.fromtimestamp(at, CHINA).strftime("%H:%M:%S"),
-                                      "registry": contract, "event": log["event"], "subject": _subject(log["args"]),
-                                      "department": self.code_of(bytes(department)) if department else ""})
-            self.next_block = head + 1
+            for start in range(self.next_block, head + 1, WINDOW):
+                self._read(start, min(start + WINDOW - 1, head))
+                self.next_block = min(start + WINDOW, head + 1)
+
+    def _read(self, start: int, end: int) -> None:
+        logs = []
+        for (contract, event), counter in WATCHED.items():
+            found = getattr(self.city[contract].events, event)().get_logs(from_block=start, to_block=end)
+            logs += [(log, contract, counter) for log in found]
+        for log, contract, counter in sorted(logs, key=lambda e: (e[0]["blockNumber"], e[0]["logIndex"])):
+            at = self._time(log["blockNumber"])
+            if counter:
+                self.counts[counter] += 1
+                self.by_day.setdefault(datetime.fromtimestamp(at, CHINA).date(), Counter())[counter] += 1
+            if log["event"] in REGISTRATIONS:
+                self.registered_at.append(at)
+            self._listing(log)
+            department = next((log["args"][k] for k in ("departmentId", "lender", "court", "issuer", "owner")
+                               if k in log["args"]), None)
+            self.feed.appendleft({"block": log["blockNumber"], "time": datetime.fromtimestamp(at, CHINA).strftime("%H:%M:%S"),
+                                  "registry": contract, "event": log["event"], "subject": _subject(log["args"]),
+                                  "department": self.code_of(bytes(department)) if department else ""})
 
     def _listing(self, log) -> None:
         args = log["args"]
@@ -97,7 +100,8 @@ class Dashboard:
 
     def figures(self) -> dict:
         self.poll()
-        return {"counts": dict(self.counts), "today": dict(self.today), "listed_companies": self.listed_companies(),
+        today = self.by_day.get(datetime.now(CHINA).date(), Counter())
+        return {"counts": dict(self.counts), "today": dict(today), "listed_companies": self.listed_companies(),
                 "head": self.next_block - 1, "feed": list(self.feed)}
 
     def chart(self, buckets: int = 24, width: int = 640, height: int = 180) -> str:

@@ -199,6 +199,9 @@ def test_bank_counter_registers_a_mortgage_and_shows_its_certificate(page, porta
     page.fill("#term_months", "240")
     page.click("#mortgage-form button")
     assert "amount" in page.inner_text("[role=alert]")
+    dashboard = page.context.new_page()  # open beside the counter: it must see the mortgage without a reload
+    dashboard.goto(url + "/dashboard")
+    mortgages_before = dashboard.inner_text("[data-count=mortgages]")
     page.fill("#amount", "800000.00")
     page.click("#mortgage-form button")
     notice = page.inner_text("#registered")
@@ -210,6 +213,9 @@ def test_bank_counter_registers_a_mortgage_and_shows_its_certificate(page, porta
     certificate = page.inner_text("#registered code")
     view = portal_city.city["contracts"]["PropertyRegistry"].functions.verifyCertificate(bytes.fromhex(certificate[2:])).call()
     assert CertificateState(view[0]) == CertificateState.VALID
+    dashboard.wait_for_function("document.querySelector('[data-count=mortgages]').textContent === '"
+                                f"{int(mortgages_before) + 1}'", timeout=20_000)
+    assert "MortgageRegistered" in dashboard.inner_text("#feed")
     # Signed out, the counter asks for the password again.
     page.click("form[action='/counter/signout'] button")
     assert page.locator("#password").count() == 1
@@ -236,6 +242,9 @@ def test_on_ganache_a_certificate_file_verifies_and_the_counter_registers_a_mort
     done = run_chaincity(tmp_path, ganache_net.rpc_url, city["config"].deployments_dir, "certificate", "export",
                          CERTIFICATE.format(1), "--out", str(tmp_path / "c.json"), "--db", f"sqlite:///{tmp_path / 'LD-REC.db'}")
     assert done.returncode == 0, done.stderr
+    unknown = run_chaincity(tmp_path, ganache_net.rpc_url, city["config"].deployments_dir, "certificate", "export",
+                            CERTIFICATE.format(99), "--db", f"sqlite:///{tmp_path / 'LD-REC.db'}")
+    assert unknown.returncode == 1 and "no certificate of that number on chain" in unknown.stderr
     contracts = City(ganache, city["config"].deployments_dir)
     reads = Reads(contracts, department_codes(contracts))
     verified = reads.verify(read_handed(file=(tmp_path / "c.json").read_bytes()))
