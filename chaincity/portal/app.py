@@ -7,12 +7,15 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import requests
+
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from chaincity.certificates import NotADocument, read_handed
+from chaincity.chain import ChainUnreachable
 from chaincity.chain.deployment import City
 from chaincity.credit import Credit, bidders_of
 from chaincity.formats import FormatError, validate_unit_code, validate_uscc
@@ -35,6 +38,12 @@ def create_portal(city: City, counter: BankCounter | None = None, secret: str | 
     # restart signs every officer out, which is the honest default for a counter.
     app.add_middleware(SessionMiddleware, secret_key=secret or secrets.token_hex(32), same_site="strict",
                        session_cookie="chaincity_portal", max_age=8 * 3600)
+
+    def chain_down(request: Request, exc: Exception):
+        return page(request, "base.html", 503, error="the chain does not answer: try again in a moment")
+
+    for error in (ChainUnreachable, requests.exceptions.ConnectionError):  # web3's HTTP provider raises the latter
+        app.add_exception_handler(error, chain_down)
 
     def page(request: Request, template: str, status_code: int = 200, **context):
         context |= {"counter_code": counter.code if counter else None, "page": template.removesuffix(".html")}

@@ -28,7 +28,7 @@ from chaincity.config import OracleConfig, city_counties
 from chaincity.departments import bank
 from chaincity.formats import unit_key
 from chaincity.hashing import Hasher
-from chaincity.oracle.desk import act
+from chaincity.oracle.desk import ActRefused, act
 from chaincity.oracle.spec import RowContext
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # ~16 MiB and ~50 ms a check: slow for a guesser, quick for an officer
@@ -79,7 +79,9 @@ class BankCounter:
         registry = self.city["PropertyRegistry"]
         proof = "0x" + self.hasher.document(row["contract_no"]).hex()
         title = call_named(registry, "titleOf", unit_key(row["unit_code"]))
-        mortgage = next(m for m in title["mortgages"] if m["proof"] == proof)
+        mortgage = next((m for m in title["mortgages"] if m["proof"] == proof), None)
+        if mortgage is None:  # the contract was registered before, and released or transferred since
+            raise ActRefused(f"contract_no: {row['contract_no']} was registered before and is no mortgage of this title now")
         view = call_named(registry, "verifyCertificate", bytes.fromhex(mortgage["certificate"][2:]))
         return {"unit": row["unit_code"], "contract_no": row["contract_no"], "certificate": mortgage["certificate"],
                 "state": CertificateState(view["state"]).name.lower(), "tx_hash": record.tx_hash,
