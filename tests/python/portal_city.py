@@ -13,13 +13,16 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
+
+from click.testing import CliRunner
 
 from chaincity.chain.enums import DepartmentKind
 from chaincity.chain.signer import devnet_account
 from chaincity.formats.uscc import build_uscc
-from chaincity.portal.counter import hash_password
 from chaincity.departments.vouchers import type_id
 from chaincity.directory import run_proposal
+from chaincity.portal.counter import hash_password
 from conftest import PEPPER, ROOT, Oracles, administrators, free_port, make_city, onboard
 from gateway_city import BANK, COURT, OWNER_1, OWNER_2, REC, titles_csv, unit
 
@@ -32,15 +35,28 @@ CERTIFICATE = "湘(2019)娄底市不动产权第{:07d}号"
 SOLD = CERTIFICATE.format(1)  # unit(0)'s first certificate, superseded by the sale
 SALE = "湘(2024)娄底市不动产权第0000901号"
 PASSWORD = "counter-password-2026"
+
+
+class Ran(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
 VOUCHER = "MR-2026-0001"
 
 
-def run_chaincity(cwd: Path, rpc_url: str, deployments: Path, *args: str, env: dict | None = None):
-    """`python -m chaincity ARGS` as a user runs it, on that chain and deployment, with the city pepper."""
-    base = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_RPC_URL": rpc_url,
-            "CHAINCITY_DEPLOYMENTS_DIR": str(deployments), "CHAINCITY_PEPPER": PEPPER.hex()}
-    return subprocess.run([sys.executable, "-m", "chaincity", *args], cwd=cwd, env={**base, **(env or {})},
-                          capture_output=True, text=True, timeout=120)
+def run_chaincity(cwd: Path, rpc_url: str, deployments: Path, *args: str, env: dict | None = None) -> Ran:
+    """`chaincity ARGS` as a user runs it (click's runner, in this process: a new Python per
+    command costs seconds on a loaded machine), on that chain and deployment, with the city pepper."""
+    from chaincity.cli import main
+
+    base = {"CHAINCITY_RPC_URL": rpc_url, "CHAINCITY_DEPLOYMENTS_DIR": str(deployments), "CHAINCITY_PEPPER": PEPPER.hex()}
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), env={**base, **(env or {})})
+    finally:
+        os.chdir(here)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def _write(path: Path, header: str, rows: list[str]) -> Path:
@@ -76,7 +92,7 @@ class PortalCity:
         self.certificates = {number: self.export(number) for number in (SOLD, CERTIFICATE.format(2), SALE)}
         self.voucher = self.issue_voucher()
 
-    def chaincity(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    def chaincity(self, *args: str, env: dict | None = None) -> Ran:
         return run_chaincity(self.tmp_path, self.rpc_url, self.deployments, *args, env=env)
 
     def export(self, number: str) -> Path:
