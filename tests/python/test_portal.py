@@ -104,7 +104,14 @@ def test_verify_a_valid_a_superseded_and_a_forged_certificate(page, portal_city,
     or is not proof; a sale (Civil Code Art. 214) supersedes the seller's certificate."""
     url = portal_city.url
     valid = portal_city.certificates[CERTIFICATE.format(2)]
-    text = verify_file(page, url, valid)
+    # Dropped on the page, as a citizen drops the file the centre gave them.
+    page.goto(url + "/verify")
+    dropped = page.evaluate_handle("""text => { const files = new DataTransfer();
+        files.items.add(new File([text], "certificate.json", {type: "application/json"})); return files; }""",
+                                   valid.read_text(encoding="utf-8"))
+    with page.expect_navigation():
+        page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})
+    text = page.inner_text("#result")
     assert page.inner_text("#verdict") == "Valid" and unit(1) in text and "title certificate" in text
     shot(page, "verify-valid")
     # The seller's certificate, by the QR payload printed on it.
