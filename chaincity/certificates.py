@@ -6,8 +6,9 @@ fields — its number, the unit, the right type, the registration day, how many 
 shares — and what verification needs: the chain, the registry, the certificate digest the
 registry issued, and the verification payload also printed as a QR code (SVG, `segno`). It never
 carries an owner's identity number, nor their hashes. Anyone may check it against the chain
-(the Real Property Registration Regulations Art. 21: the certificate is the proof of the right;
-the registry is the record it must agree with).
+(Civil Code Art. 217: the certificate proves the right, and where it differs from the register
+the register prevails; the Interim Regulations on Real Property Registration Art. 21: the
+centre issues it when the registration is complete).
 """
 
 from __future__ import annotations

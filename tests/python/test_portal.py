@@ -100,8 +100,8 @@ def test_every_page_loads_with_no_identity_number(page, portal_city):
 
 
 def test_verify_a_valid_a_superseded_and_a_forged_certificate(page, portal_city, tmp_path):
-    """Real Property Registration Regulations Art. 21: the certificate agrees with the register
-    or is not proof; a sale (Civil Code Art. 214) supersedes the seller's certificate."""
+    """Civil Code Art. 217: a certificate that differs from the register proves nothing (the
+    register prevails); a sale (Art. 214) supersedes the seller's certificate."""
     url = portal_city.url
     valid = portal_city.certificates[CERTIFICATE.format(2)]
     # Dropped on the page, as a citizen drops the file the centre gave them.
