@@ -80,13 +80,13 @@ def create_portal(city: City, counter: BankCounter | None = None, secret: str | 
                 lines += (await bidders.read(MAX_UPLOAD)).decode("utf-8-sig").splitlines()
             except UnicodeDecodeError:
                 return page(request, "bidding.html", 400, errors=["the uploaded file is not UTF-8 text"], usccs=usccs)
-        codes, errors = bidders_of(lines), []
+        codes, errors, valid = bidders_of(lines), [], []
         for code in codes:
             try:
                 validate_uscc(code)
-            except FormatError as exc:
+                valid.append(code)
+            except FormatError as exc:  # named on the page; the valid codes are still checked
                 errors.append(f"USCC {code!r}: {exc}")
-        valid = [code for code in codes if not any(e.startswith(f"USCC {code!r}") for e in errors)]
         if not codes:
             errors.append("paste or upload at least one USCC (one per line)")
         answer = credit.bidding(valid) if valid else {}

@@ -166,7 +166,7 @@ def test_verify_bad_input_shows_a_message(page, portal_city):
     shot(page, "verify-bad-input")
 
 
-def test_bidding_check_gives_every_reason_and_the_credit_picture(page, portal_city):
+def test_bidding_check_gives_every_reason_and_the_credit_picture(page, portal_city, tmp_path):
     url = portal_city.url
     page.goto(url + "/bidding")
     page.fill("#usccs", f"{GOOD}\n{DISHONEST}\n{UNREGISTERED}\n91431302pt00000162\n")
@@ -183,6 +183,15 @@ def test_bidding_check_gives_every_reason_and_the_credit_picture(page, portal_ci
     shot(page, "company")
     page.goto(url + "/company?uscc=123")
     assert "USCC '123'" in page.inner_text("[role=alert]")
+    # Uploaded: a CSV with a header, the code in its first column.
+    (tmp_path / "bidders.csv").write_text(f"uscc,name\n{DISHONEST},远山贸易\n", encoding="utf-8")
+    page.goto(url + "/bidding")
+    page.set_input_files("#bidders", str(tmp_path / "bidders.csv"))
+    page.click("button[type=submit]")
+    assert page.inner_text("#answer").splitlines()[1:] == [f"{DISHONEST}\trefused\tdishonest-judgment-debtor\tcredit picture"]
+    page.goto(url + "/bidding")
+    page.click("button[type=submit]")
+    assert "paste or upload at least one USCC" in page.inner_text("[role=alert]")
 
 
 def test_bank_counter_registers_a_mortgage_and_shows_its_certificate(page, portal_city):
