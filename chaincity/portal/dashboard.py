@@ -79,8 +79,8 @@ class Dashboard:
             if log["event"] in REGISTRATIONS:
                 self.registered_at.append(at)
             self._listing(log)
-            department = next((log["args"][k] for k in ("departmentId", "lender", "court", "issuer", "owner")
-                               if k in log["args"]), None)
+            department = next((log["args"][k] for k in ("departmentId", "lender", "court", "issuer", "server", "owner",
+                                                         "holder") if k in log["args"]), None)
             self.feed.appendleft({"block": log["blockNumber"], "time": datetime.fromtimestamp(at, CHINA).strftime("%H:%M:%S"),
                                   "registry": contract, "event": log["event"], "subject": _subject(log["args"]),
                                   "department": self.code_of(bytes(department)) if department else ""})
