@@ -238,6 +238,17 @@ def test_bank_counter_registers_a_mortgage_and_shows_its_certificate(page, porta
 
 
 
+def test_a_counter_needs_a_bank_and_its_officers_password_hash(portal_city):
+    """`chaincity portal --department` refuses, with one line and exit 2, a department that is
+    no bank (only banks register mortgages) and a bank whose .env holds no password hash."""
+    as_centre = portal_city.chaincity("portal", "--department", "LD-REC", env={
+        "CHAINCITY_DEVNET_ACCOUNT": "3", "CHAINCITY_PORTAL_PASSWORD_HASH": "scrypt$00$00"})
+    assert as_centre.returncode == 2 and "LD-REC is a real-estate-registration, not a bank" in as_centre.stderr
+    no_password = portal_city.chaincity("portal", "--department", "LD-BANK-CCB", env={
+        "CHAINCITY_DEVNET_ACCOUNT": "5", "CHAINCITY_PORTAL_PASSWORD_HASH": ""})
+    assert no_password.returncode == 2 and "CHAINCITY_PORTAL_PASSWORD_HASH is not set" in no_password.stderr
+
+
 def test_on_ganache_a_certificate_file_verifies_and_the_counter_registers_a_mortgage(ganache, ganache_net, tmp_path):
     """Ganache runs a transaction when it is sent (and is slower): the certificate file from
     `chaincity certificate export`, read as the verify page reads it, and a mortgage at the
