@@ -95,8 +95,8 @@ class Dashboard:
 
     def listed_companies(self) -> int:
         """Companies with a credit listing live now (open-ended, or not past its last day)."""
-        now = int(datetime.now(CHINA).timestamp())
-        return len({subject for subject, end in self.live_listings.values() if not end or end >= now})
+        now = int(datetime.now(CHINA).timestamp())  # `end` is the first second of the last live day
+        return len({subject for subject, end in self.live_listings.values() if not end or end + 86_400 > now})
 
     def figures(self) -> dict:
         self.poll()
