@@ -1,42 +1,35 @@
-"""Benchmark: vouchers synced per second by the voucher desk's oracle (not run by `make test`).
+"""Vouchers synced per second by the voucher desk's oracle: issues batched (`issueVouchers`),
+hand-overs one transaction each, and a replay of the whole export into a rebuilt database
+(nothing sent). No goal in issue 16; figure 2's family (an import).
 
-    .venv/bin/python tests/bench/bench_vouchers.py --vouchers 2000
-    .venv/bin/python tests/bench/bench_vouchers.py --vouchers 2000 --acts 200
+    python -m bench.vouchers                        # 2,000 issues
+    python -m bench.vouchers --vouchers 2000 --acts 200
 
-Starts a private Anvil, deploys, onboards a bank and the registration centre, lets banks issue
-mortgage-release vouchers (a proposal of the administrators' quorum), loads N issues into the
-bank's database and syncs them (batched `issueVouchers`), then optionally M hand-overs
-(`nominate`, one transaction each, history-checked in the custody chain first); then replays
-the whole export into a rebuilt database (nothing sent). Prints vouchers/s of each.
+Starts a private Anvil, deploys, onboards two banks, lets banks issue mortgage-release vouchers
+(a proposal of the administrators' quorum), loads N issues into the bank's database and syncs
+them, then optionally M hand-overs (`nominate`, history-checked in the custody chain first),
+then replays the whole export into a rebuilt database.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
-import shutil
-import sys
-import tempfile
+import os
 import time
 from pathlib import Path
 
-from web3 import Web3
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "python"))
-
-from chaincity import devnet as devnets  # noqa: E402
-from chaincity.chain.enums import DepartmentKind  # noqa: E402
-from chaincity.chain.signer import devnet_account  # noqa: E402
-from chaincity.config import OracleConfig  # noqa: E402
-from chaincity.db import open_database  # noqa: E402
-from chaincity.departments.vouchers import SPEC, type_id, voucher_id  # noqa: E402
-from chaincity.directory import run_proposal  # noqa: E402
-from chaincity.hashing import Hasher  # noqa: E402
-from chaincity.load import load_csv  # noqa: E402
-from chaincity.oracle.run import sync_department  # noqa: E402
-from conftest import LOUDI, PEPPER, administrators, deploy_devnet_city, free_port, onboard  # noqa: E402
+from bench.devnet import private_anvil
+from bench.figure import Figure
+from chaincity.chain.enums import DepartmentKind
+from chaincity.chain.signer import devnet_account
+from chaincity.config import OracleConfig
+from chaincity.db import open_database
+from chaincity.departments.vouchers import SPEC, type_id, voucher_id
+from chaincity.directory import run_proposal
+from chaincity.hashing import Hasher
+from chaincity.load import load_csv
+from chaincity.oracle.run import sync_department
 
 UNIT = "431302001002GB00017F00030102"
 
@@ -50,6 +43,8 @@ def write(path: Path, rows: list[dict]) -> Path:
 
 
 def timed_sync(w3, db: Path, config: OracleConfig, bank, paths: list[Path]) -> tuple[dict, float]:
+    from conftest import LOUDI
+
     engine = open_database(f"sqlite:///{db}")
     for path in paths:
         load_csv(engine, SPEC, path, LOUDI)
@@ -58,17 +53,14 @@ def timed_sync(w3, db: Path, config: OracleConfig, bank, paths: list[Path]) -> t
     return {s.kind: s for s in summaries}, time.monotonic() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--vouchers", type=int, default=2_000)
-    parser.add_argument("--acts", type=int, default=0, help="then nominate the first N vouchers to another bank")
-    parser.add_argument("--batch-size", type=int, default=200)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-vouchers-"))
-    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port())
-    try:
-        devnets.up(net, ROOT, work / "state")
-        w3 = Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 120}))
+def measure(quick: bool = False, *, vouchers: int = 2_000, acts: int = 200, batch_size: int = 200) -> list[Figure]:
+    """Issues/s, hand-overs/s and the replay's records/s."""
+    from conftest import LOUDI, PEPPER, administrators, deploy_devnet_city, onboard
+
+    if quick:
+        vouchers, acts = 60, 3
+    load = os.getloadavg()[0]
+    with private_anvil("vouchers") as (w3, _net, work):
         deployments = deploy_devnet_city(w3, work / "deployments").deployments_dir
         bank = devnet_account(4)
         for code, kind, index in (("LD-BANK-ICBC", DepartmentKind.BANK, 4), ("LD-BANK-CCB", DepartmentKind.BANK, 5)):
@@ -76,33 +68,42 @@ def main() -> None:
         admins = administrators(w3, deployments)
         run_proposal(admins, *admins[0].call("VoucherRegistry", "setVoucherType", type_id("MORTGAGE_RELEASE"),
                                              1 << DepartmentKind.BANK, 1 << DepartmentKind.BANK))
-        config = OracleConfig("", "", deployments, "LD-BANK-ICBC", PEPPER, 1, args.batch_size, 8)
+        config = OracleConfig("", "", deployments, "LD-BANK-ICBC", PEPPER, 1, batch_size, 8)
         issues = [{"voucher_no": f"MR-{n:07d}", "action": "issue", "department": "LD-BANK-ICBC",
                    "acted_at": "2026-11-01T09:00:00+08:00", "type": "MORTGAGE_RELEASE", "holder": "LD-BANK-ICBC",
-                   "subject": UNIT, "document": f"Mortgage contract {n} released in full."} for n in range(args.vouchers)]
+                   "subject": UNIT, "document": f"Mortgage contract {n} released in full."} for n in range(vouchers)]
         hasher = Hasher(PEPPER)
-        acts = [{"voucher_no": row["voucher_no"], "action": "nominate", "department": "LD-BANK-ICBC",
-                 "acted_at": "2026-11-02T09:00:00+08:00", "holder": "LD-BANK-CCB",
-                 "voucher_id": "0x" + voucher_id(SPEC.parse(row, LOUDI).payload, hasher).hex()}
-                for row in issues[:args.acts]]
-        paths = [write(work / "issues.csv", issues), write(work / "acts.csv", acts)]
-        first, seconds = timed_sync(w3, work / "bank.db", config, bank, paths)
-        issued, acted = first["voucher.issue"], first["voucher.act"]
-        print(f"issues: {issued.confirmed} vouchers in {issued.seconds:.1f} s = {issued.confirmed / issued.seconds:.1f}/s "
-              f"({issued.transactions} transactions, batch {args.batch_size})")
-        if args.acts:
-            print(f"acts:   {acted.confirmed} nominations in {acted.seconds:.1f} s = "
-                  f"{acted.confirmed / acted.seconds:.1f}/s ({acted.transactions} transactions)")
+        handovers = [{"voucher_no": row["voucher_no"], "action": "nominate", "department": "LD-BANK-ICBC",
+                      "acted_at": "2026-11-02T09:00:00+08:00", "holder": "LD-BANK-CCB",
+                      "voucher_id": "0x" + voucher_id(SPEC.parse(row, LOUDI).payload, hasher).hex()}
+                     for row in issues[:acts]]
+        paths = [write(work / "issues.csv", issues), write(work / "acts.csv", handovers)]
+        first, _ = timed_sync(w3, work / "bank.db", config, bank, paths)
         replay, replay_seconds = timed_sync(w3, work / "rebuilt.db", config, bank, paths)
-        found = sum(s.confirmed for s in replay.values())
-        sent = sum(s.transactions for s in replay.values())
-        for s in replay.values():
-            print(f"  {s.kind}: {s.as_dict()}")
-        print(f"replay into a rebuilt database: {found} records confirmed, {sent} transactions, "
-              f"{replay_seconds:.1f} s = {found / replay_seconds:.1f}/s")
-    finally:
-        devnets.down(net, work / "state")
-        shutil.rmtree(work, ignore_errors=True)
+    figures = []
+    for kind, label in (("voucher.issue", f"issues, batches of {batch_size}"), ("voucher.act", "hand-overs, one each")):
+        done = first[kind]
+        if done.confirmed:
+            figures.append(Figure(2, f"vouchers: {label}", "anvil", done.confirmed, round(done.confirmed / done.seconds, 1),
+                                  "records/s", success_rate=done.confirmed / (vouchers if kind == "voucher.issue" else acts),
+                                  note=f"{done.transactions} transactions; load {load:.1f}"))
+    found = sum(s.confirmed for s in replay.values())
+    figures.append(Figure(2, "vouchers: replay into a rebuilt database", "anvil", found, round(found / replay_seconds, 1),
+                          "records/s", success_rate=found / (vouchers + acts),
+                          note=f"{sum(s.transactions for s in replay.values())} transactions sent (none expected); "
+                               f"load {load:.1f}"))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vouchers", type=int, default=2_000)
+    parser.add_argument("--acts", type=int, default=200, help="then nominate the first N vouchers to another bank")
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    for figure in measure(args.quick, vouchers=args.vouchers, acts=args.acts, batch_size=args.batch_size):
+        print(figure.as_dict())
 
 
 if __name__ == "__main__":
