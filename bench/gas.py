@@ -15,6 +15,14 @@ divided over its records. Fresh slots are counted from the transaction's own tra
 ``prestateTracer`` in diff mode: a slot zero before and non-zero after), so the floor follows the
 code. The layouts' slot counts, read from the structs (the trace must agree; the note says when
 it does not), are in ``LAYOUTS``.
+
+Batched paths: titles (`registerTitles`), mortgages (`registerMortgages`), companies
+(`registerBatch`), listings (`listBatch`), vouchers (`issueVouchers`), read receipts
+(`recordReceipts`). Seizures have none (a court's acts go one per transaction, in order, as
+every later act does: title changes, mortgage transfers and releases, company acts, tax
+corrections, listing ends, voucher hand-overs): their figure is one record per transaction.
+The peer mints each token to a new holder (as a register of titles would), with `mintBatch`
+looping `_safeMint` for the batched sizes.
 """
 
 from __future__ import annotations
