@@ -98,7 +98,7 @@ def measure(quick: bool = False) -> list[Figure]:
     """Records/s of each company record kind as the oracles sync them (no goal set)."""
     from conftest import deploy_devnet_city
 
-    companies = 60 if quick else 5_000
+    companies = 30 if quick else 5_000
     load = os.getloadavg()[0]
     with private_anvil("companies", GAS_LIMIT) as (w3, _net, work):
         deployments = deploy_devnet_city(w3, work / "deployments").deployments_dir

@@ -41,7 +41,7 @@ def measure(quick: bool = False, *, titles: int = 200, reads: int = 2000, client
     from chaincity.gateway.request import Request
 
     if quick:
-        titles, reads, clients = 10, 60, 4
+        titles, reads, clients = 10, 40, 4
     server = None
     with private_anvil("gateway") as (w3, net, work):
         try:

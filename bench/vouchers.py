@@ -58,7 +58,7 @@ def measure(quick: bool = False, *, vouchers: int = 2_000, acts: int = 200, batc
     from conftest import LOUDI, PEPPER, administrators, deploy_devnet_city, onboard
 
     if quick:
-        vouchers, acts = 60, 3
+        vouchers, acts = 40, 2
     load = os.getloadavg()[0]
     with private_anvil("vouchers") as (w3, _net, work):
         deployments = deploy_devnet_city(w3, work / "deployments").deployments_dir
