@@ -1,0 +1,46 @@
+"""Smoke test of the benchmark modules of figures 1, 5 and 7 (and the company and voucher sync
+figures): each `measure(quick=True)` runs end to end on its own private Anvil and returns figures
+with positive values, the gas figures with their storage floor and the ERC721 peer computed.
+No wall-clock assertion: the figures themselves are `python -m bench`'s job (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import companies, gas, gateway, reads, vouchers
+
+
+def test_gas_per_record_has_a_floor_and_the_erc721_peer_for_every_registry():
+    figures = gas.measure(quick=True)
+    names = {f.name for f in figures}
+    for registry in ("titles", "mortgages", "companies", "listings", "vouchers", "read receipts"):
+        assert {f"gas: {registry}, batch of 1", f"gas: {registry}, batch of 20"} <= names
+    assert "gas: seizures, one per transaction" in names
+    assert "gas: ERC721 _safeMint (peer), batch of 20" in names
+    for figure in figures:
+        assert figure.number == 1 and figure.unit == "gas/record" and figure.value > 0
+        assert "fresh slots/record" in figure.note
+        batched_registry = "batch of 1," not in figure.name + "," and "peer" not in figure.name and "seizures" not in figure.name
+        # A batch's goal is 1.15x its floor; the floor is below what the batch spent (no free storage).
+        assert (figure.goal is not None) == batched_registry
+        if batched_registry:
+            assert figure.value > figure.goal / gas.GOAL_OF_FLOOR
+            assert "ERC721 peer" in figure.note
+
+
+def test_reads_batched_paths_answer_what_the_single_calls_answer():
+    figures = reads.measure(quick=True)
+    assert len(figures) == 5
+    for figure in figures:
+        assert figure.number == 5 and figure.value > 0 and figure.p50 is not None
+        assert (figure.goal == reads.GOAL) == ("one by one" not in figure.name)
+
+
+@pytest.mark.parametrize("module, number, unit", [(gateway, 7, "answers/s"), (companies, 2, "records/s"),
+                                                  (vouchers, 2, "records/s")])
+def test_sync_and_gateway_figures_are_positive(module, number, unit):
+    figures = module.measure(quick=True)
+    assert figures
+    for figure in figures:
+        assert figure.number == number and figure.unit == unit and figure.value > 0
+        assert figure.success_rate == 1.0
