@@ -2,8 +2,8 @@
 every oracle: signed locally, many in flight without waiting for each, or one at a time.
 
 The nonce is kept here and re-read from the node after any failure; fees follow EIP-1559
-when the chain has a base fee (a legacy gas price otherwise, as on a zero-gas consortium
-chain); RPC errors and timeouts are retried with exponential backoff. The hash of a signed
+when the chain has a base fee (a legacy gas price otherwise; on a chain whose base fee is
+zero, the node's suggested price, so a free-gas consortium chain costs nothing); RPC errors and timeouts are retried with exponential backoff. The hash of a signed
 transaction is known before it is sent, so a caller can record it first and, after a crash,
 tell a transaction that reached the chain from one that never left.
 """
@@ -123,6 +123,13 @@ class TransactionSender:
         base_fee = block.get("baseFeePerGas")
         if base_fee is None:
             return {"gasPrice": self.retry.run("gas price", lambda: self.w3.eth.gas_price)}
+        if base_fee == 0:
+            # A free-gas chain (Besu's zeroBaseFee with --min-gas-price=0; the qbft devnet
+            # profile): the base fee stays 0, and the node's suggested price is the whole
+            # price. Paying the usual 1 gwei tip there would need money a department's key
+            # does not hold: every send would be refused as "no gas money".
+            tip = self.retry.run("gas price", lambda: self.w3.eth.gas_price)
+            return {"maxPriorityFeePerGas": tip, "maxFeePerGas": tip}
         priority = Web3.to_wei(1, "gwei")
         return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
 

@@ -1,10 +1,14 @@
 """The real-estate sync on a devnet: every loaded title on chain once, or rejected with the
-contract's typed error; resumable after a crash between recording and sending."""
+contract's typed error; resumable after a crash between recording and sending. The core runs
+on the qbft profile too (the city's Besu QBFT chain: 2 s blocks, free gas), where a key
+without money writes, as on the real chain."""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+
+import pytest
 
 from chaincity.datagen import generate
 from chaincity.db import Reject, SourceRecord
@@ -12,6 +16,10 @@ from chaincity.formats import unit_key
 from chaincity.hashing import Hasher
 from chaincity.oracle.sync import SyncEngine
 from conftest import PEPPER
+
+# The suite's core on the default Anvil and on the qbft profile (2 s blocks, free gas): every
+# title once, nothing resent, a crash settled, a refused title found in a batch sent unestimated.
+ON_BOTH = pytest.mark.parametrize("chain", ["anvil", "qbft"], indirect=True)
 
 
 def make_engine(oracles, **options) -> SyncEngine:
@@ -29,7 +37,8 @@ def registered_events(registry, unit: bytes) -> int:
     return len(registry.events.TitleRegistered().get_logs(from_block=0, argument_filters={"unit": unit}))
 
 
-def test_every_loaded_title_reaches_the_chain_once(anvil, city, oracles, tmp_path):
+@ON_BOTH
+def test_every_loaded_title_reaches_the_chain_once(chain, city, oracles, tmp_path):
     engine, load = loaded(oracles, tmp_path)
     summary = make_engine(oracles, engine=engine, batch_size=25, pipeline=3).run()
     assert (summary.total, summary.confirmed, summary.rejected, summary.pending) == (load.loaded, load.loaded, 0, 0)
@@ -74,17 +83,19 @@ def test_the_generated_later_export_changes_titles_after_their_first_registratio
             assert (certificate[0], bytes(certificate[3])) == (3, reason_code("lost"))  # Revoked
 
 
-def test_a_second_run_sends_nothing(anvil, city, oracles, tmp_path):
+@ON_BOTH
+def test_a_second_run_sends_nothing(chain, city, oracles, tmp_path):
     engine, _ = loaded(oracles, tmp_path, households=10)
     make_engine(oracles, engine=engine).run()
     signer = city["signers"]["LD-REC"].address
-    nonce = anvil.eth.get_transaction_count(signer)
+    nonce = chain.eth.get_transaction_count(signer)
     summary = make_engine(oracles, engine=engine).run()
     assert summary.transactions == 0 and summary.pending == 0
-    assert anvil.eth.get_transaction_count(signer) == nonce
+    assert chain.eth.get_transaction_count(signer) == nonce
 
 
-def test_records_left_sent_by_a_crash_are_settled_exactly_once(anvil, city, oracles, tmp_path):
+@ON_BOTH
+def test_records_left_sent_by_a_crash_are_settled_exactly_once(chain, city, oracles, tmp_path):
     engine, load = loaded(oracles, tmp_path, households=20)
     first = make_engine(oracles, engine=engine, batch_size=10)
     first.run()
@@ -124,7 +135,8 @@ def test_a_title_the_registry_refuses_is_rejected_with_its_typed_error(anvil, ci
     assert reject.reason == f"PropertyRegistryTitleConflict(unit=0x{unit_key(unit).hex()})"
 
 
-def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_pass(anvil, city, oracles, tmp_path):
+@ON_BOTH
+def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_pass(chain, city, oracles, tmp_path):
     """After the first batch the engine sends without estimating; a batch that then reverts
     goes back to pending and is estimated, so its culprit is rejected and the rest written."""
     engine, load = loaded(oracles, tmp_path, households=12)
@@ -135,8 +147,8 @@ def test_a_refused_title_in_a_batch_sent_without_estimate_is_found_on_the_next_p
     hasher = Hasher(PEPPER)
     unit = unit_key(victim.payload["unit_code"])
     call = registry.functions.registerTitles([(unit, 1, b"\x02" * 32, [(hasher.person("11010519491231002X"), 10000)])])
-    tx = call.build_transaction({"from": registrar.address, "nonce": anvil.eth.get_transaction_count(registrar.address)})
-    anvil.eth.wait_for_transaction_receipt(anvil.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
+    tx = call.build_transaction({"from": registrar.address, "nonce": chain.eth.get_transaction_count(registrar.address)})
+    chain.eth.wait_for_transaction_receipt(chain.eth.send_raw_transaction(registrar.sign_transaction(tx).raw_transaction))
     summary = make_engine(oracles, engine=engine, batch_size=4, pipeline=2).run()
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded - 1, 1, 0)
     with Session(engine) as session:
@@ -158,3 +170,25 @@ def test_a_batch_larger_than_a_block_is_split_until_it_fits(anvil, city, oracles
     summary = make_engine(oracles, engine=engine, batch_size=400).run()  # 400 titles need ~40M gas; a block holds 30M
     assert (summary.confirmed, summary.rejected, summary.pending) == (load.loaded, 0, 0)
     assert summary.transactions >= 5
+
+
+@ON_BOTH
+def test_a_key_without_money_stops_the_oracle_unless_gas_is_free(chain, city, oracles, tmp_path, request):
+    """A department key holds no money (on a Besu network with free gas, none is ever given):
+    where gas has a price the oracle stops with 'no gas money' (exit 7) and every record stays
+    pending; on the free-gas chain it pays nothing and writes them all."""
+    from chaincity.oracle.stops import OracleStopped, StopCause
+
+    engine, load = loaded(oracles, tmp_path, households=6)
+    registrar = city["signers"]["LD-REC"].address
+    chain.provider.make_request("anvil_setBalance", [registrar, "0x0"])
+    assert chain.eth.get_balance(registrar) == 0
+    if request.node.callspec.params["chain"] == "anvil":
+        with pytest.raises(OracleStopped) as stopped:
+            make_engine(oracles, engine=engine).run()
+        assert stopped.value.cause == StopCause.NO_GAS_MONEY
+        assert make_engine(oracles, engine=engine).counts() == {"pending": load.loaded}
+        return
+    summary = make_engine(oracles, engine=engine).run()
+    assert (summary.confirmed, summary.pending, summary.rejected) == (load.loaded, 0, 0)
+    assert chain.eth.get_balance(registrar) == 0
