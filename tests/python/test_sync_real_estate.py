@@ -172,23 +172,14 @@ def test_a_batch_larger_than_a_block_is_split_until_it_fits(anvil, city, oracles
     assert summary.transactions >= 5
 
 
-@ON_BOTH
-def test_a_key_without_money_stops_the_oracle_unless_gas_is_free(chain, city, oracles, tmp_path, request):
-    """A department key holds no money (on a Besu network with free gas, none is ever given):
-    where gas has a price the oracle stops with 'no gas money' (exit 7) and every record stays
-    pending; on the free-gas chain it pays nothing and writes them all."""
-    from chaincity.oracle.stops import OracleStopped, StopCause
-
+@pytest.mark.parametrize("chain", ["qbft"], indirect=True)
+def test_a_key_without_money_writes_on_a_free_gas_chain(chain, city, oracles, tmp_path):
+    """A department key holds no money (on a Besu network with free gas none is ever given):
+    on the free-gas chain the oracle pays nothing and writes every record, where a priced
+    chain stops it with 'no gas money' (exit 7, test_oracle_stops.py)."""
     engine, load = loaded(oracles, tmp_path, households=6)
     registrar = city["signers"]["LD-REC"].address
     chain.provider.make_request("anvil_setBalance", [registrar, "0x0"])
-    assert chain.eth.get_balance(registrar) == 0
-    if request.node.callspec.params["chain"] == "anvil":
-        with pytest.raises(OracleStopped) as stopped:
-            make_engine(oracles, engine=engine).run()
-        assert stopped.value.cause == StopCause.NO_GAS_MONEY
-        assert make_engine(oracles, engine=engine).counts() == {"pending": load.loaded}
-        return
     summary = make_engine(oracles, engine=engine).run()
     assert (summary.confirmed, summary.pending, summary.rejected) == (load.loaded, 0, 0)
-    assert chain.eth.get_balance(registrar) == 0
+    assert summary.transactions >= 1 and chain.eth.get_balance(registrar) == 0
