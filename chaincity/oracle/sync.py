@@ -30,7 +30,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCErro
 
 from chaincity.chain.calldata import CallEncoder
 from chaincity.chain.errors import DecodedError, ErrorDecoder
-from chaincity.chain.sender import SenderError, SignedTransaction, TransactionSender
+from chaincity.chain.sender import GasTooLow, SenderError, SignedTransaction, TransactionSender
 from chaincity.db import Reject, SourceRecord, Summary, reject_row
 from chaincity.hashing import Hasher
 from chaincity.oracle.history import ChainReader
@@ -277,7 +277,12 @@ class SyncEngine:
             ask = self.mapping.written_before_of(payload) is None
         if not ask or not self.encoders[self.mapping.function_of(payload)].returns_a_count:
             return False
-        written = int.from_bytes(self.sender.call(self.to, data)[:32], "big")
+        try:
+            written = int.from_bytes(self.sender.call(self.to, data)[:32], "big")
+        except (ContractCustomError, ContractLogicError):
+            # A batch priced without an estimate that the registry would refuse: sent, it
+            # reverts and its records go to the next pass, whose estimate names the culprit.
+            return False
         self._ask_batches = written < len(records)
         return written == 0
 
@@ -325,6 +330,11 @@ class SyncEngine:
         except SenderError:  # refused before it left: the records were never sent
             self._set(ids, status="pending", tx_hash=None)
             raise
+        except GasTooLow as exc:  # refused for its gas: as an out-of-gas receipt, but nothing mined
+            logger.warning("%s; its %s records go again", exc, len(ids))
+            self._set(ids, status="pending", tx_hash=None)
+            self._gas_per_record = None
+            return
         summary.transactions += 1
         self._in_flight.append(_InFlight(signed, ids, gas, keys))
         if len(self._in_flight) >= self.pipeline:

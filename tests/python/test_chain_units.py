@@ -9,10 +9,10 @@ import requests
 from web3 import Web3
 
 from chaincity.chain.calldata import CallEncoder
-from web3.exceptions import ContractCustomError
+from web3.exceptions import ContractCustomError, Web3RPCError
 
 from chaincity.chain.errors import DecodedError, ErrorDecoder
-from chaincity.chain.sender import NonceTaken, OutOfGasMoney, RetryPolicy, refused_by_node
+from chaincity.chain.sender import NonceTaken, OutOfGasMoney, RetryPolicy, refused_by_node, send_outcome
 
 from conftest import ROOT
 
@@ -59,6 +59,21 @@ def test_the_node_words_for_a_sender_without_gas_money_or_with_a_taken_nonce():
     assert isinstance(refused_by_node(Exception("nonce too low"), address), NonceTaken)
     assert isinstance(refused_by_node(Exception("the tx doesn't have the correct nonce"), address), NonceTaken)  # Ganache
     assert refused_by_node(Exception("execution reverted"), address) is None
+
+
+def test_a_nodes_refusal_of_a_send_classified_by_what_became_of_the_transaction():
+    """Ganache (vmErrorsOnRPCResponse) answers a send that ran out of gas or reverted with the
+    error, mined: the receipt decides, as on any node. A transaction refused unmined for its
+    gas is priced again; the sender's own refusals and anything unknown are not these."""
+    ganache_out_of_gas = Web3RPCError("{'message': 'VM Exception while processing transaction: out of gas', "
+                                      "'stack': 'RuntimeError: VM Exception while processing transaction: out of gas'}")
+    assert send_outcome(ganache_out_of_gas) == "mined"
+    assert send_outcome(Web3RPCError("VM Exception while processing transaction: revert")) == "mined"
+    assert send_outcome(Web3RPCError("{'message': 'intrinsic gas too low'}")) == "gas too low"  # Ganache, geth, Besu
+    assert send_outcome(Web3RPCError("intrinsic gas too low: have 66000, want 98112")) == "gas too low"  # Anvil
+    assert send_outcome(Web3RPCError("already known")) == "sent"
+    for theirs in ("insufficient funds for gas * price + value", "nonce too low", "exceeds block gas limit"):
+        assert send_outcome(Web3RPCError(theirs)) is None
 
 
 def test_retry_policy_retries_transient_failures_then_gives_up(monkeypatch):

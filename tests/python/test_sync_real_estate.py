@@ -183,3 +183,27 @@ def test_a_key_without_money_writes_on_a_free_gas_chain(chain, city, oracles, tm
     summary = make_engine(oracles, engine=engine).run()
     assert (summary.confirmed, summary.pending, summary.rejected) == (load.loaded, 0, 0)
     assert summary.transactions >= 1 and chain.eth.get_balance(registrar) == 0
+
+
+@pytest.mark.parametrize("chain", ["ganache"], indirect=True)
+def test_a_batch_sent_short_of_gas_on_ganache_goes_again_like_a_reverted_one(chain, city, oracles, tmp_path, caplog):
+    """Ganache answers a send that runs out of gas with the error (vmErrorsOnRPCResponse), and
+    refuses one given less gas than its calldata costs before mining it. Priced from a gas
+    figure learnt too low, both kinds of batch put their records back and the engine prices
+    them again: every title on chain once, no traceback, nothing rejected."""
+    registry = city["contracts"]["PropertyRegistry"]
+    rows = (generate(tmp_path / "data", households=40, bad_share=0, seed=3).real_estate).read_text().splitlines(True)
+    # Refused unmined (the calldata of 60 titles alone costs more than 66,000 gas); mined out of gas.
+    for part, (chunk, batch_size, learnt) in enumerate(((rows[1:61], 60, 0), (rows[61:], 10, 30_000))):
+        export = tmp_path / f"part{part}.csv"
+        export.write_text(rows[0] + "".join(chunk))
+        load = oracles.load("real-estate", export, "LD-REC")
+        engine = make_engine(oracles, batch_size=batch_size, pipeline=2)
+        engine._gas_per_record = learnt  # as if learnt from cheaper records
+        caplog.clear()
+        summary = engine.run()
+        assert (summary.written_now, summary.pending, summary.rejected) == (load.loaded, 0, 0)
+        assert ("calldata costs" if learnt == 0 else "reverted; its") in caplog.text
+    with Session(oracles.database("LD-REC")) as session:
+        units = [r.payload["unit_code"] for r in session.scalars(select(SourceRecord))]
+    assert all(registered_events(registry, unit_key(u)) == 1 for u in units)
