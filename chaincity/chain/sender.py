@@ -3,9 +3,10 @@ every oracle: signed locally, many in flight without waiting for each, or one at
 
 The nonce is kept here and re-read from the node after any failure; fees follow EIP-1559
 when the chain has a base fee (a legacy gas price otherwise; on a chain whose base fee is
-zero, the node's suggested price, so a free-gas consortium chain costs nothing); RPC errors and timeouts are retried with exponential backoff. The hash of a signed
-transaction is known before it is sent, so a caller can record it first and, after a crash,
-tell a transaction that reached the chain from one that never left.
+zero, the node's suggested price, so a free-gas consortium chain costs nothing); RPC errors
+and timeouts are retried with exponential backoff. The hash of a signed transaction is known
+before it is sent, so a caller can record it first and, after a crash, tell a transaction
+that reached the chain from one that never left.
 """
 
 from __future__ import annotations
