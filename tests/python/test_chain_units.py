@@ -107,3 +107,24 @@ def test_retry_policy_does_not_retry_real_errors():
     with pytest.raises(ValueError):
         RetryPolicy().run("wrong", wrong)
     assert len(calls) == 1
+
+
+def test_fees_are_free_on_a_zero_base_fee_chain_and_eip1559_or_legacy_elsewhere():
+    """A Besu QBFT network with free gas (zeroBaseFee, --min-gas-price=0) suggests a zero
+    price: the sender offers exactly that, never the 1 gwei tip it adds on a priced chain."""
+    from types import SimpleNamespace
+
+    from eth_account import Account
+
+    from chaincity.chain.sender import TransactionSender
+
+    def sender(base_fee, gas_price):
+        block = {} if base_fee is None else {"baseFeePerGas": base_fee}
+        eth = SimpleNamespace(chain_id=31338, gas_price=gas_price, get_block=lambda which: block)
+        return TransactionSender(SimpleNamespace(eth=eth), Account.create())
+
+    assert sender(0, 0)._fees() == {"maxPriorityFeePerGas": 0, "maxFeePerGas": 0}
+    assert sender(0, 5)._fees() == {"maxPriorityFeePerGas": 5, "maxFeePerGas": 5}  # a priced chain with no base fee
+    gwei = 10**9
+    assert sender(7, 0)._fees() == {"maxPriorityFeePerGas": gwei, "maxFeePerGas": 14 + gwei}
+    assert sender(None, 3)._fees() == {"gasPrice": 3}
