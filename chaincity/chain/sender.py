@@ -2,10 +2,11 @@
 every oracle: signed locally, many in flight without waiting for each, or one at a time.
 
 The nonce is kept here and re-read from the node after any failure; fees follow EIP-1559
-when the chain has a base fee (a legacy gas price otherwise, as on a zero-gas consortium
-chain); RPC errors and timeouts are retried with exponential backoff. The hash of a signed
-transaction is known before it is sent, so a caller can record it first and, after a crash,
-tell a transaction that reached the chain from one that never left.
+when the chain has a base fee (a legacy gas price otherwise; on a chain whose base fee is
+zero, the node's suggested price, so a free-gas consortium chain costs nothing); RPC errors
+and timeouts are retried with exponential backoff. The hash of a signed transaction is known
+before it is sent, so a caller can record it first and, after a crash, tell a transaction
+that reached the chain from one that never left.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, Timeou
 NO_GAS_MONEY = ("insufficient funds", "enough funds", "upfront cost exceeds")
 NONCE_USED = ("nonce too low", "correct nonce", "replacement transaction underpriced", "already been used",
               "known transaction with same nonce")
+# How a node refuses, before mining it, a transaction given less gas than its calldata alone
+# costs (geth, Anvil, Ganache, Besu): the caller priced it short; nothing was spent.
+GAS_TOO_LOW = ("intrinsic gas too low", "gas too low", "intrinsic gas exceeds gas limit")
+# Ganache (--chain.vmErrorsOnRPCResponse) mines a transaction as it arrives and, when it
+# reverts or runs out of gas, answers the send with the error: mined, and its receipt says so.
+MINED_AND_FAILED = ("vm exception",)
 
 
 class SenderError(RuntimeError):
@@ -52,6 +59,31 @@ class NonceTaken(SenderError):
 
 class TransactionReverted(RuntimeError):
     """A transaction sent on its own was mined and reverted."""
+
+
+class GasTooLow(RuntimeError):
+    """The node refused a transaction for too little gas before mining it: not the sender's
+    fault but its pricer's, so a caller treats it as an out-of-gas receipt (price again)."""
+
+    def __init__(self, tx_hash: str, gas: int):
+        super().__init__(f"transaction {tx_hash} refused: {gas} gas is less than its calldata costs")
+        self.gas = gas
+
+
+def send_outcome(exc: Exception) -> str | None:
+    """What a node's refusal of a send means for the transaction: ``"sent"`` (the node has it
+    already: a resend after a timeout), ``"mined"`` (Ganache mined it and it failed: its
+    receipt tells), ``"gas too low"`` (refused unmined: price it again), or None (anything
+    else: the sender's own problem, see :func:`refused_by_node`, or a real error)."""
+    message = str(exc).lower()
+    if "already known" in message or "already imported" in message or (
+            "known transaction" in message and "nonce" not in message):
+        return "sent"
+    if any(words in message for words in MINED_AND_FAILED):
+        return "mined"
+    if any(words in message for words in GAS_TOO_LOW):
+        return "gas too low"
+    return None
 
 
 def refused_by_node(exc: Exception, address: str) -> SenderError | None:
@@ -123,6 +155,13 @@ class TransactionSender:
         base_fee = block.get("baseFeePerGas")
         if base_fee is None:
             return {"gasPrice": self.retry.run("gas price", lambda: self.w3.eth.gas_price)}
+        if base_fee == 0:
+            # A free-gas chain (Besu's zeroBaseFee with --min-gas-price=0; the qbft devnet
+            # profile): the base fee stays 0, and the node's suggested price is the whole
+            # price. Paying the usual 1 gwei tip there would need money a department's key
+            # does not hold: every send would be refused as "no gas money".
+            tip = self.retry.run("gas price", lambda: self.w3.eth.gas_price)
+            return {"maxPriorityFeePerGas": tip, "maxFeePerGas": tip}
         priority = Web3.to_wei(1, "gwei")
         return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
 
@@ -152,21 +191,23 @@ class TransactionSender:
         return SignedTransaction("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction), tx["nonce"], gas)
 
     def broadcast(self, signed: SignedTransaction) -> None:
-        """Send; a transaction the node already has (a resend after a timeout) counts as sent.
+        """Send; a transaction the node already has (a resend after a timeout) counts as sent,
+        and so does one Ganache mined and failed at once (its receipt tells, as elsewhere).
 
-        Raises :class:`OutOfGasMoney` or :class:`NonceTaken` when the node refuses the sender
-        (the local nonce is re-read first, so the next one signed is right).
+        Raises :class:`OutOfGasMoney` or :class:`NonceTaken` when the node refuses the sender,
+        :class:`GasTooLow` when it refuses the transaction's gas (the local nonce is re-read
+        first in both cases, so the next one signed is right).
         """
         def send():
             try:
                 self.w3.eth.send_raw_transaction(signed.raw)
             except Web3RPCError as exc:
-                message = str(exc).lower()
-                if "already known" in message or "already imported" in message or (
-                        "known transaction" in message and "nonce" not in message):
+                outcome = send_outcome(exc)
+                if outcome in ("sent", "mined"):
                     return
-                if "vm exception" in message:  # Ganache mined it, reverted, and says so at once:
-                    return  # its receipt tells the caller, as on any other node
+                if outcome == "gas too low":
+                    self._nonce = None
+                    raise GasTooLow(signed.hash, signed.gas) from None
                 refused = refused_by_node(exc, self.address)
                 if refused is not None:
                     self._nonce = None

@@ -26,56 +26,80 @@ def deployment_errors():
 
 @main.group()
 def devnet() -> None:
-    """Start and stop a local development chain (Ganache or Anvil) on 127.0.0.1."""
+    """Start and stop a local development chain (Ganache or Anvil, or a profile) on 127.0.0.1."""
 
 
 CHAIN = click.option(
-    "--chain", type=click.Choice(sorted(devnets.DEVNETS)), default="ganache", show_default=True,
-    help="Which devnet.",
+    "--chain", type=click.Choice(sorted(devnets.DEVNETS)), default=None,
+    help="Which devnet (default: ganache, or the profile's).",
+)
+PROFILE = click.option(
+    "--profile", type=click.Choice(sorted(devnets.PROFILES)), default=None,
+    help="A devnet that plays the production chain: qbft is Anvil with 2 s blocks, zero base fee and gas "
+         f"price and a {devnets.QBFT_BLOCK_GAS_LIMIT:,} block gas limit, on port "
+         f"{devnets.PROFILES['qbft'].port} (docs/consortium.md).",
 )
 STATE_DIR = click.option(
     "--state-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".devnet"),
     show_default=True, help="Where the chain keeps its state, log and pid file.",
 )
+
+
+def chosen_devnet(chain: str | None, profile: str | None) -> devnets.Devnet:
+    """The devnet that --chain and --profile name; a profile decides its own chain."""
+    if profile is None:
+        return devnets.DEVNETS[chain or "ganache"]
+    net = devnets.PROFILES[profile]
+    if chain is not None and chain != net.name:
+        fail(f"the {profile} profile runs on {net.name}, not {chain}: leave out --chain", EXIT_USAGE)
+    return net
+
+
 @devnet.command("up")
 @CHAIN
+@PROFILE
 @STATE_DIR
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
-              help="Listen on this port instead of the chain's default (ganache 8545, anvil 8546).")
+              help="Listen on this port instead of the devnet's default (ganache 8545, anvil 8546, qbft 8548).")
 @click.option("--block-time", type=click.IntRange(1, 60), default=None,
-              help="Mine a block every N seconds, like the production QBFT chain (default: a block per transaction).")
-@click.option("--gas-limit", type=click.IntRange(15_000_000), default=devnets.BLOCK_GAS_LIMIT, show_default=True,
-              help="Block gas limit (a consortium chain may set it far higher).")
+              help="Mine a block every N seconds, like the production QBFT chain (default: a block per "
+                   "transaction; the qbft profile's 2).")
+@click.option("--gas-limit", type=click.IntRange(15_000_000), default=None,
+              help=f"Block gas limit (default {devnets.BLOCK_GAS_LIMIT:,}; the qbft profile's "
+                   f"{devnets.QBFT_BLOCK_GAS_LIMIT:,}).")
 @JSON_OPTION
-def devnet_up(chain: str, state_dir: Path, port: int | None, block_time: int | None, gas_limit: int,
-              as_json: bool) -> None:
+def devnet_up(chain: str | None, profile: str | None, state_dir: Path, port: int | None, block_time: int | None,
+              gas_limit: int | None, as_json: bool) -> None:
     """Start the devnet in the background unless it already runs; its state survives restarts."""
-    net = dataclasses.replace(devnets.DEVNETS[chain], block_time=block_time, block_gas_limit=gas_limit)
-    if port is not None:
-        net = dataclasses.replace(net, port=port)
+    net = chosen_devnet(chain, profile)
+    overrides = {"port": port, "block_time": block_time, "block_gas_limit": gas_limit}
+    net = dataclasses.replace(net, **{key: value for key, value in overrides.items() if value is not None})
     try:
         started = devnets.up(net, Path.cwd(), state_dir)
     except devnets.DevnetError as exc:
         fail(str(exc), EXIT_CHAIN_UNREACHABLE)
-    result = {"chain": chain, "rpc_url": net.rpc_url, "chain_id": net.chain_id, "started": started}
+    result = {"chain": net.name, "profile": net.profile, "rpc_url": net.rpc_url, "chain_id": net.chain_id,
+              "block_time": net.block_time, "block_gas_limit": net.block_gas_limit, "started": started}
     if as_json:
         click.echo(json.dumps(result))
     else:
         verb = "started" if started else "already running"
-        click.echo(f"{chain} {verb} on {net.rpc_url} (chain id {net.chain_id})")
+        click.echo(f"{net.label} {verb} on {net.rpc_url} (chain id {net.chain_id})")
 
 
 @devnet.command("down")
 @CHAIN
+@PROFILE
 @STATE_DIR
 @JSON_OPTION
-def devnet_down(chain: str, state_dir: Path, as_json: bool) -> None:
+def devnet_down(chain: str | None, profile: str | None, state_dir: Path, as_json: bool) -> None:
     """Stop a devnet started by `chaincity devnet up` (its state stays in --state-dir)."""
-    stopped = devnets.down(devnets.DEVNETS[chain], state_dir)
+    net = chosen_devnet(chain, profile)
+    stopped = devnets.down(net, state_dir)
     if as_json:
-        click.echo(json.dumps({"chain": chain, "stopped": stopped}))
+        click.echo(json.dumps({"chain": net.name, "profile": net.profile, "stopped": stopped}))
     else:
-        click.echo(f"{chain} {'stopped' if stopped else 'was not running'}")
+        click.echo(f"{net.label} {'stopped' if stopped else 'was not running'}")
 
 
 @main.command("deploy")

@@ -30,7 +30,7 @@ def private_devnet(name: str):
 
     @pytest.fixture(scope="session", name=f"{name}_net")
     def definition():
-        return dataclasses.replace(devnets.DEVNETS[name], port=free_port())
+        return dataclasses.replace({**devnets.DEVNETS, **devnets.PROFILES}[name], port=free_port())
 
     @pytest.fixture(scope="session", name=name)
     def running(request, tmp_path_factory):
@@ -46,6 +46,8 @@ def private_devnet(name: str):
 # Ganache is our users' devnet (it runs a transaction at send time and says so); Anvil is faster.
 anvil_net, anvil = private_devnet("anvil")
 ganache_net, ganache = private_devnet("ganache")
+# The city's production chain as a devnet plays it: 2 s blocks, free gas (devnet.PROFILES).
+qbft_net, qbft = private_devnet("qbft")
 
 
 # Test accounts: 0-2 the city administrators (2 of 3), then the departments' signers.
@@ -99,18 +101,26 @@ def make_city(w3: Web3, tmp_path: Path) -> dict:
     from chaincity.chain.enums import DepartmentKind
     from chaincity.chain.signer import devnet_account
 
-    config = deploy_devnet_city(w3, tmp_path / "deployments")
-    signers = {}
-    for code, (kind, index) in DEPARTMENT_SIGNERS.items():
-        signers[code] = devnet_account(index)
-        onboard(w3, config.deployments_dir, code, DepartmentKind[kind], [signers[code].address])
+    with devnets.block_per_transaction(w3):
+        config = deploy_devnet_city(w3, tmp_path / "deployments")
+        signers = {}
+        for code, (kind, index) in DEPARTMENT_SIGNERS.items():
+            signers[code] = devnet_account(index)
+            onboard(w3, config.deployments_dir, code, DepartmentKind[kind], [signers[code].address])
     return {"config": config, "contracts": load_contracts(w3, config.deployments_dir), "signers": signers}
 
 
 @pytest.fixture
-def city(anvil, tmp_path):
-    """The city on the private Anvil (see make_city)."""
-    return make_city(anvil, tmp_path)
+def chain(request):
+    """The chain a test runs on: the private Anvil, or the devnet a test names by parametrizing
+    this fixture indirectly (``@pytest.mark.parametrize("chain", ["anvil", "qbft"], indirect=True)``)."""
+    return request.getfixturevalue(getattr(request, "param", "anvil"))
+
+
+@pytest.fixture
+def city(chain, tmp_path):
+    """The city on the test's chain, the private Anvil unless it names another (see make_city)."""
+    return make_city(chain, tmp_path)
 
 
 @pytest.fixture(params=["anvil", "ganache"])
@@ -175,8 +185,8 @@ class Oracles:
 
 
 @pytest.fixture
-def oracles(anvil, city, tmp_path) -> Oracles:
-    return Oracles(anvil, city, tmp_path)
+def oracles(chain, city, tmp_path) -> Oracles:
+    return Oracles(chain, city, tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,10 @@ import requests
 from web3 import Web3
 
 from chaincity.chain.calldata import CallEncoder
-from web3.exceptions import ContractCustomError
+from web3.exceptions import ContractCustomError, Web3RPCError
 
 from chaincity.chain.errors import DecodedError, ErrorDecoder
-from chaincity.chain.sender import NonceTaken, OutOfGasMoney, RetryPolicy, refused_by_node
+from chaincity.chain.sender import NonceTaken, OutOfGasMoney, RetryPolicy, refused_by_node, send_outcome
 
 from conftest import ROOT
 
@@ -61,6 +61,21 @@ def test_the_node_words_for_a_sender_without_gas_money_or_with_a_taken_nonce():
     assert refused_by_node(Exception("execution reverted"), address) is None
 
 
+def test_a_nodes_refusal_of_a_send_classified_by_what_became_of_the_transaction():
+    """Ganache (vmErrorsOnRPCResponse) answers a send that ran out of gas or reverted with the
+    error, mined: the receipt decides, as on any node. A transaction refused unmined for its
+    gas is priced again; the sender's own refusals and anything unknown are not these."""
+    ganache_out_of_gas = Web3RPCError("{'message': 'VM Exception while processing transaction: out of gas', "
+                                      "'stack': 'RuntimeError: VM Exception while processing transaction: out of gas'}")
+    assert send_outcome(ganache_out_of_gas) == "mined"
+    assert send_outcome(Web3RPCError("VM Exception while processing transaction: revert")) == "mined"
+    assert send_outcome(Web3RPCError("{'message': 'intrinsic gas too low'}")) == "gas too low"  # Ganache, geth, Besu
+    assert send_outcome(Web3RPCError("intrinsic gas too low: have 66000, want 98112")) == "gas too low"  # Anvil
+    assert send_outcome(Web3RPCError("already known")) == "sent"
+    for theirs in ("insufficient funds for gas * price + value", "nonce too low", "exceeds block gas limit"):
+        assert send_outcome(Web3RPCError(theirs)) is None
+
+
 def test_retry_policy_retries_transient_failures_then_gives_up(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     calls = []
@@ -92,3 +107,24 @@ def test_retry_policy_does_not_retry_real_errors():
     with pytest.raises(ValueError):
         RetryPolicy().run("wrong", wrong)
     assert len(calls) == 1
+
+
+def test_fees_are_free_on_a_zero_base_fee_chain_and_eip1559_or_legacy_elsewhere():
+    """A Besu QBFT network with free gas (zeroBaseFee, --min-gas-price=0) suggests a zero
+    price: the sender offers exactly that, never the 1 gwei tip it adds on a priced chain."""
+    from types import SimpleNamespace
+
+    from eth_account import Account
+
+    from chaincity.chain.sender import TransactionSender
+
+    def sender(base_fee, gas_price):
+        block = {} if base_fee is None else {"baseFeePerGas": base_fee}
+        eth = SimpleNamespace(chain_id=31338, gas_price=gas_price, get_block=lambda which: block)
+        return TransactionSender(SimpleNamespace(eth=eth), Account.create())
+
+    assert sender(0, 0)._fees() == {"maxPriorityFeePerGas": 0, "maxFeePerGas": 0}
+    assert sender(0, 5)._fees() == {"maxPriorityFeePerGas": 5, "maxFeePerGas": 5}  # a priced chain with no base fee
+    gwei = 10**9
+    assert sender(7, 0)._fees() == {"maxPriorityFeePerGas": gwei, "maxFeePerGas": 14 + gwei}
+    assert sender(None, 3)._fees() == {"gasPrice": 3}

@@ -13,6 +13,7 @@ import time
 import requests
 import yaml
 from click.testing import CliRunner
+from web3 import Web3
 
 from chaincity import devnet as devnets
 from chaincity.cli import EXIT_CHAIN_UNREACHABLE, main
@@ -138,7 +139,7 @@ def _wait_for_no_chain(net, seconds=10.0):
 
 
 def test_devnets_do_not_share_ports_chain_ids_or_brownie_ids():
-    nets = list(devnets.DEVNETS.values())
+    nets = [*devnets.DEVNETS.values(), *devnets.PROFILES.values()]
     for attribute in ("port", "chain_id", "brownie_id"):
         assert len({getattr(n, attribute) for n in nets}) == len(nets)
 
@@ -172,14 +173,15 @@ def test_devnet_up_twice_then_down_through_the_cli(tmp_path):
     try:
         assert first.exit_code == 0, first.output
         assert json.loads(first.output) == {
-            "chain": "anvil", "rpc_url": f"http://127.0.0.1:{port}", "chain_id": 31337, "started": True,
+            "chain": "anvil", "profile": None, "rpc_url": f"http://127.0.0.1:{port}", "chain_id": 31337,
+            "block_time": None, "block_gas_limit": devnets.BLOCK_GAS_LIMIT, "started": True,
         }
         second = runner.invoke(main, args)
         assert json.loads(second.output)["started"] is False
         assert devnets.chain_id_at(f"http://127.0.0.1:{port}") == 31337
     finally:
         down = runner.invoke(main, ["devnet", "down", "--chain", "anvil", "--state-dir", str(tmp_path), "--json"])
-    assert json.loads(down.output) == {"chain": "anvil", "stopped": True}
+    assert json.loads(down.output) == {"chain": "anvil", "profile": None, "stopped": True}
     assert devnets.chain_id_at(f"http://127.0.0.1:{port}") is None
     again = runner.invoke(main, ["devnet", "down", "--chain", "anvil", "--state-dir", str(tmp_path)])
     assert again.output.strip() == "anvil was not running"
@@ -218,3 +220,33 @@ def test_deploy_cli_names_an_unreachable_rpc_in_one_line(tmp_path):
     assert result.returncode == EXIT_CHAIN_UNREACHABLE
     assert result.stderr.strip().splitlines() == [f"error: cannot reach the chain at {url}"]
     assert result.stdout == ""
+
+
+def test_the_qbft_profile_plays_a_free_gas_besu_chain_through_the_cli(tmp_path):
+    """`chaincity devnet up --profile qbft`: blocks every 2 s with or without transactions (QBFT's
+    blockperiodseconds), zero base fee (Besu's zeroBaseFee) and a node that suggests a zero gas
+    price (--min-gas-price=0), the stated block gas limit; beside a plain Anvil in one folder."""
+    runner = CliRunner()
+    port = free_port()
+    up = runner.invoke(main, ["devnet", "up", "--profile", "qbft", "--port", str(port), "--state-dir", str(tmp_path),
+                              "--json"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert up.exit_code == 0, up.output
+        assert json.loads(up.output) | {"rpc_url": None} == {
+            "chain": "anvil", "profile": "qbft", "rpc_url": None, "chain_id": 31338, "block_time": 2,
+            "block_gas_limit": devnets.QBFT_BLOCK_GAS_LIMIT, "started": True}
+        assert (tmp_path / "qbft.pid").exists() and not (tmp_path / "anvil.pid").exists()
+        w3 = Web3(Web3.HTTPProvider(url))
+        first = w3.eth.block_number
+        time.sleep(4.5)
+        latest = w3.eth.get_block("latest")
+        assert latest["number"] >= first + 2  # empty blocks, one every 2 s
+        assert (latest["baseFeePerGas"], w3.eth.gas_price) == (0, 0)
+        assert latest["gasLimit"] == devnets.QBFT_BLOCK_GAS_LIMIT
+        wrong = runner.invoke(main, ["devnet", "up", "--profile", "qbft", "--chain", "ganache"])
+        assert wrong.exit_code != 0 and "runs on anvil" in wrong.output
+    finally:
+        down = runner.invoke(main, ["devnet", "down", "--profile", "qbft", "--state-dir", str(tmp_path)])
+    assert down.output.strip() == "qbft stopped"
+    assert devnets.chain_id_at(url) is None
