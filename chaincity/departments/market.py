@@ -80,6 +80,7 @@ SPEC = DepartmentSpec(
     columns=("uscc", "name", "legal_rep_id_number", "registered_capital", "division", "registered_at", "status"),
     optional_columns=("action", "reason"),
     parse=parse,
+    record_columns=("uscc",),
     # Registrations in batches, then every later act one by one in the export's order (a
     # removal from the abnormal list needs the listing before it).
     chains=(

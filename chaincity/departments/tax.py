@@ -44,6 +44,7 @@ SPEC = DepartmentSpec(
     columns=("uscc", "year", "grade", "assessed_at"),
     optional_columns=("action", "reason"),
     parse=parse,
+    record_columns=("uscc", "year"),
     # Assessments in batches, then corrections in the export's order (the last one stands).
     chains=(
         Batched("tax.assess", "CompanyRegistry", "setTaxGradeBatch", lambda p, h: (

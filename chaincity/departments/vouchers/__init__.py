@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from chaincity.chain.enums import DepartmentKind, department_id
-from chaincity.departments.rows import choice, department_code, must_be_empty, text, timestamp
+from chaincity.departments.rows import choice, department_code, document_number, must_be_empty, text, timestamp
 from chaincity.departments.vouchers.documents import document, remarks, type_id, voucher_id
 from chaincity.departments.vouchers.read_model import EVENTS, HeldVoucher, on_event
 from chaincity.hashing import Hasher
@@ -42,13 +42,13 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     or a later act on the voucher `voucher_id` (a nomination names the next `holder`; a
     revocation needs a `reason`)."""
     action = choice(row, "action", ("issue", *ACTS))
-    payload = {"voucher_no": text(row, "voucher_no", 66), "action": action,
+    payload = {"voucher_no": document_number(row, "voucher_no", 66), "action": action,
                "department": department_code(row, "department"), "acted_at": timestamp(row, "acted_at"),
                "remarks": (row.get("remarks") or "").strip()}
     if action == "issue":
         must_be_empty(row, "voucher_id", action)
         payload |= {"type": text(row, "type", 64), "subject": text(row, "subject"), "expires_at": _expiry(row),
-                    "document": text(row, "document", 100_000), "holder": department_code(row, "holder")}
+                    "document": text(row, "document", 100_000, multiline=True), "holder": department_code(row, "holder")}
         return ParsedRow(f"{payload['voucher_no']}:issue", "voucher.issue", payload)
     for field in ISSUE_COLUMNS:
         must_be_empty(row, field, action)
@@ -97,6 +97,7 @@ SPEC = DepartmentSpec(
     columns=("voucher_no", "action", "department", "acted_at"),
     optional_columns=("voucher_id", "holder", "remarks", "reason", *ISSUE_COLUMNS),
     parse=parse,
+    record_columns=("voucher_no",),
     # Issues first (many per transaction), then the acts in the order of the export.
     chains=(
         # The id needs the pepper: `hashed_key`, not `chain_key`, finds the voucher an error names.
