@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,11 +266,14 @@ def _safe_cell(value):
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
-def load_csv(engine: Engine, spec: DepartmentSpec, path: Path, context: RowContext,
+def load_csv(engine: Engine | Callable[[], Engine], spec: DepartmentSpec, path: Path, context: RowContext,
              progress: bool = False) -> LoadSummary:
-    """Load ``path`` into the department database; see the module docstring."""
+    """Load ``path`` into the department database; see the module docstring. ``engine`` may be
+    a function that opens the database: called only once the file reads as an export, so a
+    refused file creates no database."""
     handle, reader, encoding = _open_rows(path, spec)
     with handle:
+        engine = engine() if callable(engine) else engine
         try:
             summary = load_rows(engine, spec, _flag_cut_short(reader, not _ends_with_newline(path)), str(path),
                                 context, progress)

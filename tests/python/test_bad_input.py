@@ -1,11 +1,15 @@
 """Bad input across every department (issue 17): each malformed row of the corpus
 (tests/python/bad_rows.py) loaded through `chaincity db load` is rejected naming its row, its
 record and its field with the reason, and nothing of it is written — not to the department's
-database, not to the chain after `chaincity oracle sync`."""
+database, not to the chain after `chaincity oracle sync`; garbage files are refused whole with
+exit code 2 and one line, and the encodings and line ends real exports come in are read as the
+same records."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 
 import pytest
@@ -16,9 +20,10 @@ from sqlalchemy.orm import Session
 from bad_rows import CORPUS, corpus_rows, write_export
 from chaincity.chain.enums import DepartmentKind
 from chaincity.chain.signer import devnet_account
-from chaincity.cli import DEPARTMENTS, EXIT_OK, EXIT_REJECTED, main
+from chaincity.cli import DEPARTMENTS, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from chaincity.db import Reject, SourceRecord, open_database
-from conftest import PEPPER, make_city, onboard
+from chaincity.load import load_csv
+from conftest import LOUDI, PEPPER, make_city, onboard
 
 # Who writes each department's export in the shared city (accounts 3-6 are make_city's).
 WRITERS = {"real-estate": ("LD-REC", 3), "bank": ("LD-BANK-ICBC", 4), "court": ("LD-COURT-INT", 6),
@@ -101,3 +106,142 @@ def test_no_bad_row_reaches_the_chain_after_a_sync(shared_city):
         assert summaries and all(s["total"] == s["confirmed"] == s["pending"] == s["transactions"] == 0 for s in summaries), summaries
         assert w3.eth.get_transaction_count(devnet_account(account).address) == nonce, department
     assert w3.eth.block_number == block
+
+
+# --- Garbage files: refused as a whole (exit 2, one line), or read as the export they are ---
+
+ID_A, ID_B = "431302198005171236", "431381197501020884"
+USCC = "91431302MA4L000117"
+
+
+def listing(list_type: str, department: str) -> list[dict]:
+    return [{"list_type": list_type, "subject": USCC, "subject_kind": "company", "case_no": "（2023）湘13执123号",
+             "reason": "有履行能力而拒不履行", "legal_basis": "最高法失信规定第一条第一项", "effective_from": "2023-07-01",
+             "effective_until": "", "action": "list", "department": department},
+            {"list_type": list_type, "subject": ID_A, "subject_kind": "person", "case_no": "(2023)湘13执124号",
+             "reason": "违反限制消费令", "legal_basis": "第一条第二项", "effective_from": "2023-08-01",
+             "effective_until": "2099-12-31", "action": "list", "department": department}]
+
+
+# Two valid rows of each department's export, with Chinese text (certificates and case numbers
+# as printed, with full-width parentheses), as a real export carries it.
+VALID = {
+    "real-estate": [
+        {"unit_code": "431302001002GB00017F00030102", "owner_id_numbers": f"{ID_A};{ID_B}", "shares": "5000;5000",
+         "right_type": "house_ownership", "certificate_no": "湘（2019）娄底市不动产权第0001234号", "registered_at": "2019-03-01"},
+        {"unit_code": "431321004005GB00006F00070008", "owner_id_numbers": ID_B, "shares": "10000",
+         "right_type": "homestead_use", "certificate_no": "湘(2020)双峰县不动产权第0000007号", "registered_at": "2020-05-11"}],
+    "bank": [
+        {"unit_code": "431302001002GB00017F00030102", "bank": "LD-BANK-ICBC", "contract_no": "娄工银抵字（2019）第001号",
+         "amount": "500000.00", "term_months": "240", "registered_at": "2019-05-01"},
+        {"unit_code": "431302001002GB00017F00030102", "bank": "LD-BANK-ICBC", "contract_no": "娄工银抵字（2019）第001号",
+         "amount": "", "term_months": "", "registered_at": "2021-05-01", "action": "release"}],
+    "court": [
+        {"unit_code": "431321004005GB00006F00070008", "court": "LD-COURT-INT", "order_no": "（2019）湘13执12号",
+         "action": "seize", "term_months": "36", "issued_at": "2019-06-01"},
+        {"unit_code": "431321004005GB00006F00070008", "court": "LD-COURT-INT", "order_no": "（2019）湘13执12号",
+         "action": "lift", "term_months": "", "issued_at": "2020-06-01"}],
+    "market": [
+        {"uscc": USCC, "name": "娄底市湘中机械有限公司", "legal_rep_id_number": ID_A, "registered_capital": "500000.00",
+         "division": "431302", "registered_at": "2019-03-04", "status": "existing", "action": "register"},
+        {"uscc": USCC, "name": "", "legal_rep_id_number": "", "registered_capital": "", "division": "",
+         "registered_at": "2023-06-01", "status": "existing", "action": "list-abnormal", "reason": "未按规定报送年度报告"}],
+    "tax": [
+        {"uscc": USCC, "year": "2022", "grade": "D", "assessed_at": "2023-04-20"},
+        {"uscc": USCC, "year": "2022", "grade": "B", "assessed_at": "2023-09-20", "action": "correct", "reason": "纳税信用修复"}],
+    "court-listings": listing("dishonest-judgment-debtor", "LD-COURT-INT"),
+    "tax-listings": listing("major-tax-violation", "LD-TAX"),
+    "market-listings": listing("serious-violation", "LD-AMR"),
+    "finance-listings": listing("procurement-dishonesty", "LD-FIN"),
+    "voucher": [
+        {"voucher_no": "LD-COURT-INT-XZ-00001", "action": "issue", "department": "LD-COURT-INT", "acted_at": "2020-01-21",
+         "holder": "LD-REC", "type": "COURT_ASSISTANCE", "subject": "431321004005GB00006F00070008",
+         "document": "协助执行通知书 （2019）湘13执12号：请协助查封不动产单元，期限 36 个月。"},
+        {"voucher_no": "LD-COURT-INT-XZ-00001", "action": "accept", "department": "LD-REC", "acted_at": "2020-01-22",
+         "voucher_id": "0x" + "ab" * 32, "remarks": "已签收"}],
+}
+
+
+def export_text(department: str, newline: str = "\n") -> str:
+    spec = DEPARTMENTS[department]
+    columns = list(spec.columns) + list(spec.optional_columns)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator=newline)
+    writer.writeheader()
+    writer.writerows({c: row.get(c, "") for c in columns} for row in VALID[department])
+    return out.getvalue()
+
+
+def records(engine) -> list[tuple]:
+    with Session(engine) as session:
+        return [tuple(r) for r in session.execute(select(SourceRecord.source_id, SourceRecord.kind, SourceRecord.payload)
+                                                  .order_by(SourceRecord.row_number))]
+
+
+# (name, the file's bytes from the department's valid UTF-8 export, words of the one-line error)
+REFUSED = [
+    ("empty", lambda text: b"", "the file is empty"),
+    ("binary", lambda text: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary data (a NUL byte"),
+    ("random bytes", lambda text: bytes((i * 7919 + 13) % 255 + 1 for i in range(4096)), "missing column(s)"),
+    ("xlsx workbook", lambda text: b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml", "Excel .xlsx workbook?"),
+    ("UTF-16", lambda text: text.encode("utf-16"), "UTF-16 text"),
+    ("wrong header", lambda text: b"id,name,value\n1,2,3\n", "missing column(s)"),
+    ("misspelt column", lambda text: text.replace("department", "departmnet", 1).replace("registered_at", "registerd_at", 1)
+        .replace("acted_at", "acted_on", 1).replace("assessed_at", "assesed_at", 1).replace("issued_at", "issued_on", 1)
+        .encode(), "column(s)"),
+    ("extra column", lambda text: text.replace("\n", ",note\n", 1).encode(), "unknown column(s) 'note'"),
+    ("quote never closed", lambda text: (text + '"unclosed,field\n').encode(), "a quote never closed?"),
+]
+
+
+@pytest.mark.parametrize("department", sorted(DEPARTMENTS))
+def test_garbage_files_are_refused_whole_with_one_line(tmp_path, department):
+    text = export_text(department)
+    for name, make, words in REFUSED:
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(make(text))
+        db_url = f"sqlite:///{tmp_path / (name + '.db')}"
+        exit_code, output = load(tmp_path, department, path, db_url)
+        assert exit_code == EXIT_USAGE and words in output and output.count("\n") == 1, (name, output)
+        # Refused before any database is made; a quote never closed is met reading the rows, and
+        # nothing read before it is kept (one transaction).
+        assert not (tmp_path / (name + ".db")).exists() or records(open_database(db_url)) == [], name
+
+
+@pytest.mark.parametrize("department", sorted(DEPARTMENTS))
+def test_gbk_bom_and_crlf_exports_read_as_the_same_records(tmp_path, department):
+    """Excel saves "CSV" in GBK (GB18030) and "CSV UTF-8" with a BOM, both with CRLF line ends."""
+    text = export_text(department)
+    (tmp_path / "utf8.csv").write_text(text, encoding="utf-8")
+    expected = records(loaded(department, tmp_path / "utf8.csv"))
+    assert len(expected) == len(VALID[department])
+    variants = {"gbk": text.encode("gbk"), "gb18030": text.encode("gb18030"),
+                "bom": codecs.BOM_UTF8 + text.encode("utf-8"), "crlf": export_text(department, "\r\n").encode("utf-8"),
+                "gbk-crlf": export_text(department, "\r\n").encode("gbk"), "header only": text.split("\n")[0].encode() + b"\n"}
+    for name, content in variants.items():
+        (tmp_path / f"{name}.csv").write_bytes(content)
+        assert records(loaded(department, tmp_path / f"{name}.csv")) == ([] if name == "header only" else expected), name
+    exit_code, output = load(tmp_path, department, tmp_path / "gbk-crlf.csv", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert (exit_code, json.loads(output)["loaded"], json.loads(output)["encoding"]) == (
+        EXIT_OK, len(expected), "gb18030"), output
+
+
+def loaded(department: str, path):
+    """The department database (in memory) after loading ``path`` without a reject."""
+    engine = open_database("sqlite://")
+    summary = load_csv(engine, DEPARTMENTS[department], path, LOUDI)
+    assert summary.rejected == 0, summary.rejects
+    return engine
+
+
+@pytest.mark.parametrize("department", sorted(DEPARTMENTS))
+def test_a_last_line_cut_short_is_rejected_and_the_rest_loaded(tmp_path, department):
+    """An export cut off in its last line (a copy interrupted): the line may still read (an
+    amount of 5000 for 500000), so it is rejected, naming it; the rows before it load."""
+    path = tmp_path / "cut.csv"
+    path.write_text(export_text(department)[:-4], encoding="utf-8")
+    summary = load_csv(open_database("sqlite://"), DEPARTMENTS[department], path, LOUDI)
+    assert (summary.loaded, summary.rejected) == (len(VALID[department]) - 1, 1)
+    report = list(csv.DictReader(open(summary.rejects_report, encoding="utf-8")))
+    assert [(r["row_number"], r["field"]) for r in report] == [(str(len(VALID[department]) + 1), "(row)")]
+    assert "ends in this line without a newline" in report[0]["reason"]
