@@ -3,7 +3,8 @@
 record and its field with the reason, and nothing of it is written — not to the department's
 database, not to the chain after `chaincity oracle sync`; garbage files are refused whole with
 exit code 2 and one line, and the encodings and line ends real exports come in are read as the
-same records."""
+same records; a certificate number printed with full-width parentheses is the same certificate
+wherever a certificate number is given."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ from chaincity.chain.enums import DepartmentKind
 from chaincity.chain.signer import devnet_account
 from chaincity.cli import DEPARTMENTS, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from chaincity.db import Reject, SourceRecord, open_database
+from chaincity.departments import vouchers
+from chaincity.departments.real_estate.serves import title_owners
+from chaincity.formats import certificate_number
+from chaincity.hashing import Hasher
 from chaincity.load import load_csv
 from conftest import LOUDI, PEPPER, make_city, onboard
 
@@ -245,3 +250,56 @@ def test_a_last_line_cut_short_is_rejected_and_the_rest_loaded(tmp_path, departm
     report = list(csv.DictReader(open(summary.rejects_report, encoding="utf-8")))
     assert [(r["row_number"], r["field"]) for r in report] == [(str(len(VALID[department]) + 1), "(row)")]
     assert "ends in this line without a newline" in report[0]["reason"]
+
+
+# --- Certificate numbers as printed: （2019） is the same certificate as (2019) ---
+
+PRINTED = "湘（2019）娄底市不动产权第0001234号"  # as on the certificate (Regulations on Real Estate Registration)
+ASCII = "湘(2019)娄底市不动产权第0001234号"
+
+
+def test_a_certificate_number_has_one_form_however_printed():
+    assert {certificate_number(n) for n in (PRINTED, ASCII, "湘（２０１９）娄底市不动产权第０００１２３４号", f" {ASCII} ")} == {ASCII}
+    hasher = Hasher(PEPPER)
+    rows = [{**VALID["voucher"][0], "subject": subject} for subject in (PRINTED, ASCII)]
+    issues = [vouchers.issue_input(DEPARTMENTS["voucher"].parse(row, LOUDI).payload, hasher) for row in rows]
+    assert issues[0] == issues[1]  # a voucher about a certificate: one subject digest
+
+
+def test_a_certificate_printed_full_width_is_the_same_certificate_in_exports_verify_query_and_gateway(shared_city):
+    """The registration centre exports the certificate as printed; a bank verifies it from the
+    ASCII number, a court's gateway answer names it in its one form."""
+    w3, net, city, tmp_path = shared_city
+    env = {"CHAINCITY_RPC_URL": net.rpc_url, "CHAINCITY_DEPLOYMENTS_DIR": str(city["config"].deployments_dir),
+           "CHAINCITY_PEPPER": PEPPER.hex(), "CHAINCITY_DEPARTMENT": "LD-REC", "CHAINCITY_DEVNET_ACCOUNT": "3",
+           "CHAINCITY_DATABASE_URL": f"sqlite:///{tmp_path / 'certificates.db'}", "CITY_COUNTIES": ""}
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(main, list(args), env=env)
+        return result.exit_code, result.output
+
+    printed = tmp_path / "printed.csv"
+    printed.write_text(export_text("real-estate"), encoding="utf-8")
+    assert run("db", "load", "real-estate", str(printed))[0] == EXIT_OK
+    assert run("oracle", "sync", "real-estate")[0] == EXIT_OK
+    ascii_export = tmp_path / "ascii.csv"
+    ascii_export.write_text(export_text("real-estate").replace(PRINTED, ASCII), encoding="utf-8")
+    exit_code, output = run("db", "load", "real-estate", str(ascii_export), "--json")
+    assert (exit_code, json.loads(output)["unchanged"], json.loads(output)["loaded"]) == (EXIT_OK, 2, 0)
+
+    unit = VALID["real-estate"][0]["unit_code"]
+    answers = [run("verify", "certificate", number, "--unit", unit, "--json")
+               for number in (PRINTED, ASCII, "湘（２０１９）娄底市不动产权第０００１２３４号")]
+    assert [code for code, _ in answers] == [EXIT_OK] * 3, answers
+    digests = {json.loads(output)["certificate"] for _, output in answers}
+    assert len(digests) == 1 and {json.loads(output)["state"] for _, output in answers} == {"valid"}
+    title = json.loads(run("query", "title", unit, "--json")[1])
+    assert digests == {title["certificate"]}
+    assert run("verify", "certificate", digests.pop())[0] == EXIT_OK
+    other = run("verify", "certificate", "湘（2019）娄底市不动产权第0001235号", "--unit", unit, "--json")
+    assert (other[0], json.loads(other[1])["state"]) == (EXIT_REJECTED, "unknown")
+    assert run("verify", "certificate", "湘（2019）娄底市第1235号", "--unit", unit)[0] == EXIT_USAGE
+
+    with Session(open_database(env["CHAINCITY_DATABASE_URL"])) as session:  # what the gateway answers a court
+        assert title_owners(session, unit)["certificate_no"] == ASCII

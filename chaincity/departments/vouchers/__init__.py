@@ -16,6 +16,7 @@ from chaincity.chain.enums import DepartmentKind, department_id
 from chaincity.departments.rows import choice, department_code, document_number, must_be_empty, text, timestamp
 from chaincity.departments.vouchers.documents import document, remarks, type_id, voucher_id
 from chaincity.departments.vouchers.read_model import EVENTS, HeldVoucher, on_event
+from chaincity.formats import FormatError, certificate_number
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import (Action, Batched, ChainView, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext,
                                    RowError)
@@ -37,6 +38,17 @@ def _expiry(row: dict[str, str]) -> int:
     return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
 
 
+def _subject(row: dict[str, str]) -> str:
+    """What the voucher is about (a unit code, a USCC, a certificate number…), on chain only
+    salted: a certificate number printed with full-width parentheses is the same subject as its
+    ASCII form (formats.certificate_number)."""
+    value = text(row, "subject")
+    try:
+        return certificate_number(value)
+    except FormatError:
+        return value
+
+
 def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     """An issue (the voucher's type, subject, first `holder`, document text and optional expiry)
     or a later act on the voucher `voucher_id` (a nomination names the next `holder`; a
@@ -47,7 +59,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
                "remarks": (row.get("remarks") or "").strip()}
     if action == "issue":
         must_be_empty(row, "voucher_id", action)
-        payload |= {"type": text(row, "type", 64), "subject": text(row, "subject"), "expires_at": _expiry(row),
+        payload |= {"type": text(row, "type", 64), "subject": _subject(row), "expires_at": _expiry(row),
                     "document": text(row, "document", 100_000, multiline=True), "holder": department_code(row, "holder")}
         return ParsedRow(f"{payload['voucher_no']}:issue", "voucher.issue", payload)
     for field in ISSUE_COLUMNS:
