@@ -15,7 +15,7 @@ from eth_utils import keccak
 
 from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.rows import (choice, day, day_start, department_code, document_number, id_number, must_be_empty,
-                                        text, uscc)
+                                        optional_text, text, uscc)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, OneByOne, ParsedRow, RowContext, RowError
 
@@ -58,7 +58,7 @@ def parser(kind: DepartmentKind):
                     raise RowError("effective_until", f"{payload['effective_until']} is before effective_from")
         else:
             must_be_empty(row, "effective_from", action)
-            payload["legal_basis"] = (row.get("legal_basis") or "").strip()
+            payload["legal_basis"] = optional_text(row, "legal_basis", 500)
             payload["effective_until"] = day(row, "effective_until")  # the day it ends: not in the future
         source_id = f"{list_type}:{subject}:{payload['case_no']}:{action}"
         return ParsedRow(source_id, "listing.list" if action == "list" else "listing.end", payload)

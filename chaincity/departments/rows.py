@@ -31,6 +31,11 @@ def text(row: dict[str, str], field: str, max_length: int = 128, *, multiline: b
     return value
 
 
+def optional_text(row: dict[str, str], field: str, max_length: int) -> str:
+    """A field that may be empty ("" then), checked like :func:`text` when given."""
+    return text(row, field, max_length) if (row.get(field) or "").strip() else ""
+
+
 # Document numbers (contracts, court orders and cases, vouchers) as printed: letters of any
 # script, digits, spaces and the brackets and marks of Chinese document numbers; never a
 # spreadsheet formula's first character, nor markup, quotes or `;`.

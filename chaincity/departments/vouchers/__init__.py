@@ -10,10 +10,12 @@ voucher's custody chain instead of being refused.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from chaincity.chain.enums import DepartmentKind, department_id
-from chaincity.departments.rows import choice, department_code, document_number, must_be_empty, text, timestamp
+from chaincity.departments.rows import (FIRST_DAY, ISO_DAY, choice, department_code, document_number, must_be_empty,
+                                        optional_text, text, timestamp)
 from chaincity.departments.vouchers.documents import document, remarks, type_id, voucher_id
 from chaincity.departments.vouchers.read_model import EVENTS, HeldVoucher, on_event
 from chaincity.formats import FormatError, certificate_number
@@ -24,6 +26,7 @@ from chaincity.oracle.spec import (Action, Batched, ChainView, DepartmentSpec, F
 ACTS = ("nominate", "accept", "reject", "cancel-nomination", "redeem", "surrender", "revoke")
 ISSUE_COLUMNS = ("type", "subject", "expires_at", "document")
 CUSTODY_PAGE = 50
+TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 
 
 def _expiry(row: dict[str, str]) -> int:
@@ -32,10 +35,22 @@ def _expiry(row: dict[str, str]) -> int:
     if not value:
         return 0
     try:
+        if not ISO_DAY.match(value) or value[10:11] not in ("", "T", " "):
+            raise ValueError(value)
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise RowError("expires_at", f"{value!r} is not an ISO date or date-time") from None
+    if moment.date() < FIRST_DAY:  # on chain in Unix seconds
+        raise RowError("expires_at", f"{value} is before {FIRST_DAY}, the first day the registries hold")
     return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
+def _type_name(row: dict[str, str]) -> str:
+    """A voucher type as the city names it (MORTGAGE_RELEASE): capitals, digits and `_`."""
+    value = text(row, "type", 64)
+    if not TYPE_NAME.match(value):
+        raise RowError("type", f"{value!r} is not a voucher type name (capitals, digits and _, e.g. MORTGAGE_RELEASE)")
+    return value
 
 
 def _subject(row: dict[str, str]) -> str:
@@ -56,10 +71,10 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     action = choice(row, "action", ("issue", *ACTS))
     payload = {"voucher_no": document_number(row, "voucher_no", 66), "action": action,
                "department": department_code(row, "department"), "acted_at": timestamp(row, "acted_at"),
-               "remarks": (row.get("remarks") or "").strip()}
+               "remarks": optional_text(row, "remarks", 500)}
     if action == "issue":
         must_be_empty(row, "voucher_id", action)
-        payload |= {"type": text(row, "type", 64), "subject": _subject(row), "expires_at": _expiry(row),
+        payload |= {"type": _type_name(row), "subject": _subject(row), "expires_at": _expiry(row),
                     "document": text(row, "document", 100_000, multiline=True), "holder": department_code(row, "holder")}
         return ParsedRow(f"{payload['voucher_no']}:issue", "voucher.issue", payload)
     for field in ISSUE_COLUMNS:
