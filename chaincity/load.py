@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,13 +162,16 @@ def _header_problem(header: list[str], spec: DepartmentSpec) -> str | None:
     return None
 
 
+UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that did not decode, as surrogateescape keeps it
+
+
 def _not_decoded(row: dict) -> tuple[str, str] | None:
     """The first field holding bytes the file's encoding could not read, and where."""
     for field_name, value in row.items():
-        for position, ch in enumerate(value or "", 1):
-            if "\udc80" <= ch <= "\udcff":
-                return field_name, f"is not UTF-8 text (byte 0x{ord(ch) - 0xdc00:02x} at character {position}; " \
-                                   "a row saved in another encoding?)"
+        found = UNDECODED.search(value or "")
+        if found:
+            return field_name, (f"is not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x} at character "
+                                f"{found.start() + 1}; a row saved in another encoding?)")
     return None
 
 

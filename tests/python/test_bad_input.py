@@ -71,6 +71,8 @@ def test_each_bad_row_is_rejected_naming_its_record_and_field_and_nothing_is_wri
         named = [row.values.get(c, "").strip() for c in DEPARTMENTS[department].record_columns]
         if reject["field"] == "(record)" or (all(named) and all(len(n) < 60 and "{" not in n for n in named)):
             assert reject["source_id"], reject
+    # The report is safe to open in a spreadsheet: no cell runs as a formula (=cmd|…).
+    assert not [cell for r in report for cell in r.values() if cell.startswith(("=", "+", "-", "@"))]
     engine = open_database(db_url)
     with Session(engine) as session:
         loaded = session.scalars(select(SourceRecord.row_number).order_by(SourceRecord.row_number)).all()
