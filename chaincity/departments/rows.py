@@ -116,8 +116,9 @@ def _in_range(field: str, value: str, parsed: date, future: bool = False) -> Non
         raise RowError(field, f"{value} is in the future")
 
 
-def timestamp(row: dict[str, str], field: str) -> str:
-    """An ISO date or date-time, normalised to UTC ISO text (dates at midnight, China time taken as given)."""
+def timestamp(row: dict[str, str], field: str, *, future: bool = False) -> str:
+    """An ISO date or date-time, normalised to UTC ISO text (dates at midnight, China time taken
+    as given); in the future only where ``future`` allows (a voucher's expiry)."""
     value = text(row, field, 40)
     try:  # YYYY-MM-DD first: Python also reads 20190301 and 2019-W09-5, which no export means
         if not ISO_DAY.match(value) or value[10:11] not in ("", "T", " "):
@@ -127,7 +128,7 @@ def timestamp(row: dict[str, str], field: str) -> str:
         raise RowError(field, f"{value!r} is not an ISO date or date-time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    _in_range(field, value, parsed.date())
+    _in_range(field, value, parsed.date(), future)
     return parsed.astimezone(UTC).isoformat()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from chaincity.departments.rows import ascii_code, choice, listed, must_be_empty, text, timestamp, unit_code, valid_unit_code
+from chaincity.departments.rows import (ascii_code, choice, listed, must_be_empty, text, timestamp, unit_code,
+                                        valid_unit_code)
 from chaincity.formats import FormatError, certificate_number, validate_id_number
 from chaincity.oracle.spec import ParsedRow, RowContext, RowError
 
