@@ -180,7 +180,7 @@ def record_name(spec: DepartmentSpec, row: dict) -> str | None:
     contract, order or voucher number, its USCC…), shortened, for the rejects report."""
     parts = [str(row.get(column) or "").strip() for column in spec.record_columns]
     name = " ".join(part for part in parts if part)
-    if not name or _not_decoded({"": name}):
+    if not name or not name.isprintable():  # no line break, control character or undecoded byte in a report line
         return None
     return name if len(name) <= 64 else name[:61] + "…"
 
@@ -282,7 +282,7 @@ def load_csv(engine: Engine | Callable[[], Engine], spec: DepartmentSpec, path: 
             summary = load_rows(engine, spec, _flag_cut_short(reader, not _ends_with_newline(path)), str(path),
                                 context, progress)
         except csv.Error as exc:  # nothing was committed: the load runs in one transaction
-            raise BadInputFile(f"{path}: line {reader.line_num}: {exc} (a quote never closed?)") from None
+            raise BadInputFile(f"{path}: line {reader.line_num}: {exc} (a quoted field not closed where it ends)") from None
     summary.encoding = encoding.removesuffix("-sig")
     if summary.rejects:
         report = path.with_name(path.stem + ".rejects.csv")

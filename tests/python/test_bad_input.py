@@ -197,7 +197,7 @@ REFUSED = [
         .replace("acted_at", "acted_on", 1).replace("assessed_at", "assesed_at", 1).replace("issued_at", "issued_on", 1)
         .encode(), "column(s)"),
     ("extra column", lambda text: text.replace("\n", ",note\n", 1).encode(), "unknown column(s) 'note'"),
-    ("quote never closed", lambda text: (text + '"unclosed,field\n').encode(), "a quote never closed?"),
+    ("quote never closed", lambda text: (text + '"unclosed,field\n').encode(), "a quoted field not closed"),
 ]
 
 
