@@ -282,7 +282,7 @@ def load_csv(engine: Engine | Callable[[], Engine], spec: DepartmentSpec, path: 
             summary = load_rows(engine, spec, _flag_cut_short(reader, not _ends_with_newline(path)), str(path),
                                 context, progress)
         except csv.Error as exc:  # nothing was committed: the load runs in one transaction
-            raise BadInputFile(f"{path}: line {reader.line_num}: {exc} (a quoted field not closed where it ends)") from None
+            raise BadInputFile(f"{path}: line {reader.line_num + 1}: {exc} (a quoted field not closed where it ends)") from None
     summary.encoding = encoding.removesuffix("-sig")
     if summary.rejects:
         report = path.with_name(path.stem + ".rejects.csv")
