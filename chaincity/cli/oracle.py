@@ -52,12 +52,14 @@ def db_load(department: str, csv_file: Path, db_url: str, as_json: bool) -> None
     Unit codes must lie in the city's counties (CITY_COUNTIES, as the deployment declared them;
     default Loudi's five). Rejected rows go to the rejects table and to <file>.rejects.csv, each
     with its row, field and reason. Exit 0: every row loaded (or already there); 1: some rows
-    rejected; 2: the file itself is unusable (missing, not UTF-8, missing columns).
+    rejected; 2: the file itself is unusable (missing, empty, binary, a workbook, UTF-16, missing or
+    unknown columns, a quote never closed). Read as UTF-8 (with or without a BOM) or GB18030/GBK,
+    CRLF or LF; a row in another encoding than the file's is rejected, naming its field.
     """
     with one_line_errors():
         context = RowContext(frozenset(city_counties()))
     try:
-        summary = load_csv(open_database(db_url), DEPARTMENTS[department], csv_file, context, progress=not as_json)
+        summary = load_csv(lambda: open_database(db_url), DEPARTMENTS[department], csv_file, context, progress=not as_json)
     except BadInputFile as exc:
         fail(str(exc), EXIT_USAGE)
     if as_json:

@@ -8,9 +8,13 @@ import click
 
 from chaincity.chain.contracts import call_named
 from chaincity.chain.enums import CertificateState, TitleStatus
+from chaincity.config import city_pepper
+from chaincity.departments.real_estate.chain import issued_certificate
 from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, \
     one_line_errors, open_city
-from chaincity.formats import FormatError, unit_code_of, unit_key, validate_unit_code, validate_uscc
+from chaincity.formats import FormatError, certificate_number, unit_code_of, unit_key, validate_unit_code, validate_uscc
+from chaincity.hashing import Hasher
+from chaincity.oracle.history import ChainReader
 
 
 def _registry_call(rpc_url: str | None, function: str, *args):
@@ -57,17 +61,19 @@ def query_title(unit_code: str, rpc_url: str | None, as_json: bool) -> None:
         click.echo(f"  seizure: {seizure}")
 
 
-@_reading(verify, "certificate", "digest")
-def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
-    """What a certificate digest is: a title certificate valid, superseded or revoked; a mortgage
+@verify.command("certificate")
+@click.argument("certificate")
+@click.option("--unit", "unit_code", default=None,
+              help="The unit code of the title, when CERTIFICATE is its printed number (needs CHAINCITY_PEPPER).")
+@RPC_OPTION
+@JSON_OPTION
+def verify_certificate(certificate: str, unit_code: str | None, rpc_url: str | None, as_json: bool) -> None:
+    """What a certificate is: a title certificate valid, superseded or revoked; a mortgage
     registration certificate (不动产登记证明) valid, released, transferred or revoked; for which
-    unit, issued when. Exit 0 if valid, 1 otherwise."""
-    try:
-        raw = bytes.fromhex(digest.removeprefix("0x"))
-    except ValueError:
-        raw = b""
-    if len(raw) != 32:
-        fail(f"{digest!r} is not a 32-byte hex digest", EXIT_USAGE)
+    unit, issued when. CERTIFICATE is its 0x digest, or its number as printed
+    (湘（2019）娄底市不动产权第0001234号, full-width or not: the same certificate) with --unit, for a
+    department holding the city's pepper. Exit 0 if valid, 1 otherwise."""
+    raw = _certificate_digest(certificate, unit_code, rpc_url)
     view = _registry_call(rpc_url, "verifyCertificate", raw)
     state = CertificateState(view["state"]).name.lower()
     result = {"certificate": "0x" + raw.hex(), "state": state, "unit": unit_code_of(bytes.fromhex(view["unit"][2:])),
@@ -79,6 +85,28 @@ def verify_certificate(digest: str, rpc_url: str | None, as_json: bool) -> None:
         click.echo(f"{result['certificate']}: {state}" + (f", unit {result['unit']}, issued at {result['issuedAt']}"
                                                           if state != "unknown" else ""))
     sys.exit(EXIT_OK if state == "valid" else EXIT_REJECTED)
+
+
+def _certificate_digest(certificate: str, unit_code: str | None, rpc_url: str | None) -> bytes:
+    """The registry's digest of a certificate given by its digest, or by its printed number and
+    unit (the number's salted digest under the title's versions; zero when never issued)."""
+    if certificate.startswith("0x") or unit_code is None:
+        try:
+            raw = bytes.fromhex(certificate.removeprefix("0x"))
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            fail(f"{certificate!r} is not a 32-byte hex digest (give a printed certificate number with --unit)", EXIT_USAGE)
+        return raw
+    try:
+        number, unit = certificate_number(certificate), validate_unit_code(unit_code)
+    except FormatError as exc:
+        fail(str(exc), EXIT_USAGE)
+    with one_line_errors():  # a missing pepper is a configuration error: exit 2
+        hasher = Hasher(city_pepper())
+        registry = open_city(rpc_url)["PropertyRegistry"]
+        digest = issued_certificate(ChainReader(registry), {"unit_code": unit, "certificate_no": number}, hasher)
+    return digest or bytes(32)
 
 
 @_reading(verify, "voucher", "digest_or_file")

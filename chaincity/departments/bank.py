@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from chaincity.chain.enums import DepartmentKind, department_id
 from chaincity.db import Base, ChainEvent
-from chaincity.departments.rows import department_code, integer, must_be_empty, text, timestamp, unit_code, unit_of, yuan_to_fen
+from chaincity.departments.rows import (department_code, document_number, integer, must_be_empty, text, timestamp, unit_code,
+                                        unit_of, yuan_to_fen)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -40,7 +41,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     action = (row.get("action") or "register").strip()  # optional column; a bare export registers
     if action not in ACTIONS:
         raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
-    contract = text(row, "contract_no", 64)
+    contract = document_number(row, "contract_no")
     payload = {
         "unit_code": unit_code(row, context),
         "bank": department_code(row, "bank"),
@@ -105,6 +106,7 @@ SPEC = DepartmentSpec(
     columns=("unit_code", "bank", "contract_no", "amount", "term_months", "registered_at"),
     optional_columns=("action", "new_lender"),
     parse=parse,
+    record_columns=("contract_no",),
     # Registrations, then transfers, then releases: a later act in the same export needs the earlier.
     chains=(
         Batched("mortgage.register", "PropertyRegistry", "registerMortgages", mortgage_input, unit_of, owner_field="bank"),

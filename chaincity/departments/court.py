@@ -7,8 +7,8 @@ from __future__ import annotations
 from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.real_estate.chain import certificate_issued
 from chaincity.departments.real_estate.rows import certificate_numbers, owners_and_shares
-from chaincity.departments.rows import (choice, department_code, integer, must_be_empty, text, timestamp, unit_code,
-                                        unit_of, with_article)
+from chaincity.departments.rows import (choice, department_code, document_number, integer, must_be_empty, text, timestamp,
+                                        unit_code, unit_of, with_article)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -22,7 +22,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     the sale ruling, the buyers in `owner_id_numbers`/`shares` and their new `certificate_no`,
     as in the registration centre's export); an objection suit (`order_no` its case number)."""
     action = choice(row, "action", ACTIONS)
-    order = text(row, "order_no", 64)
+    order = document_number(row, "order_no")
     issued_at = timestamp(row, "issued_at")
     if action in ("seize", "renew"):
         term = integer(row, "term_months", 1, MAX_TERM_MONTHS)
@@ -78,6 +78,7 @@ SPEC = DepartmentSpec(
     columns=("unit_code", "court", "order_no", "action", "term_months", "issued_at"),
     optional_columns=SALE_COLUMNS,
     parse=parse,
+    record_columns=("order_no",),
     # In the order a court acts: seizures, renewals, lifts, then sales (a lift may hand the
     # effective seizure to this court) and objection suits.
     chains=tuple(

@@ -14,7 +14,8 @@ from __future__ import annotations
 from eth_utils import keccak
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.rows import choice, day, day_start, department_code, id_number, must_be_empty, text, uscc
+from chaincity.departments.rows import (choice, day, day_start, department_code, document_number, id_number, must_be_empty,
+                                        optional_text, text, uscc)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, OneByOne, ParsedRow, RowContext, RowError
 
@@ -46,7 +47,7 @@ def parser(kind: DepartmentKind):
         if action not in ACTIONS:
             raise RowError("action", f"{action!r} must be one of {', '.join(ACTIONS)}")
         payload = {"list_type": list_type, "subject_kind": subject_kind, "subject": subject,
-                   "case_no": text(row, "case_no", 64), "reason": text(row, "reason", 500), "action": action,
+                   "case_no": document_number(row, "case_no"), "reason": text(row, "reason", 500), "action": action,
                    "department": department_code(row, "department")}
         if action == "list":
             payload |= {"legal_basis": text(row, "legal_basis", 500), "effective_from": day(row, "effective_from"),
@@ -57,7 +58,7 @@ def parser(kind: DepartmentKind):
                     raise RowError("effective_until", f"{payload['effective_until']} is before effective_from")
         else:
             must_be_empty(row, "effective_from", action)
-            payload["legal_basis"] = (row.get("legal_basis") or "").strip()
+            payload["legal_basis"] = optional_text(row, "legal_basis", 500)
             payload["effective_until"] = day(row, "effective_until")  # the day it ends: not in the future
         source_id = f"{list_type}:{subject}:{payload['case_no']}:{action}"
         return ParsedRow(source_id, "listing.list" if action == "list" else "listing.end", payload)
@@ -102,6 +103,7 @@ def spec_for(kind: DepartmentKind) -> DepartmentSpec:
     batches, then lifts and repairs one by one."""
     return DepartmentSpec(
         name=NAMES[kind], kinds=(kind,), columns=COLUMNS, parse=parser(kind),
+        record_columns=("case_no",),  # not `subject`: a person's identity number
         chains=(Batched("listing.list", "CreditLists", "listBatch", listing_input, listing_key, owner_field="department",
                         hashed_key=case_digest),
                 OneByOne("listing.end", "CreditLists", chain_key=listing_key, owner_field="department",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from chaincity.chain.enums import DepartmentKind
 from chaincity.departments.market_serves import SERVES
-from chaincity.departments.rows import (choice, county, day, day_start, digest_or_zero, id_number, must_be_empty, text,
-                                        uscc, uscc_of, yuan_to_fen)
+from chaincity.departments.rows import (choice, county, day, day_start, digest_or_zero, id_number, must_be_empty,
+                                        optional_text, text, uscc, uscc_of, yuan_to_fen)
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -41,7 +41,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     if status not in ACTIONS[action]:
         raise RowError("status", f"{status!r} disagrees with {action}: the company is then {' or '.join(ACTIONS[action])}")
     payload = {"uscc": code, "action": action, "status": status, "registered_at": day(row, "registered_at"),
-               "reason": (row.get("reason") or "").strip()}
+               "reason": optional_text(row, "reason", 500)}
     if action in ("register", "amend"):
         payload |= {"name": text(row, "name", 200), "legal_rep_id_number": id_number(row, "legal_rep_id_number"),
                     "registered_capital_fen": yuan_to_fen(row, "registered_capital"),
@@ -80,6 +80,7 @@ SPEC = DepartmentSpec(
     columns=("uscc", "name", "legal_rep_id_number", "registered_capital", "division", "registered_at", "status"),
     optional_columns=("action", "reason"),
     parse=parse,
+    record_columns=("uscc",),
     # Registrations in batches, then every later act one by one in the export's order (a
     # removal from the abnormal list needs the listing before it).
     chains=(

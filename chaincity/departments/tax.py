@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.departments.rows import choice, day, day_start, integer, text, uscc, uscc_of
+from chaincity.departments.rows import choice, day, day_start, integer, optional_text, text, uscc, uscc_of
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import Action, Batched, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext, RowError
 
@@ -25,7 +25,7 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     if year > date.today().year:
         raise RowError("year", f"{year} is in the future")
     payload = {"uscc": code, "year": year, "grade": choice(row, "grade", tuple(GRADES)), "action": action,
-               "assessed_at": day(row, "assessed_at"), "reason": (row.get("reason") or "").strip()}
+               "assessed_at": day(row, "assessed_at"), "reason": optional_text(row, "reason", 500)}
     if action == "correct":
         text(row, "reason", 500)  # a correction names its ground
         return ParsedRow(f"{code}:{year}:correct:{payload['grade']}:{payload['assessed_at']}", "tax.correct", payload)
@@ -44,6 +44,7 @@ SPEC = DepartmentSpec(
     columns=("uscc", "year", "grade", "assessed_at"),
     optional_columns=("action", "reason"),
     parse=parse,
+    record_columns=("uscc", "year"),
     # Assessments in batches, then corrections in the export's order (the last one stands).
     chains=(
         Batched("tax.assess", "CompanyRegistry", "setTaxGradeBatch", lambda p, h: (

@@ -5,6 +5,7 @@ which field of which row failed and why; each module also builds valid identifie
 and synthetic data.
 """
 
+from chaincity.formats.certificate import certificate_number
 from chaincity.formats.errors import FormatError
 from chaincity.formats.id_number import id_number_check_char, make_id_number, validate_id_number
 from chaincity.formats.unit_code import LOUDI_COUNTIES, make_unit_code, unit_code_of, unit_key, validate_unit_code
@@ -25,6 +26,7 @@ from chaincity.formats.uscc import (
 
 __all__ = [
     "FormatError",
+    "certificate_number",
     "USCC_CHARSET",
     "USCCCharacterError",
     "USCCCheckCharacterError",

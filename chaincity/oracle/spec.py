@@ -206,6 +206,10 @@ class DepartmentSpec:
     optional_columns: tuple[str, ...] = ()  # read when present (e.g. `action`), documented in the README
     follows: Follows | None = None
     serves: tuple[Serves, ...] = ()  # what the data gateway answers from its database
+    # The columns that name a record as the department prints it (certificate, contract, order
+    # number…): a row that cannot be read is named by them in the rejects report. Never a
+    # person's identity number.
+    record_columns: tuple[str, ...] = ()
 
     def chain_of(self, kind: str) -> ChainMapping:
         return next(mapping for mapping in self.chains if mapping.kind == kind)

@@ -17,12 +17,11 @@ from chaincity.db import Reject, SourceRecord, open_database
 from chaincity.cli import DEPARTMENTS
 from chaincity.formats import make_id_number, make_unit_code
 from conftest import LOUDI
-from chaincity.load import BadInputFile, load_csv
+from chaincity.load import load_csv
+from bad_rows import write_export
 
-DATA = Path(__file__).parent / "data"
 OWNER_A = make_id_number("431302", date(1980, 5, 17), 123)
 OWNER_B = make_id_number("431381", date(1975, 1, 2), 88)
-CORPUS = {"real-estate": "malformed_real_estate.csv", "bank": "malformed_bank.csv", "court": "malformed_court.csv"}
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -66,25 +65,6 @@ def test_valid_rows_load_once_and_reloading_changes_nothing(engine, tmp_path):
     assert record.payload["owner_id_numbers"] == [OWNER_A, OWNER_B] and record.payload["shares"] == [5000, 5000]
 
 
-@pytest.mark.parametrize("department", sorted(CORPUS))
-def test_malformed_corpus_rows_are_each_rejected_with_their_expected_error(engine, tmp_path, department):
-    corpus = tmp_path / CORPUS[department]  # the rejects report is written beside it
-    corpus.write_bytes((DATA / CORPUS[department]).read_bytes())
-    expected = list(csv.DictReader(corpus.open(encoding="utf-8")))
-    summary = load_csv(engine, DEPARTMENTS[department], corpus, LOUDI)
-    assert summary.loaded == 0 and summary.rejected == len(expected) == summary.rows
-    for row, reject in zip(expected, summary.rejects, strict=True):
-        assert (reject["field"], row["expected_reason"] in reject["reason"]) == (row["expected_field"], True), reject
-    assert counts(engine) == (0, len(expected))  # no state change but the rejects
-    report = list(csv.DictReader(Path(summary.rejects_report).open(encoding="utf-8")))
-    assert [(r["row_number"], r["field"]) for r in report] == [(str(r["row_number"]), r["field"]) for r in summary.rejects]
-
-
-def test_malformed_corpus_has_at_least_fifty_rows():
-    total = sum(len(list(csv.DictReader((DATA / name).open(encoding="utf-8")))) for name in CORPUS.values())
-    assert total >= 50
-
-
 def test_a_changed_record_under_a_loaded_key_is_rejected_not_overwritten(engine, tmp_path):
     path = titles_file(tmp_path, 1)
     load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
@@ -107,35 +87,17 @@ def test_short_rows_are_rejected_not_dropped(engine, tmp_path):
     assert summary.rows == summary.loaded + summary.rejected
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "no such file"),
-        (b"unit_code,owner_id_numbers\n", "missing column(s) shares, right_type, certificate_no, registered_at"),
-        (b"\xff\xfe\x00garbage", "not UTF-8"),
-    ],
-)
-def test_unusable_files_are_refused_as_a_whole(engine, tmp_path, content, message):
-    path = tmp_path / "export.csv"
-    if content is not None:
-        path.write_bytes(content)
-    with pytest.raises(BadInputFile, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load_csv(engine, DEPARTMENTS["real-estate"], path, LOUDI)
-    assert counts(engine) == (0, 0)
-
-
 def test_cli_exit_codes_and_summary(tmp_path):
     runner = CliRunner()
     db_url = f"sqlite:///{tmp_path / 'cli.db'}"
     ok = runner.invoke(main, ["db", "load", "real-estate", str(titles_file(tmp_path)), "--db", db_url, "--json"])
     assert ok.exit_code == EXIT_OK, ok.output
     assert json.loads(ok.output)["loaded"] == 3
-    corpus = tmp_path / "malformed_bank.csv"
-    corpus.write_bytes((DATA / "malformed_bank.csv").read_bytes())
+    corpus = write_export("bank", tmp_path / "bank.csv")  # the bad-row corpus (test_bad_input.py)
     bad = runner.invoke(main, ["db", "load", "bank", str(corpus), "--db", db_url])
     assert bad.exit_code == EXIT_REJECTED
-    assert "bank: 20 rows: 0 loaded, 0 already loaded, 20 rejected" in bad.output
-    assert "row 2: unit_code: length 26, expected 28" in bad.output
+    assert "bank: 35 rows: 1 loaded, 0 already loaded, 34 rejected" in bad.output
+    assert "row 2 (JD-001): unit_code: length 26, expected 28" in bad.output
     missing = runner.invoke(main, ["db", "load", "court", str(tmp_path / "nope.csv"), "--db", db_url])
     assert missing.exit_code == EXIT_USAGE and "no such file" in missing.output
 

@@ -14,6 +14,7 @@ SPEC = DepartmentSpec(
     parse=parse,
     chains=(REGISTRATIONS, CHANGES),
     serves=SERVES,
+    record_columns=("certificate_no",),
 )
 
 __all__ = ["ACTIONS", "CHANGES", "REASONS", "REGISTRATIONS", "RIGHT_TYPES", "SPEC", "reason_code", "title_input"]

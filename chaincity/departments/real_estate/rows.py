@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from chaincity.departments.rows import choice, listed, must_be_empty, text, timestamp, unit_code, valid_unit_code
-from chaincity.formats import FormatError, validate_id_number
+from chaincity.departments.rows import (ascii_code, choice, listed, must_be_empty, text, timestamp, unit_code,
+                                        valid_unit_code)
+from chaincity.formats import FormatError, certificate_number, validate_id_number
 from chaincity.oracle.spec import ParsedRow, RowContext, RowError
 
 WHOLE = 10_000  # shares are basis points of the whole, as on chain
@@ -19,7 +19,6 @@ RIGHT_TYPES = {
     "forest_ownership": 5,
     "other": 9,
 }
-CERTIFICATE_NO = re.compile(r"^湘\((\d{4})\)\S+?不动产权第(\d{7})号$")
 # What a row of the export does; a bare export (no `action` column) registers titles.
 ACTIONS = ("register", "transfer", "reissue", "cancel", "revoke", "split", "merge")
 # Grounds for cancelling a title (注销登记, Regulations on Real Estate Registration Art. 21),
@@ -34,15 +33,15 @@ def owners_and_shares(row: dict[str, str]) -> tuple[list[str], list[int]]:
     owners = [part.strip() for part in text(row, "owner_id_numbers", 400).split(";")]
     for index, owner in enumerate(owners, 1):
         try:
-            validate_id_number(owner)
-        except FormatError as exc:
-            raise RowError("owner_id_numbers", f"owner {index}: {exc}") from None
+            validate_id_number(ascii_code(owner, "owner_id_numbers"))
+        except (FormatError, RowError) as exc:
+            raise RowError("owner_id_numbers", f"owner {index}: {getattr(exc, 'reason', exc)}") from None
     if len(set(owners)) != len(owners):
         raise RowError("owner_id_numbers", "the same person is listed twice")
     shares_text = [part.strip() for part in text(row, "shares", 200).split(";")]
     if len(shares_text) != len(owners):
         raise RowError("shares", f"{len(shares_text)} shares for {len(owners)} owners")
-    if not all(re.fullmatch(r"\d{1,5}", s) and int(s) > 0 for s in shares_text):
+    if not all(re.fullmatch(r"[0-9]{1,5}", s) and int(s) > 0 for s in shares_text):
         raise RowError("shares", f"{';'.join(shares_text)}: each share is a positive whole number of basis points")
     shares = [int(s) for s in shares_text]
     if sum(shares) != WHOLE:
@@ -53,10 +52,14 @@ def owners_and_shares(row: dict[str, str]) -> tuple[list[str], list[int]]:
 def certificate_numbers(row: dict[str, str]) -> list[str]:
     """The certificate numbers of a row, as printed: full-width parentheses and digits, as on
     real certificates, are read as their ASCII forms (NFKC), so one certificate has one digest."""
-    certificates = [unicodedata.normalize("NFKC", c) for c in listed(row, "certificate_no")]
-    for certificate in certificates:
-        if not CERTIFICATE_NO.match(certificate):
-            raise RowError("certificate_no", f"{certificate!r} is not a property certificate number (湘(YYYY)…不动产权第NNNNNNN号)")
+    numbers = listed(row, "certificate_no")
+    try:
+        certificates = [certificate_number(c) for c in numbers]
+    except FormatError as exc:
+        raise RowError("certificate_no", str(exc)) from None
+    repeated = sorted({c for c in certificates if certificates.count(c) > 1})
+    if repeated:  # the same certificate printed two ways
+        raise RowError("certificate_no", f"lists {', '.join(repeated)} twice")
     return certificates
 
 

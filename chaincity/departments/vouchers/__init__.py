@@ -10,12 +10,15 @@ voucher's custody chain instead of being refused.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import datetime
 
 from chaincity.chain.enums import DepartmentKind, department_id
-from chaincity.departments.rows import choice, department_code, must_be_empty, text, timestamp
+from chaincity.departments.rows import (choice, department_code, document_number, must_be_empty, optional_text, text,
+                                        timestamp)
 from chaincity.departments.vouchers.documents import document, remarks, type_id, voucher_id
 from chaincity.departments.vouchers.read_model import EVENTS, HeldVoucher, on_event
+from chaincity.formats import FormatError, certificate_number
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import (Action, Batched, ChainView, DepartmentSpec, Follows, OneByOne, ParsedRow, RowContext,
                                    RowError)
@@ -23,18 +26,33 @@ from chaincity.oracle.spec import (Action, Batched, ChainView, DepartmentSpec, F
 ACTS = ("nominate", "accept", "reject", "cancel-nomination", "redeem", "surrender", "revoke")
 ISSUE_COLUMNS = ("type", "subject", "expires_at", "document")
 CUSTODY_PAGE = 50
+TYPE_NAME = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 
 
 def _expiry(row: dict[str, str]) -> int:
     """An optional ISO date or date-time (UTC unless given) as seconds; 0 for none."""
-    value = (row.get("expires_at") or "").strip()
-    if not value:
+    if not (row.get("expires_at") or "").strip():
         return 0
+    return int(datetime.fromisoformat(timestamp(row, "expires_at", future=True)).timestamp())
+
+
+def _type_name(row: dict[str, str]) -> str:
+    """A voucher type as the city names it (MORTGAGE_RELEASE): capitals, digits and `_`."""
+    value = text(row, "type", 64)
+    if not TYPE_NAME.match(value):
+        raise RowError("type", f"{value!r} is not a voucher type name (capitals, digits and _, e.g. MORTGAGE_RELEASE)")
+    return value
+
+
+def _subject(row: dict[str, str]) -> str:
+    """What the voucher is about (a unit code, a USCC, a certificate number…), on chain only
+    salted: a certificate number printed with full-width parentheses is the same subject as its
+    ASCII form (formats.certificate_number)."""
+    value = text(row, "subject")
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise RowError("expires_at", f"{value!r} is not an ISO date or date-time") from None
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+        return certificate_number(value)
+    except FormatError:
+        return value
 
 
 def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
@@ -42,13 +60,13 @@ def parse(row: dict[str, str], context: RowContext) -> ParsedRow:
     or a later act on the voucher `voucher_id` (a nomination names the next `holder`; a
     revocation needs a `reason`)."""
     action = choice(row, "action", ("issue", *ACTS))
-    payload = {"voucher_no": text(row, "voucher_no", 66), "action": action,
+    payload = {"voucher_no": document_number(row, "voucher_no", 66), "action": action,
                "department": department_code(row, "department"), "acted_at": timestamp(row, "acted_at"),
-               "remarks": (row.get("remarks") or "").strip()}
+               "remarks": optional_text(row, "remarks", 500)}
     if action == "issue":
         must_be_empty(row, "voucher_id", action)
-        payload |= {"type": text(row, "type", 64), "subject": text(row, "subject"), "expires_at": _expiry(row),
-                    "document": text(row, "document", 100_000), "holder": department_code(row, "holder")}
+        payload |= {"type": _type_name(row), "subject": _subject(row), "expires_at": _expiry(row),
+                    "document": text(row, "document", 100_000, multiline=True), "holder": department_code(row, "holder")}
         return ParsedRow(f"{payload['voucher_no']}:issue", "voucher.issue", payload)
     for field in ISSUE_COLUMNS:
         must_be_empty(row, field, action)
@@ -97,6 +115,7 @@ SPEC = DepartmentSpec(
     columns=("voucher_no", "action", "department", "acted_at"),
     optional_columns=("voucher_id", "holder", "remarks", "reason", *ISSUE_COLUMNS),
     parse=parse,
+    record_columns=("voucher_no",),
     # Issues first (many per transaction), then the acts in the order of the export.
     chains=(
         # The id needs the pepper: `hashed_key`, not `chain_key`, finds the voucher an error names.
