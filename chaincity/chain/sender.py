@@ -168,6 +168,10 @@ class TransactionSender:
                 if "vm exception" in message:  # Ganache mined it, reverted, and says so at once:
                     return  # its receipt tells the caller, as on any other node
                 refused = refused_by_node(exc, self.address)
+                if isinstance(refused, NonceTaken) and self.known(signed.hash):
+                    # A resend after an answer lost on the way (the connection dropped): the
+                    # node took the first one, and mined it already on an automining devnet.
+                    return
                 if refused is not None:
                     self._nonce = None
                     raise refused from None
