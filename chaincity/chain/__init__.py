@@ -20,6 +20,8 @@ TRANSPORT_FAILURES = (requests.ConnectionError, requests.Timeout, requests.excep
 RETRIED_HTTP_STATUSES = frozenset({429, 500, 502, 503, 504})
 # JSON-RPC 2.0's "Internal error", and the "limit exceeded" of EIP-1474 (rate limits).
 RETRIED_RPC_CODES = frozenset({-32603, -32005})
+# Ganache stopping (its state being saved) answers every call with this (as a -32700 "parse error").
+RETRIED_RPC_MESSAGES = ("ganache is disconnected",)
 
 
 class ChainUnreachable(RuntimeError):
@@ -34,7 +36,8 @@ def node_failure(exc: BaseException) -> bool:
         return exc.response is not None and exc.response.status_code in RETRIED_HTTP_STATUSES
     if isinstance(exc, Web3RPCError):
         error = (exc.rpc_response or {}).get("error")
-        return isinstance(error, dict) and error.get("code") in RETRIED_RPC_CODES
+        return isinstance(error, dict) and (error.get("code") in RETRIED_RPC_CODES or any(
+            words in str(error.get("message", "")).lower() for words in RETRIED_RPC_MESSAGES))
     return False
 
 
