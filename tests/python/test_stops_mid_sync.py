@@ -94,9 +94,11 @@ def test_the_key_replaced_mid_sync_stops_the_oracle_and_it_resumes_with_the_new_
     department = oracle_env(net, city, tmp_path)
     old_key, new_key = devnet_account(3).address, devnet_account(NEW_KEY).address
 
+    # Proposed and approved before; executed while the oracle writes.
+    proposal = cli(department, "directory", "propose", "replace-key", "LD-REC", old_key, new_key, "--devnet-account", 0)
+    cli(department, "directory", "approve", proposal["id"], "--devnet-account", 1)
+
     def replace_key():
-        proposal = cli(department, "directory", "propose", "replace-key", "LD-REC", old_key, new_key, "--devnet-account", 0)
-        cli(department, "directory", "approve", proposal["id"], "--devnet-account", 1)
         cli(department, "directory", "execute", proposal["id"], "--devnet-account", 2)
     stopped, engine = sync_interrupted_by(net, city, tmp_path, replace_key)
     assert stopped.returncode == StopCause.NOT_A_SIGNER, stopped.stderr
