@@ -1,6 +1,7 @@
 """The city paused, and the department's key replaced, by the CLI in the middle of a running
 `oracle sync`: the oracle stops with its own exit code (6 paused; 4 its key replaced), rejects nothing, and resumes
-once the administrators lift the pause, or with the new key. On both devnets."""
+once the administrators lift the pause, or with the new key. On Anvil (test_oracle_stops runs
+the same stops, before and between batches, on Ganache too)."""
 
 from __future__ import annotations
 
@@ -70,9 +71,9 @@ def resume(net, city, tmp_path, engine, account: int = 3) -> None:
 
 
 def test_the_city_paused_mid_sync_stops_the_oracle_with_exit_6_and_it_resumes_after_the_quorum_lifts_it(
-        devnet_city, tmp_path):
+        anvil, anvil_net, city, tmp_path):
     """CityDirectory: any one administrator pauses the city; lifting the pause takes the quorum."""
-    w3, net, city = devnet_city
+    w3, net = anvil, anvil_net
     admin = oracle_env(net, city, tmp_path)
     stopped, engine = sync_interrupted_by(net, city, tmp_path, lambda: cli(admin, "directory", "pause",
                                                                            "--devnet-account", 2))
@@ -85,12 +86,12 @@ def test_the_city_paused_mid_sync_stops_the_oracle_with_exit_6_and_it_resumes_af
     assert_each_title_on_chain_once(w3, city, engine)
 
 
-def test_the_key_replaced_mid_sync_stops_the_oracle_and_it_resumes_with_the_new_key(devnet_city, tmp_path):
+def test_the_key_replaced_mid_sync_stops_the_oracle_and_it_resumes_with_the_new_key(anvil, anvil_net, city, tmp_path):
     """The administrators' quorum replaces the department's key (`directory propose replace-key`,
     CityDirectory: a lost key is replaced by proposal); the old key loses every power at once.
     (`department rotate-key`, signed with the key the running oracle uses, can meet the oracle's
     nonce: the concurrency work on shared keys covers it.)"""
-    w3, net, city = devnet_city
+    w3, net = anvil, anvil_net
     department = oracle_env(net, city, tmp_path)
     old_key, new_key = devnet_account(3).address, devnet_account(NEW_KEY).address
 
