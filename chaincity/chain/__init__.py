@@ -60,9 +60,11 @@ class PatientHTTPProvider(Web3.HTTPProvider):
         while True:
             try:
                 response = super().make_request(method, params)
-                if not node_failure(Web3RPCError(str(response.get("error")), rpc_response=response)):
+                if "error" not in response:
                     return response
                 failure: Exception = Web3RPCError(str(response["error"]), rpc_response=response)
+                if not node_failure(failure):
+                    return response  # the node refuses the call itself: web3 raises it as ever
             except (requests.RequestException, ConnectionError, TimeoutError) as exc:
                 if not node_failure(exc):
                     raise

@@ -20,7 +20,7 @@ from test_sync_bank_court import write
 TITLES = 60
 # One family of faults a test, each at a rate that hits every kind of call of a sync many times.
 FAMILIES = {
-    "slow answers": {"slow": 0.3},
+    "slow answers": {"slow": 0.15},
     "HTTP 500/502 and JSON-RPC errors": {"http_500": 0.08, "http_502": 0.08, "rpc_error": 0.08},
     "connections dropped before and in the middle of answers": {"drop_before": 0.08, "drop_mid_answer": 0.08},
     # The node takes (and Anvil mines) the transaction; its answer is lost: the resend meets "nonce too low".
