@@ -2,16 +2,85 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
+import requests
 from web3 import Web3
+from web3.exceptions import Web3RPCError
+from web3.providers.rpc.utils import check_if_retry_on_failure
+
+logger = logging.getLogger(__name__)
+
+# What a node (or the proxy or load balancer in front of it) answers when it is busy, restarting
+# or gone for a moment: worth asking again. A refusal of the call itself (a revert, a nonce
+# too low) is never among them.
+TRANSPORT_FAILURES = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                      ConnectionError, TimeoutError)
+RETRIED_HTTP_STATUSES = frozenset({429, 500, 502, 503, 504})
+# JSON-RPC 2.0's "Internal error", and the "limit exceeded" of EIP-1474 (rate limits).
+RETRIED_RPC_CODES = frozenset({-32603, -32005})
+# Ganache stopping (its state being saved) answers every call with this (as a -32700 "parse error").
+RETRIED_RPC_MESSAGES = ("ganache is disconnected",)
 
 
 class ChainUnreachable(RuntimeError):
     """No JSON-RPC node answers at the configured URL."""
 
 
+def node_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is the node failing to answer (not the node refusing a call)."""
+    if isinstance(exc, TRANSPORT_FAILURES):
+        return True
+    if isinstance(exc, requests.HTTPError):
+        return exc.response is not None and exc.response.status_code in RETRIED_HTTP_STATUSES
+    if isinstance(exc, Web3RPCError):
+        error = (exc.rpc_response or {}).get("error")
+        return isinstance(error, dict) and (error.get("code") in RETRIED_RPC_CODES or any(
+            words in str(error.get("message", "")).lower() for words in RETRIED_RPC_MESSAGES))
+    return False
+
+
+class PatientHTTPProvider(Web3.HTTPProvider):
+    """web3's HTTP provider, asking again, with a growing pause, when the node fails to answer:
+    dropped connections, timeouts, HTTP 429/5xx and JSON-RPC internal errors. Only calls that
+    are safe to repeat are asked again (web3's allow-list: reads, estimates, and sending a
+    signed transaction, which the node takes once whatever the number of times it is sent).
+    About ``patience`` seconds of trying before the failure is raised."""
+
+    def __init__(self, rpc_url: str, timeout: float = 10.0, patience: float = 12.0, first_pause: float = 0.1):
+        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        self.patience, self.first_pause = patience, first_pause
+
+    def make_request(self, method, params):
+        if not check_if_retry_on_failure(method):
+            return super().make_request(method, params)
+        deadline = time.monotonic() + self.patience
+        pause = self.first_pause
+        while True:
+            try:
+                response = super().make_request(method, params)
+                if "error" not in response:
+                    return response
+                failure: Exception = Web3RPCError(str(response["error"]), rpc_response=response)
+                if not node_failure(failure):
+                    return response  # the node refuses the call itself: web3 raises it as ever
+            except (requests.RequestException, ConnectionError, TimeoutError) as exc:
+                if not node_failure(exc):
+                    raise
+                failure = exc
+            if time.monotonic() + pause > deadline:
+                if isinstance(failure, Web3RPCError):
+                    return response  # web3 raises it as it would have
+                raise failure
+            logger.warning("%s: the node failed (%s), asking again in %.2f s", method, failure, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
 def connect(rpc_url: str, timeout: float = 10.0) -> Web3:
     """A web3 connection to ``rpc_url``; raises :class:`ChainUnreachable` naming the URL."""
-    w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+    w3 = Web3(PatientHTTPProvider(rpc_url, timeout=timeout))
     if not w3.is_connected():
         raise ChainUnreachable(f"cannot reach the chain at {rpc_url}")
     return w3

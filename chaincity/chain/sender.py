@@ -209,6 +209,10 @@ class TransactionSender:
                     self._nonce = None
                     raise GasTooLow(signed.hash, signed.gas) from None
                 refused = refused_by_node(exc, self.address)
+                if isinstance(refused, NonceTaken) and self.known(signed.hash):
+                    # A resend after an answer lost on the way (the connection dropped): the
+                    # node took the first one, and mined it already on an automining devnet.
+                    return
                 if refused is not None:
                     self._nonce = None
                     raise refused from None

@@ -19,7 +19,7 @@ import click
 from dotenv import load_dotenv
 from web3.exceptions import ContractCustomError, ContractLogicError
 
-from chaincity.chain import ChainUnreachable, connect
+from chaincity.chain import ChainUnreachable, connect, node_failure
 from chaincity.chain.deployment import City, DeploymentNotFound
 from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import SenderError, TransactionReverted
@@ -55,7 +55,8 @@ def fail(message: str, code: int) -> None:
 def one_line_errors(decoder: ErrorDecoder | None = None):
     """Turn the errors a user can act on into one line on stderr and an exit code, never a
     traceback: 3 when the chain does not answer, 2 for bad configuration or a missing
-    deployment, the stop cause's code for an oracle's own error, 1 for a refused transaction."""
+    deployment, the stop cause's code for an oracle's own error, 1 for a refused transaction, 3
+    again when the node stops answering mid-command (after the connection's own retries)."""
     try:
         yield
     except ChainUnreachable as exc:
@@ -69,6 +70,13 @@ def one_line_errors(decoder: ErrorDecoder | None = None):
     except (ContractCustomError, ContractLogicError, TransactionReverted) as exc:
         decoded = decoder.decode(exc) if decoder is not None else None
         fail(f"refused by the chain: {decoded or exc}", EXIT_REJECTED)
+    except Exception as exc:
+        if not node_failure(exc):
+            raise
+        # The node went away (or kept failing) mid-command, after the connection's retries.
+        reason = " ".join(str(exc).split())[:300]
+        fail(f"the chain stopped answering ({type(exc).__name__}: {reason}); run the command again once it "
+             "answers: what was not confirmed stays pending", EXIT_CHAIN_UNREACHABLE)
 
 
 def rpc_url_or_default(rpc_url: str | None) -> str:

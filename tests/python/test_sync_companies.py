@@ -6,9 +6,6 @@ every generated company, with an independent plain-Python answer over the same e
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -21,9 +18,7 @@ from chaincity.chain.enums import DepartmentKind
 from chaincity.chain.signer import devnet_account
 from chaincity.cli import EXIT_OK, EXIT_REJECTED, main
 from chaincity.company_data import COURTS, FINANCE, LISTINGS_DEPARTMENT, MARKET, TAX, generate_companies
-from chaincity.db import SourceRecord
-from conftest import PEPPER, ROOT, make_city, onboard
-from test_sync_resilience import kill_repeatedly, statuses
+from conftest import PEPPER, make_city, onboard
 
 # The company departments' signers (accounts 3-6 are the property departments of make_city).
 COMPANY_DEPARTMENTS = {MARKET: (DepartmentKind.MARKET_REGULATION, 7), TAX: (DepartmentKind.TAX_BUREAU, 8),
@@ -119,33 +114,6 @@ def test_a_company_flow_on_ganache(ganache, ganache_net, cli, tmp_path, monkeypa
     exit_code, output = run("query", "bidding", *expected, "--json")
     assert {a["uscc"]: set(a["bars"]) for a in json.loads(output)} == expected
     assert run("query", "bidding", "91431302MA4L000118")[0] == 2  # not a valid code: usage
-
-
-def test_market_sync_killed_at_twenty_points_registers_every_company_exactly_once(anvil, anvil_net, tmp_path):
-    city = company_city(anvil, tmp_path)
-    files = generate_companies(tmp_path / "data", companies=300, bad_share=0, seed=5)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHAINCITY_DEPARTMENT": MARKET, "CHAINCITY_PEPPER": PEPPER.hex(),
-           "CHAINCITY_DEVNET_ACCOUNT": str(ACCOUNTS[MARKET]), "CHAINCITY_DEPLOYMENTS_DIR": str(city["config"].deployments_dir),
-           "CHAINCITY_BATCH_SIZE": "5", "CHAINCITY_PIPELINE": "3", "CHAINCITY_RPC_URL": anvil_net.rpc_url,
-           "CHAINCITY_DATABASE_URL": f"sqlite:///{tmp_path / 'market.db'}"}
-    cli_command = [sys.executable, "-c", "from chaincity.cli import main; main()"]
-    subprocess.run([*cli_command, "db", "load", "market", str(files.market)], env=env, check=True, capture_output=True)
-    from chaincity.db import open_database
-
-    engine = open_database(env["CHAINCITY_DATABASE_URL"])
-    # Up to 0.1 s after a confirmation: on a quiet machine a market sync of batches of 5 confirms
-    # about 20 records in 0.4 s, and would finish before its 20th kill.
-    kill_repeatedly([*cli_command, "oracle", "sync", "market", "--json"], env, engine, tmp_path, max_delay=0.1)
-    final = subprocess.run([*cli_command, "oracle", "sync", "market", "--json"], env=env, capture_output=True, text=True)
-    assert final.returncode == 0, final.stderr
-    assert set(statuses(engine)) == {"confirmed"}
-    registry = city["contracts"]["CompanyRegistry"]
-    registered = [bytes(log["args"]["uscc"]) for log in registry.events.CompanyRegistered().get_logs(from_block=0)]
-    with Session(engine) as session:
-        codes = {p["uscc"].encode() for p in session.scalars(select(SourceRecord.payload))}
-    assert len(registered) == len(set(registered)) and set(registered) == codes  # none twice, none lost
-    acts = registry.events.CompanyStatusChanged().get_logs(from_block=0)
-    assert len(acts) == len({(bytes(a["args"]["uscc"]), a["args"]["status"]) for a in acts})  # no act twice
 
 
 def write_rows(path, department: str, rows: list[dict]):

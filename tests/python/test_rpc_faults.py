@@ -1,0 +1,96 @@
+"""An RPC that answers slowly, with errors, or drops connections (a fault-injecting proxy in
+front of the devnet): the oracle retries and completes, or stops with one clear line and exit
+3 — never a double write, never a lost record."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from chaincity.cli import EXIT_CHAIN_UNREACHABLE, EXIT_OK
+from chaincity.formats import unit_key
+from conftest import Oracles, free_port, make_city
+from fault_proxy import FaultProxy, Faults
+from test_oracle_stops import chain_rejects, statuses, sync_cli, titles
+from test_sync_bank_court import write
+
+TITLES = 60
+# One family of faults a test, each at a rate that hits every kind of call of a sync many times.
+FAMILIES = {
+    "slow answers": {"slow": 0.15},
+    "HTTP 500/502 and JSON-RPC errors": {"http_500": 0.08, "http_502": 0.08, "rpc_error": 0.08},
+    "connections dropped before and in the middle of answers": {"drop_before": 0.08, "drop_mid_answer": 0.08},
+    # The node takes (and Anvil mines) the transaction; its answer is lost: the resend meets "nonce too low".
+    "answers to sent transactions lost": {"drop_mid_answer": 0.5},
+}
+METHODS = {"answers to sent transactions lost": frozenset({"eth_sendRawTransaction"})}
+
+
+def assert_each_title_on_chain_once(w3, city, engine, first: int = 1):
+    """Titles ``first``… (see test_oracle_stops.titles) each registered once on chain."""
+    mine = {unit_key(t["unit_code"]) for t in titles(TITLES, first)}
+    registry = city["contracts"]["PropertyRegistry"]
+    registered = [bytes(log["args"]["unit"]) for log in registry.events.TitleRegistered().get_logs(from_block=0)]
+    registered = [unit for unit in registered if unit in mine]
+    assert len(registered) == len(set(registered)) == TITLES  # none twice, none lost
+
+
+@pytest.fixture(scope="module")
+def shared_city(anvil, tmp_path_factory):
+    """One city for the module (each test writes titles of its own, see FIRST)."""
+    return make_city(anvil, tmp_path_factory.mktemp("rpc-faults"))
+
+
+FIRST = {family: 1 + 1000 * number for number, family in enumerate([*FAMILIES, "keeps failing"])}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_oracle_rides_out_a_faulty_rpc_and_writes_every_record_exactly_once(
+        family, anvil, anvil_net, shared_city, tmp_path, monkeypatch):
+    city = shared_city
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(TITLES, FIRST[family])), "LD-REC")
+    monkeypatch.setenv("CHAINCITY_BATCH_SIZE", "4")
+    monkeypatch.setenv("CHAINCITY_PIPELINE", "3")
+    with FaultProxy(anvil_net.rpc_url, Faults(FAMILIES[family], methods=METHODS.get(family)), free_port()) as proxy:
+        net = type("Net", (), {"rpc_url": proxy.url})
+        result = sync_cli(tmp_path, net, city, monkeypatch)
+    faults = sum(count for name, count in proxy.injected.items() if isinstance(name, str))
+    assert faults >= (5 if family in METHODS else 10), proxy.injected  # the faults really came, mid-sync
+    engine = oracles.database("LD-REC")
+    assert result.exit_code == EXIT_OK, (result.output, proxy.injected)
+    assert sum(s["confirmed"] for s in json.loads(result.output)) == TITLES
+    assert statuses(engine) == {"confirmed": TITLES} and chain_rejects(engine) == 0
+    assert_each_title_on_chain_once(anvil, city, engine, FIRST[family])
+
+
+def test_an_rpc_that_keeps_failing_stops_the_oracle_with_exit_3_and_the_next_run_completes(
+        anvil, anvil_net, shared_city, tmp_path, monkeypatch):
+    """Every answer an HTTP 502 once the sync has started: the retries give up, the oracle says
+    the chain is unreachable (exit 3) and rejects nothing; run again with a healthy RPC, it writes the rest."""
+    city, first = shared_city, FIRST["keeps failing"]
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(TITLES, first)), "LD-REC")
+    monkeypatch.setenv("CHAINCITY_BATCH_SIZE", "4")
+    with FaultProxy(anvil_net.rpc_url, Faults({"http_502": 1.0}), free_port()) as proxy:
+        proxy.enabled = False
+        engine = oracles.database("LD-REC")
+        def break_after_first_confirmations():
+            while statuses(engine).get("confirmed", 0) < 8:
+                time.sleep(0.01)
+            proxy.enabled = True
+        threading.Thread(target=break_after_first_confirmations, daemon=True).start()
+        net = type("Net", (), {"rpc_url": proxy.url})
+        result = sync_cli(tmp_path, net, city, monkeypatch)
+    assert result.exit_code == EXIT_CHAIN_UNREACHABLE, result.output
+    assert "502" in result.output and result.output.count("\n") == 1, result.output
+    counts = statuses(engine)
+    assert 8 <= counts.get("confirmed", 0) < TITLES and set(counts) <= {"confirmed", "pending", "sent"}
+    assert chain_rejects(engine) == 0
+    result = sync_cli(tmp_path, anvil_net, city, monkeypatch)
+    assert result.exit_code == EXIT_OK, result.output
+    assert statuses(engine) == {"confirmed": TITLES}
+    assert_each_title_on_chain_once(anvil, city, engine, first)
