@@ -94,6 +94,6 @@ def main(verbose: bool) -> None:
 
 
 # The command groups register themselves on `main`.
-from chaincity.cli import chain, directory, gateway, grants, oracle, reads, voucher  # noqa: E402,F401
+from chaincity.cli import audit, chain, directory, gateway, grants, oracle, reads, voucher  # noqa: E402,F401
 
 __all__ = ["DEPARTMENTS", "main"]
