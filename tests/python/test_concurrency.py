@@ -123,3 +123,54 @@ def test_a_second_oracle_of_the_same_department_refuses_with_exit_9_until_the_fi
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def _sending(database: str, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if set(statuses(database)) - {"pending"}:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_an_oracle_and_directory_commands_sharing_a_key_clash_on_no_nonce_and_write_nothing_twice(
+        anvil, anvil_net, city, tmp_path):
+    """Administrator 1's key also signs for a registration centre (a small city's one key):
+    its oracle pipelines batches into 1 s blocks while the administrator makes proposals with
+    the same key. Each proposal is made once (a directory command whose nonce the oracle took
+    signs again with the next one); the oracle, whose pipelined nonce a proposal took, stops
+    with exit 8 and its next run writes the rest; every title on chain once, none rejected."""
+    onboard(anvil, city["config"].deployments_dir, SHARED[0], DepartmentKind.REAL_ESTATE_REGISTRATION,
+            [devnet_account(SHARED[1]).address])
+    env = oracle_env(anvil_net, city, *SHARED, f"sqlite:///{tmp_path / 'rec2.db'}") | {"CHAINCITY_BATCH_SIZE": "1",
+                                                                                     "CHAINCITY_PIPELINE": "8"}
+    load(env, "real-estate", generate(tmp_path / "data", 30, bad_share=0, seed=11).real_estate)
+    directory = city["contracts"]["CityDirectory"]
+    before = len(directory.events.ProposalCreated.get_logs(from_block=0))
+    counties, runs, warnings = ["431303", "431304", "431305"], [], []
+    anvil.provider.make_request("evm_setAutomine", [False])  # transactions wait in the pool, as on a real chain
+    anvil.provider.make_request("evm_setIntervalMining", [1])
+    try:
+        oracle = chaincity(env, "oracle", "sync", "real-estate", "--json")
+        assert _sending(env["CHAINCITY_DATABASE_URL"], time.monotonic() + 60)
+        for county in counties:
+            code, _, err = finish(chaincity(env, "directory", "propose", "add-county", county,
+                                            "--devnet-account", SHARED[1], "--json"))
+            assert code == 0, err
+            warnings += [line for line in err.splitlines() if "taken by another process" in line]
+        runs.append(finish(oracle)[0])
+        while runs[-1] == StopCause.NONCE_TAKEN and len(runs) < 5:
+            runs.append(finish(chaincity(env, "oracle", "sync", "real-estate", "--json"))[0])
+    finally:
+        anvil.provider.make_request("evm_setIntervalMining", [0])
+        anvil.provider.make_request("evm_setAutomine", [True])
+    assert runs[-1] == 0 and set(runs) <= {0, StopCause.NONCE_TAKEN}, runs
+    assert StopCause.NONCE_TAKEN in runs or warnings, "the two never met: the test proves nothing"
+
+    created = directory.events.ProposalCreated.get_logs(from_block=0)[before:]
+    assert len(created) == len(counties)
+    assert {e["args"]["proposer"] for e in created} == {devnet_account(SHARED[1]).address}
+    assert set(statuses(env["CHAINCITY_DATABASE_URL"])) == {"confirmed"}
+    units = registered_units(city)
+    with Session(open_database(env["CHAINCITY_DATABASE_URL"])) as session:
+        assert len(units) == len(set(units)) == session.scalar(select(func.count()).select_from(SourceRecord)) > 40
