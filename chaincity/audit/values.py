@@ -116,17 +116,24 @@ class Needles:
 
     def __init__(self, secrets: Iterable[Secret]):
         self._index: dict[bytes, list[tuple[bytes, Secret, str]]] = {}
-        self.values = self.needles = self.too_short = 0
-        seen: set[bytes] = set()
+        self._seen: set[bytes] = set()
+        self.values = self.too_short = 0
         for secret in secrets:
             self.values += 1
             for form, needle in forms(secret.value):
-                if len(needle) < MIN_BYTES:
-                    self.too_short += 1
-                elif needle not in seen:
-                    seen.add(needle)
-                    self._index.setdefault(needle[:MIN_BYTES], []).append((needle, secret, form))
-        self.needles = len(seen)
+                self.add(needle, secret, form)
+
+    @property
+    def needles(self) -> int:
+        return len(self._seen)
+
+    def add(self, needle: bytes, secret: Secret, form: str) -> None:
+        """Search for ``needle`` too (say, a key's raw bytes beside the forms of its hex text)."""
+        if len(needle) < MIN_BYTES:
+            self.too_short += 1
+        elif needle not in self._seen:
+            self._seen.add(needle)
+            self._index.setdefault(needle[:MIN_BYTES], []).append((needle, secret, form))
 
     def find(self, blob: bytes, where: str) -> list[Hit]:
         hits, index, start = [], self._index, blob.startswith
