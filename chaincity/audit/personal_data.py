@@ -37,6 +37,7 @@ class Scan:
     slots: int = 0
     storage: str = ""
     seconds: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)  # seconds: transactions (+ traces), events, storage
     hits: list[Hit] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -88,18 +89,10 @@ def _find_slot(needles: Needles, slot: bytes, value: bytes, where: str) -> list[
     return needles.find(slot, where + " key") + needles.find(value, where + " value")
 
 
-def scan_chain(w3: Web3, needles: Needles, from_block: int = 0, to_block: int | None = None) -> Scan:
-    """Search blocks ``from_block``..``to_block`` (default the head) for every needle."""
-    began = time.monotonic()
-    to_block = w3.eth.block_number if to_block is None else to_block
-    scan = Scan(from_block, to_block, values=needles.values, needles=needles.needles)
-    tracing = w3.client_version.lower().startswith("anvil")
-    scan.storage = ("every slot written, per transaction (prestateTracer diffMode)" if tracing else
-                    "every slot of the contracts touched, at the last block (debug_storageRangeAt)")
-    touched: set[str] = set()
-    for number in range(from_block, to_block + 1):
-        block = _raw(w3, "eth_getBlockByNumber", [hex(number), True])
-        for tx in block["transactions"]:
+def _transactions(w3: Web3, needles: Needles, scan: Scan, tracing: bool, touched: set[str]) -> None:
+    """Every transaction's input, and on a tracing node the slots it wrote."""
+    for number in range(scan.from_block, scan.to_block + 1):
+        for tx in _raw(w3, "eth_getBlockByNumber", [hex(number), True])["transactions"]:
             scan.transactions += 1
             scan.hits += needles.find(_bytes(tx["input"]), f"input of tx {tx['hash']} (block {number})")
             if tracing:
@@ -108,23 +101,50 @@ def scan_chain(w3: Web3, needles: Needles, from_block: int = 0, to_block: int | 
                     scan.hits += _find_slot(needles, slot, value, f"storage slot 0x{slot.hex()} of {address} (tx {tx['hash']})")
             elif tx.get("to"):
                 touched.add(Web3.to_checksum_address(tx["to"]))
-    for start in range(from_block, to_block + 1, LOG_WINDOW):
-        for log in _raw(w3, "eth_getLogs", [{"fromBlock": hex(start), "toBlock": hex(min(start + LOG_WINDOW - 1, to_block))}]):
+
+
+def _logs(w3: Web3, needles: Needles, scan: Scan, touched: set[str]) -> None:
+    """Every event's topics and data."""
+    for start in range(scan.from_block, scan.to_block + 1, LOG_WINDOW):
+        window = {"fromBlock": hex(start), "toBlock": hex(min(start + LOG_WINDOW - 1, scan.to_block))}
+        for log in _raw(w3, "eth_getLogs", [window]):
             scan.logs += 1
             touched.add(Web3.to_checksum_address(log["address"]))
             where = f"event of tx {log['transactionHash']} log {int(log['logIndex'], 16)} ({log['address']})"
             for topic in log["topics"]:
                 scan.hits += needles.find(_word(topic), where + " topic")
             scan.hits += needles.find(_bytes(log["data"]), where + " data")
+
+
+def _final_storage(w3: Web3, needles: Needles, scan: Scan, touched: set[str]) -> None:
+    """Every slot of the contracts touched before the last block, then the last block's SSTOREs."""
+    last = _raw(w3, "eth_getBlockByNumber", [hex(scan.to_block), False])
+    for address in sorted(touched):
+        for _, slot, value in _stored_slots(w3, last["hash"], address):
+            scan.slots += 1
+            scan.hits += _find_slot(needles, slot, value, f"storage slot 0x{slot.hex()} of {address}")
+    for tx_hash in last["transactions"]:
+        for depth, slot, value in _sstores(w3, tx_hash):
+            scan.slots += 1
+            scan.hits += _find_slot(needles, slot, value, f"storage slot 0x{slot.hex()} (tx {tx_hash}, {depth})")
+
+
+def scan_chain(w3: Web3, needles: Needles, from_block: int = 0, to_block: int | None = None) -> Scan:
+    """Search blocks ``from_block``..``to_block`` (default the head) for every needle."""
+    to_block = w3.eth.block_number if to_block is None else to_block
+    scan = Scan(from_block, to_block, values=needles.values, needles=needles.needles)
+    tracing = w3.client_version.lower().startswith("anvil")
+    scan.storage = ("every slot written, per transaction (prestateTracer diffMode)" if tracing else
+                    "every slot of the contracts touched before the last block (debug_storageRangeAt) "
+                    "and the last block's SSTOREs")
+    touched: set[str] = set()
+    began = time.monotonic()
+    _transactions(w3, needles, scan, tracing, touched)
+    scan.parts["transactions"] = time.monotonic() - began
+    _logs(w3, needles, scan, touched)
+    scan.parts["events"] = time.monotonic() - began - sum(scan.parts.values())
     if not tracing and touched:
-        head = _raw(w3, "eth_getBlockByNumber", [hex(to_block), False])
-        for address in sorted(touched):
-            for _, slot, value in _stored_slots(w3, head["hash"], address):
-                scan.slots += 1
-                scan.hits += _find_slot(needles, slot, value, f"storage slot 0x{slot.hex()} of {address}")
-        for tx_hash in head["transactions"]:
-            for depth, slot, value in _sstores(w3, tx_hash):
-                scan.slots += 1
-                scan.hits += _find_slot(needles, slot, value, f"storage slot 0x{slot.hex()} (tx {tx_hash}, {depth})")
+        _final_storage(w3, needles, scan, touched)
+        scan.parts["storage"] = time.monotonic() - began - sum(scan.parts.values())
     scan.seconds = time.monotonic() - began
     return scan
