@@ -36,7 +36,8 @@ def measure(quick: bool = False, chain: str | None = None) -> list[Figure]:
         needles = Needles(s for d in DEPARTMENTS if d.oracle for s in secrets_in(run.city.engine(d)))
         scan = scan_chain(run.city.w3, needles)
     read = (f"{scan.values} values ({scan.needles} forms) of {sum(1 for d in DEPARTMENTS if d.oracle)} departments in "
-            f"{scan.transactions} transactions, {scan.logs} events, {scan.slots} storage slots ({scan.storage}); "
+            f"{scan.transactions} transactions, {scan.logs} events, {scan.slots} storage slots ({scan.storage}); seconds "
+            + ", ".join(f"{part} {seconds:.1f}" for part, seconds in scan.parts.items()) + "; "
             f"demo {run.seconds:.0f} s; python -m bench.privacy{' --chain ' + chain if chain != 'ganache' else ''}")
     return [
         Figure(0, f"personal data on chain after the demo ({households} households)", chain, scan.values,

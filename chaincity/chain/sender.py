@@ -168,6 +168,8 @@ class TransactionSender:
                 if "already known" in message or "already imported" in message or (
                         "known transaction" in message and "nonce" not in message):
                     return
+                if "mining has already started" in message:  # Ganache, resent after a timeout while it mines
+                    return  # the first copy: if another process's transaction took the nonce, wait() says so
                 if "vm exception" in message:  # Ganache mined it, reverted, and says so at once:
                     return  # its receipt tells the caller, as on any other node
                 refused = refused_by_node(exc, self.address)
