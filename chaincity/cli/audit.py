@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from chaincity.audit.personal_data import scan_chain
 from chaincity.audit.values import Needles, secrets_in
 from chaincity.chain import connect
-from chaincity.cli import EXIT_OK, EXIT_REJECTED, JSON_OPTION, RPC_OPTION, echo_json, main, one_line_errors, \
-    rpc_url_or_default
+from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, \
+    one_line_errors, rpc_url_or_default
 from chaincity.db import open_database
 
 
@@ -32,8 +34,14 @@ def personal_data(db_urls: tuple[str, ...], from_block: int, to_block: int | Non
     order, case and voucher number of the databases' records is searched for in every
     transaction input, event and storage slot written, raw (UTF-8, GB18030), as hex text and as
     unsalted keccak256/sha256. Exit 0: none found; 1: found (each hit names the record, the
-    field, the form and where it is on chain)."""
+    field, the form and where it is on chain); 2: a database missing or without records."""
+    for url in db_urls:
+        database = make_url(url)
+        if database.get_backend_name() == "sqlite" and not Path(database.database or "").is_file():
+            fail(f"no department database at {url}", EXIT_USAGE)  # never audit a database made empty here
     needles = Needles(secret for url in db_urls for secret in secrets_in(open_database(url)))
+    if not needles.values:
+        fail("the databases hold no records: nothing to search the chain for (the right --db?)", EXIT_USAGE)
     with one_line_errors():
         scan = scan_chain(connect(rpc_url_or_default(rpc_url)), needles, from_block, to_block)
     if as_json:

@@ -63,6 +63,11 @@ def test_the_scan_finds_no_identity_number_after_a_sync_and_finds_one_written_un
     assert {s.confirmed for s in oracles.sync("real-estate", "LD-REC")} != {0}
     database = f"sqlite:///{tmp_path / 'LD-REC.db'}"
 
+    missing = subprocess.run([sys.executable, "-m", "chaincity", "audit", "personal-data", "--rpc-url",
+                              w3.provider.endpoint_uri, "--db", f"sqlite:///{tmp_path / 'LD-RC.db'}"],
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert missing.returncode == 2 and "no department database at" in missing.stderr  # a typo never passes the audit
+    assert not (tmp_path / "LD-RC.db").exists()
     code, clean = audit(w3, database)
     assert (code, clean["hits"]) == (0, [])
     assert clean["values"] >= 12 and clean["transactions"] > 10 and clean["logs"] > 6 and clean["slots"] > 10
