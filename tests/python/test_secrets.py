@@ -75,7 +75,8 @@ def test_the_pepper_and_passwords_appear_in_no_output_log_file_database_or_the_c
     ]
     assert [r.returncode for r in runs] == [1, 0, 2, 3, runs[4].returncode, 0, 1, 0, 0], [r.stderr for r in runs]
     assert not any("warning: " in r.stderr and "chmod" in r.stderr for r in runs)
-    assert "Traceback" in runs[4].stderr and "cannot unlock the keystore" in runs[2].stderr
+    assert runs[4].returncode != 0 and "cannot unlock the keystore" in runs[2].stderr  # a database it cannot open: a
+    # traceback today (whatever it prints is searched below)
     port = free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith("CHAINCITY_")} | {"PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "chaincity", "-v", "gateway", "serve", "real-estate", "--port",
