@@ -38,7 +38,8 @@ def measure(quick: bool = False, chain: str | None = None) -> list[Figure]:
     read = (f"{scan.values} values ({scan.needles} forms) of {sum(1 for d in DEPARTMENTS if d.oracle)} departments in "
             f"{scan.transactions} transactions, {scan.logs} events, {scan.slots} storage slots ({scan.storage}); seconds "
             + ", ".join(f"{part} {seconds:.1f}" for part, seconds in scan.parts.items()) + "; "
-            f"demo {run.seconds:.0f} s; python -m bench.privacy{' --chain ' + chain if chain != 'ganache' else ''}")
+            f"demo {run.seconds:.0f} s; python -m bench.privacy{' --quick' if quick else ''}"
+            f"{' --chain ' + chain if chain != ('anvil' if quick else 'ganache') else ''}")
     return [
         Figure(0, f"personal data on chain after the demo ({households} households)", chain, scan.values,
                len(scan.hits), "hits", goal=0, goal_is_max=True, note=read),
