@@ -35,6 +35,19 @@ class OracleConfig:
     block_share: float = 0.5
 
 
+def exposed_env_file(path: Path) -> str | None:
+    """Why ``path`` (a `.env`, which holds the pepper and the keystore password) is unsafe: one
+    line naming the file and the fix when group or others may read or write it; else None."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return (f"{path} holds the city pepper and keystore passwords but is open to group or others "
+            f"(mode {mode:o}): chmod 600 {path}")
+
+
 def _int(key: str, default: int, low: int = 1) -> int:
     raw = os.environ.get(key, "").strip()
     if not raw:

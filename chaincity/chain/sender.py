@@ -38,6 +38,9 @@ GAS_TOO_LOW = ("intrinsic gas too low", "gas too low", "intrinsic gas exceeds ga
 MINED_AND_FAILED = ("vm exception",)
 
 
+NONCE_RETRIES = 5  # a single transaction signed again when another process took its nonce
+
+
 class SenderError(RuntimeError):
     """The node refused a transaction for a reason that belongs to the sender."""
 
@@ -79,6 +82,8 @@ def send_outcome(exc: Exception) -> str | None:
     if "already known" in message or "already imported" in message or (
             "known transaction" in message and "nonce" not in message):
         return "sent"
+    if "mining has already started" in message:  # Ganache, resent after a timeout while it mines
+        return "sent"  # the first copy: if another process's transaction took the nonce, wait() says so
     if any(words in message for words in MINED_AND_FAILED):
         return "mined"
     if any(words in message for words in GAS_TOO_LOW):
@@ -221,11 +226,23 @@ class TransactionSender:
 
     def transact(self, to: str | None, data: bytes) -> dict:
         """Send one transaction and wait for it: estimate (raising the contract's typed error
-        if it would revert), sign, send, wait. Returns the full receipt, logs included.
+        if it would revert), sign, send, wait; signed again with the next nonce when another
+        process sending with the key took this one (:data:`NONCE_RETRIES` times). Returns the full receipt, logs included.
         Raises :class:`TransactionReverted` if it reverts when mined."""
-        signed = self.sign(to, data, self.estimate_gas(to, data))
-        self.broadcast(signed)
-        self.wait(signed.hash, signed.nonce)
+        gas = self.estimate_gas(to, data)
+        for attempt in range(1, NONCE_RETRIES + 1):
+            signed = self.sign(to, data, gas)
+            try:
+                self.broadcast(signed)
+                self.wait(signed.hash, signed.nonce)
+                break
+            except NonceTaken:
+                # Another process (an oracle with this key) took the nonce: this transaction was
+                # refused or dropped, never mined, so signing it again with the next nonce
+                # writes it once. A pipelined oracle cannot do this and stops (exit 8) instead.
+                if attempt == NONCE_RETRIES:
+                    raise
+                logger.warning("nonce %s of %s taken by another process: signing again", signed.nonce, self.address)
         receipt = self.retry.run("receipt", lambda: self.w3.eth.get_transaction_receipt(signed.hash))
         if receipt["status"] != 1:
             raise TransactionReverted(f"transaction {signed.hash} reverted")

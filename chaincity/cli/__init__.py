@@ -24,7 +24,7 @@ from chaincity.chain.deployment import City, DeploymentNotFound
 from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import SenderError, TransactionReverted
 from chaincity.chain.signer import SignerError
-from chaincity.config import ConfigError
+from chaincity.config import ConfigError, exposed_env_file
 from chaincity.departments import bank, court, listings, market, real_estate, tax, vouchers
 from chaincity.devnet import DEVNETS
 from chaincity.directory import NotInDirectory
@@ -97,11 +97,15 @@ def echo_json(value) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Log progress details to stderr.")
 def main(verbose: bool) -> None:
     """Chain City: run a department's oracle, administer the city, and run local devnets."""
-    load_dotenv(Path.cwd() / ".env")  # the environment wins over .env
+    env_file = Path.cwd() / ".env"
+    exposed = exposed_env_file(env_file)
+    if exposed:
+        click.echo(f"warning: {exposed}", err=True)
+    load_dotenv(env_file)  # the environment wins over .env
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 # The command groups register themselves on `main`.
-from chaincity.cli import chain, directory, gateway, grants, oracle, portal, reads, voucher  # noqa: E402,F401
+from chaincity.cli import audit, chain, directory, gateway, grants, oracle, portal, reads, voucher  # noqa: E402,F401
 
 __all__ = ["DEPARTMENTS", "main"]

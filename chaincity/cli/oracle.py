@@ -16,6 +16,7 @@ from chaincity.datagen import generate
 from chaincity.db import DEFAULT_URL as DEFAULT_DATABASE_URL
 from chaincity.db import open_database
 from chaincity.load import BadInputFile, load_csv
+from chaincity.oracle.lock import oracle_lock
 from chaincity.oracle.requeue import requeue
 from chaincity.oracle.run import follow_department, sync_department
 from chaincity.voucher_data import generate_vouchers
@@ -128,8 +129,9 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
     the chain first. Exit 0: everything on chain; 1: some records rejected (see the rejects
     table); 2: bad configuration; 3: chain unreachable; 4: the key signs for no department
     (unregistered or rotated out) or another one; 5: the department is suspended; 6: the city
-    is paused; 7: the key has no money for gas; 8: another process sends with the key. On 4-8
-    nothing is rejected: the records not confirmed stay pending for the next run.
+    is paused; 7: the key has no money for gas; 8: another process sends with the key; 9: another
+    oracle of the department runs on this database. On 4-9 nothing is rejected: the records not
+    confirmed stay pending for the next run.
     """
     spec = DEPARTMENTS[department]
     with one_line_errors():
@@ -137,12 +139,13 @@ def oracle_sync(department: str, rpc_url: str | None, db_url: str, department_co
         w3 = connect(config.rpc_url)
         signer = signer_for(w3.eth.chain_id)
         engine = open_database(config.database_url)
-        if follow:
-            try:
-                follow_department(w3, engine, spec, config, signer, interval=interval)
-            except KeyboardInterrupt:
-                pass
-        summaries = sync_department(w3, engine, spec, config, signer, progress=not as_json)
+        with oracle_lock(engine, config.department_code):  # a second oracle of the department refuses (exit 9)
+            if follow:
+                try:
+                    follow_department(w3, engine, spec, config, signer, interval=interval)
+                except KeyboardInterrupt:
+                    pass
+            summaries = sync_department(w3, engine, spec, config, signer, progress=not as_json)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in summaries]))
     else:

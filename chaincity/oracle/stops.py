@@ -1,8 +1,9 @@
 """Errors that belong to the oracle, not to a record: they stop the sync, and reject nothing.
 
 A signer the directory does not know (never registered, or rotated out), a suspended
-department, a paused city, a signer without money for gas, a nonce taken by another process:
-the chain would refuse every record alike, so the sync stops with one line naming the cause
+department, a paused city, a signer without money for gas, a nonce taken by another process,
+another oracle of the department already running on its database: the chain would refuse (or
+the second oracle would double) every record alike, so the sync stops with one line naming the cause
 and its own exit code, and every record it had not confirmed stays pending.
 """
 
@@ -28,6 +29,7 @@ class StopCause(IntEnum):
     PAUSED = 6
     NO_GAS_MONEY = 7
     NONCE_TAKEN = 8
+    ALREADY_RUNNING = 9  # another oracle of the department holds its database's lock (oracle/lock.py)
 
 
 class OracleStopped(RuntimeError):

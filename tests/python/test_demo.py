@@ -18,6 +18,8 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from chaincity import voucher_data
+from chaincity.audit.personal_data import scan_chain
+from chaincity.audit.values import Needles, secrets_in
 from chaincity.chain.contracts import call_named
 from chaincity.chain.enums import CertificateState, TitleStatus, department_id
 from chaincity.chain.signer import devnet_account
@@ -238,6 +240,16 @@ def test_run_again_the_demo_plays_every_built_story_and_its_report_shows_them(tm
             assert count["loaded"] == count["on_chain"] + count["rejected"] + count["pending"], code
             assert count["pending"] == 0, code
         assert sum(c["bad_rows"] for c in counts.values()) > 0
+
+        # No personal data on chain (issue 17): every identity number, name, certificate,
+        # contract, order, case and voucher number of every department's records, in any
+        # unsalted form, in no transaction input, event or storage slot of the whole run.
+        needles = Needles(s for d in DEPARTMENTS if d.oracle for s in secrets_in(city.engine(d)))
+        scan = scan_chain(city.w3, needles)
+        assert [h.as_dict() for h in scan.hits] == []
+        assert scan.values > 500 and scan.transactions > 50 and scan.logs > 300 and scan.slots > 1_000
+        assert {"owner_id_numbers", "certificate_no", "contract_no", "order_no", "case_no", "voucher_no",
+                "legal_rep_id_number", "name"} <= {s.field for d in DEPARTMENTS if d.oracle for s in secrets_in(city.engine(d))}
 
         page = tmp_path / "demo.html"
         report.write_html(run, page)
