@@ -52,6 +52,10 @@ def companies(households: int) -> int:
 # demo reads only the latest state (and every block, receipt and log, which Anvil keeps), so
 # its Anvil keeps the states of the last few blocks only.
 ANVIL_ARGS = ("--prune-history", "16")
+# Anvil's cost per block grows with the registry's state (README, the import benchmark), so
+# the demo's Anvil takes 1G-gas blocks and its oracles send up to 1,000 records a transaction
+# (city.BATCH_SIZE): with 30M-gas blocks, Loudi's titles went in at 100-180 a second.
+ANVIL_BLOCK_GAS = 1_000_000_000
 
 MARKER = ".chaincity-demo"  # a folder the demo made, and may empty again
 
@@ -113,7 +117,7 @@ def running_demo(households: int, chain: str = "ganache", port: int | None = Non
     if port is not None:
         net = dataclasses.replace(net, port=port)
     if net.name == "anvil":
-        net = dataclasses.replace(net, extra_args=net.extra_args + ANVIL_ARGS)
+        net = dataclasses.replace(net, extra_args=net.extra_args + ANVIL_ARGS, block_gas_limit=ANVIL_BLOCK_GAS)
     state = root / "devnet"
     _reset(root, net, state)
     previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
