@@ -178,6 +178,10 @@ class TransactionSender:
                     return
                 if "vm exception" in message:  # Ganache mined it, reverted, and says so at once:
                     return  # its receipt tells the caller, as on any other node
+                if "mining has already started" in message and self.known(signed.hash):
+                    # Ganache, when a send timed out on a loaded machine and is sent again while
+                    # the first one is being mined (measured: a bank's sync at 5,000 households).
+                    return
                 refused = refused_by_node(exc, self.address)
                 if refused is not None:
                     self._nonce = None
