@@ -51,7 +51,7 @@ def companies(households: int) -> int:
 # titles (measured), growing with the chain, which would not fit a machine at 350,000. The
 # demo reads only the latest state (and every block, receipt and log, which Anvil keeps), so
 # its Anvil keeps the states of the last few blocks only.
-ANVIL_ARGS = ("--prune-history", "16")
+ANVIL_ARGS = ("--prune-history", "4")
 # Anvil's cost per block grows with the registry's state (README, the import benchmark), so
 # the demo's Anvil takes 1G-gas blocks and its oracles send up to 1,000 records a transaction
 # (city.BATCH_SIZE): with 30M-gas blocks, Loudi's titles went in at 100-180 a second.
