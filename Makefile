@@ -45,11 +45,12 @@ networks: $(PY_STAMP)
 compile: install networks
 	$(BIN)/brownie compile
 
-# SCALE=loudi: Loudi's whole register (150,000 households); CHAIN=anvil for the faster devnet.
+# SCALE=loudi: Loudi's whole register (150,000 households), on Anvil unless CHAIN=ganache;
+# CHAIN=anvil for the faster devnet at any scale (the demo's default is Ganache, as users run it).
 SCALE ?= default
-CHAIN ?= ganache
+CHAIN ?=
 demo: compile
-	$(BIN)/python -m chaincity.demo --scale $(SCALE) --chain $(CHAIN)
+	$(BIN)/python -m chaincity.demo --scale $(SCALE) $(if $(CHAIN),--chain $(CHAIN))
 
 # Three suites in two lanes (two cores): Ganache's contract suite, the longest, beside Anvil's
 # and then the Python tests; -O prints each lane's output whole when it ends.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -128,6 +128,19 @@ class FollowedBlock(Base):
     block_hash: Mapped[str] = mapped_column(String(66))
 
 
+def _sqlite_settings(connection, _record) -> None:
+    """A write-ahead log, synced at checkpoints rather than at every commit: an oracle commits
+    each record twice (sent, then confirmed), and a full sync per commit cost a one-by-one
+    record 17 ms of its 78 (measured). A commit still survives the process being killed; only
+    an operating-system crash may lose the last ones, and then their records are sent again,
+    which every registry write allows (idempotent, or checked against the chain's history).
+    Readers (the demo's progress bar, a gateway's answers) no longer block the writer either."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class SchemaError(RuntimeError):
     """The database holds a schema this version of the tool does not know."""
 
@@ -135,6 +148,8 @@ class SchemaError(RuntimeError):
 def open_database(url: str = DEFAULT_URL) -> Engine:
     """Connect, create the schema when the database is new, and check its version."""
     engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_settings)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
         versions = session.scalars(select(SchemaVersion.version)).all()

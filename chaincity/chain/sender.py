@@ -136,7 +136,7 @@ class TransactionSender:
     """One department key's transactions: sign, send, wait for confirmations."""
 
     def __init__(self, w3: Web3, account: LocalAccount, *, gas_margin: float = 1.2, confirmations: int = 1,
-                 retry: RetryPolicy = RetryPolicy(), receipt_timeout: float = 120.0):
+                 retry: RetryPolicy = RetryPolicy(), receipt_timeout: float = 120.0, fees_for: float = 1.0):
         self.w3 = w3
         self.account = account
         self.gas_margin = gas_margin
@@ -145,6 +145,11 @@ class TransactionSender:
         self.receipt_timeout = receipt_timeout
         self._chain_id = retry.run("chain id", lambda: w3.eth.chain_id)
         self._nonce: int | None = None
+        # Fees are read again at most every ``fees_for`` seconds, not for every transaction (a
+        # block read per change sent one by one). The cap is twice the base fee: it still
+        # holds after the base fee has risen six blocks in a row.
+        self.fees_for = fees_for
+        self._fees_read: tuple[float, dict] | None = None
 
     @property
     def address(self) -> str:
@@ -156,6 +161,12 @@ class TransactionSender:
         return self._nonce
 
     def _fees(self) -> dict:
+        now = time.monotonic()
+        if self._fees_read is None or now - self._fees_read[0] >= self.fees_for:
+            self._fees_read = (now, self._read_fees())
+        return self._fees_read[1]
+
+    def _read_fees(self) -> dict:
         block = self.retry.run("latest block", lambda: self.w3.eth.get_block("latest"))
         base_fee = block.get("baseFeePerGas")
         if base_fee is None:
@@ -281,6 +292,8 @@ class TransactionSender:
         next_check = time.monotonic() + 1.0
         while True:
             receipt = self.receipt(tx_hash)
+            if receipt is not None and self.confirmations <= 1:
+                return receipt  # mined is confirmed enough: no need to read the head
             if receipt is not None:
                 head = self.retry.run("block number", lambda: self.w3.eth.block_number)
                 if head - receipt["blockNumber"] + 1 >= self.confirmations:

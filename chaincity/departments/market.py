@@ -81,12 +81,13 @@ SPEC = DepartmentSpec(
     optional_columns=("action", "reason"),
     parse=parse,
     record_columns=("uscc",),
-    # Registrations in batches, then every later act one by one in the export's order (a
-    # removal from the abnormal list needs the listing before it).
+    # Registrations in batches, then every later act in the export's order, many to a
+    # transaction but never two on one company in one (a removal from the abnormal list needs
+    # the listing before it).
     chains=(
         Batched("company.register", "CompanyRegistry", "registerBatch",
                 lambda p, h: (uscc_of(p), company_data(p, h), day_start(p["registered_at"])), uscc_of),
-        OneByOne("company.act", "CompanyRegistry", chain_key=uscc_of, actions={
+        OneByOne("company.act", "CompanyRegistry", chain_key=uscc_of, multicall=True, actions={
             "amend": Action("amend", lambda p, h: (uscc_of(p), company_data(p, h), day_start(p["registered_at"]))),
             **{action: Action(function, act_arguments) for action, function in FUNCTIONS.items()}}),
     ),

@@ -49,7 +49,7 @@ SPEC = DepartmentSpec(
     chains=(
         Batched("tax.assess", "CompanyRegistry", "setTaxGradeBatch", lambda p, h: (
             uscc_of(p), p["year"], GRADES[p["grade"]], day_start(p["assessed_at"])), uscc_of),
-        OneByOne("tax.correct", "CompanyRegistry", chain_key=uscc_of,
+        OneByOne("tax.correct", "CompanyRegistry", chain_key=uscc_of, multicall=True,
                  actions={"correct": Action("correctTaxGrade", correction)}),
     ),
     follows=Follows("CompanyRegistry", addressed=("TaxGradeAssessed", "TaxGradeCorrected")),

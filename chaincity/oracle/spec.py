@@ -87,6 +87,7 @@ class Batched:
     # document); used instead of ``chain_key`` to find the record a typed error names.
     hashed_key: Callable[[dict, Hasher], bytes] | None = None
     batched = True
+    multicall = False
 
     def key_of(self, payload: dict, hasher: Hasher) -> bytes:
         return self.hashed_key(payload, hasher) if self.hashed_key else self.chain_key(payload)
@@ -118,14 +119,21 @@ class Action:
 
 @dataclass(frozen=True)
 class OneByOne:
-    """Records written one per transaction in export order (a title's changes build on each
-    other); ``payload["action"]`` picks the :class:`Action` when there are several."""
+    """Records written one per call in export order (a title's changes build on each other);
+    ``payload["action"]`` picks the :class:`Action` when there are several.
+
+    With ``multicall`` (the contract has OpenZeppelin's ``multicall(bytes[])``) many calls go in
+    one transaction, in export order, as long as no two of them touch the same key: the calls
+    of one transaction never build on each other, so a typed error names its record and a
+    batch can be split to find it. Without it, one call per transaction (and per block, on a
+    devnet that mines each one: what made Loudi's 8,000 market acts take half an hour)."""
 
     kind: str
     contract: str
     actions: Mapping[str, Action]
     chain_key: Callable[[dict], bytes]
     owner_field: str | None = None
+    multicall: bool = False
     batched = False
 
     def action_of(self, payload: dict) -> Action:

@@ -5,6 +5,7 @@ import {ICityDirectory, DepartmentKind} from "../../interfaces/ICityDirectory.so
 import {ICompanyRegistry, CompanyStatus, TaxGrade} from "../../interfaces/ICompanyRegistry.sol";
 import {ICreditLists, CreditListType} from "../../interfaces/ICreditLists.sol";
 import {USCCProblem} from "../../interfaces/IUSCC.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {DepartmentGated} from "../access/DepartmentGated.sol";
 import {CivilCalendar} from "./CivilCalendar.sol";
 import {USCC} from "./USCC.sol";
@@ -18,8 +19,14 @@ import {USCC} from "./USCC.sol";
  * Existing ⇄ Suspended (Art. 30, resumption within three years); Existing/Suspended →
  * LicenseRevoked; Existing/Suspended/LicenseRevoked → RegistrationRevoked or Deregistered
  * (both final); Existing → MovedOut → Existing again by {register} (moving back in).
+ *
+ * {Multicall-multicall} runs many of these calls in one transaction, in order, each with its
+ * own checks, role guard and event, all or nothing: market regulation's later acts (Arts. 30,
+ * 31, 40 of the 2022 Regulations; the abnormal-operations list) and the tax bureau's
+ * corrections go fifty to a block instead of one, and an error is still the failing act's own
+ * typed error naming its company.
  */
-contract CompanyRegistry is ICompanyRegistry, DepartmentGated {
+contract CompanyRegistry is ICompanyRegistry, DepartmentGated, Multicall {
     /// @dev The earliest tax credit grading year (grading by the State Taxation Administration began 2014).
     uint16 public constant FIRST_TAX_YEAR = 2014;
     /// @dev Years of a business suspension (Art. 30) and of the abnormal-operations list before

@@ -136,6 +136,9 @@ MATRIX = {
         "setTaxGrade": row(lambda w: [CODE, w.year, TaxGrade.A, w.today], TAX, "tax_bureau"),
         "setTaxGradeBatch": row(lambda w: [[(CODE, w.year, TaxGrade.A, w.today)]], TAX, "tax_bureau"),
         "correctTaxGrade": row(lambda w: [CODE, w.year - 1, TaxGrade.B, DIGEST, w.today], TAX, "tax_bureau"),
+        # Each call keeps its own guard: a batch of market acts is market regulation's only.
+        "multicall": row(lambda w: [[CompanyRegistry[-1].listAbnormal.encode_input(CODE, DIGEST, w.today)]], AMR,
+                         "market_regulator"),
     },
     "credit_lists": {
         "listBatch": row(

@@ -299,3 +299,55 @@ def test_the_latest_graded_year_is_the_current_grade_and_batches_count(company_r
     assert company_registry.setTaxGradeBatch(batch, {"from": tax_bureau}).return_value == 2
     assert plain(company_registry.taxStatusOf(CODE)) == [2024, TaxGrade.A]
     assert list(company_registry.taxYearsOf(CODE)) == [2024, 2023]
+
+
+# ---- many acts in one transaction (multicall) ---------------------------------------------------
+
+
+def encoded(registry, name, *args):
+    return getattr(registry, name).encode_input(*args)
+
+
+def test_multicall_writes_many_companies_acts_in_order_each_with_its_own_event(
+    company_registry, market_regulator, registered
+):
+    """Market regulation's later acts (Art. 30 suspension, the abnormal list, Art. 31
+    deregistration) go many to a transaction, in export order, each its own act and event."""
+    company_registry.register(OTHER, company_data(2), ESTABLISHED, {"from": market_regulator})
+    when = today()
+    tx = company_registry.multicall([
+        encoded(company_registry, "listAbnormal", CODE, REASON, when),
+        encoded(company_registry, "suspendBusiness", OTHER, BASIS, when),
+        encoded(company_registry, "listAbnormal", CODE, REASON, when),  # resent in the same batch: a no-op
+    ], {"from": market_regulator})
+    assert [int.from_bytes(bytes(answer), "big") for answer in tx.return_value] == [1, 1, 0]
+    assert plain(tx.events["CompanyListedAbnormal"].values()) == plain([CODE, AMR_ID, REASON, when])
+    assert plain(tx.events["CompanyStatusChanged"].values()) == plain([OTHER, AMR_ID, S.SUSPENDED, S.EXISTING, BASIS, when])
+    assert len(tx.events) == 2
+    assert company_registry.statusOf(OTHER) == S.SUSPENDED
+
+
+def test_multicall_is_all_or_nothing_and_reverts_with_the_failing_acts_own_error(
+    company_registry, market_regulator, registered
+):
+    """One refused act (a removal from the abnormal list with no listing) refuses the batch with
+    that act's typed error naming its company: the oracle finds the record by it."""
+    company_registry.register(OTHER, company_data(2), ESTABLISHED, {"from": market_regulator})
+    calls = [encoded(company_registry, "listAbnormal", CODE, REASON, today()),
+             encoded(company_registry, "removeAbnormal", OTHER, REASON, today())]
+    with brownie.reverts(typed_error("CompanyRegistryNotAbnormal", OTHER)):
+        company_registry.multicall(calls, {"from": market_regulator})
+    assert company_registry.abnormalListingOf(CODE)[1] == 0  # the listing before it undone
+
+
+def test_multicall_corrects_many_tax_grades_each_with_its_event(company_registry, tax_bureau, market_regulator, registered):
+    """纳税信用修复 (SAT Announcement 2019 No. 37) for several companies in one transaction."""
+    company_registry.register(OTHER, company_data(2), ESTABLISHED, {"from": market_regulator})
+    assessed = today() - 3 * DAY
+    company_registry.setTaxGradeBatch([(CODE, 2024, TaxGrade.D, assessed), (OTHER, 2024, TaxGrade.C, assessed)],
+                                      {"from": tax_bureau})
+    tx = company_registry.multicall([encoded(company_registry, "correctTaxGrade", code, 2024, TaxGrade.B, REASON, today())
+                                     for code in (CODE, OTHER)], {"from": tax_bureau})
+    assert [plain(e.values())[:5] for e in tx.events["TaxGradeCorrected"]] == [
+        plain([code, TAX_ID, 2024, grade, TaxGrade.B]) for code, grade in ((CODE, TaxGrade.D), (OTHER, TaxGrade.C))]
+    assert company_registry.taxGradeOf(OTHER, 2024) == TaxGrade.B
