@@ -1,13 +1,10 @@
-"""Smoke test of the benchmark modules of figures 1, 5 and 7 (and the company and voucher sync
-figures): each `measure(quick=True)` runs end to end on its own private Anvil and returns figures
+"""Smoke test of the benchmark modules of figures 1, 5 and 7 : each `measure(quick=True)` runs end to end on its own private Anvil and returns figures
 with positive values, the gas figures with their storage floor and the ERC721 peer computed.
 No wall-clock assertion: the figures themselves are `python -m bench`'s job (issue 16)."""
 
 from __future__ import annotations
 
-import pytest
-
-from bench import companies, gas, gateway, reads, vouchers
+from bench import gas, gateway, reads
 
 
 def test_gas_per_record_has_a_floor_and_the_erc721_peer_for_every_registry():
@@ -36,11 +33,11 @@ def test_reads_batched_paths_answer_what_the_single_calls_answer():
         assert (figure.goal == reads.GOAL) == ("one by one" not in figure.name)
 
 
-@pytest.mark.parametrize("module, number, unit", [(gateway, 7, "answers/s"), (companies, 2, "records/s"),
-                                                  (vouchers, 2, "records/s")])
-def test_sync_and_gateway_figures_are_positive(module, number, unit):
-    figures = module.measure(quick=True)
+def test_gateway_figures_are_positive_with_every_answer_receipted():
+    # The company and voucher sync figures (bench.companies, bench.vouchers) are the oracle's
+    # own paths, tested by their sync suites: `python -m bench` runs them, not `make test`.
+    figures = gateway.measure(quick=True)
     assert figures
     for figure in figures:
-        assert figure.number == number and figure.unit == unit and figure.value > 0
+        assert figure.number == 7 and figure.unit == "answers/s" and figure.value > 0
         assert figure.success_rate == 1.0
