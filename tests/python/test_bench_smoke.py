@@ -1,5 +1,5 @@
-"""Smoke test of the benchmark modules of figures 1, 5 and 7 : each `measure(quick=True)` runs end to end on its own private Anvil and returns figures
-with positive values, the gas figures with their storage floor and the ERC721 peer computed.
+"""Smoke test of the benchmark modules of figures 1, 5 and 7: each `measure(quick=True)` runs
+end to end on its own private Anvil and returns figures with positive values, the gas figures with their storage floor and the ERC721 peer computed.
 No wall-clock assertion: the figures themselves are `python -m bench`'s job (issue 16)."""
 
 from __future__ import annotations
