@@ -15,7 +15,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: help install networks compile demo test test-python test-contracts test-ganache test-anvil \
-        test-anvil-then-python \
+        test-anvil-then-python test-ganache-then-python bench \
         lint deploy devnet-up devnet-down clean
 
 help:
@@ -52,18 +52,25 @@ CHAIN ?=
 demo: compile
 	$(BIN)/python -m chaincity.demo --scale $(SCALE) $(if $(CHAIN),--chain $(CHAIN))
 
-# Three suites in two lanes (two cores): Ganache's contract suite, the longest, beside Anvil's
-# and then the Python tests; -O prints each lane's output whole when it ends.
+# Four runs in two lanes (two cores), so both end together: Ganache's contract suite, the
+# longest, then the longest Python tests; Anvil's contract suite, then the other Python tests.
+# -O prints each lane's output whole when it ends.
+PYTEST := $(BIN)/python -m pytest -p no:pytest-brownie -p no:cacheprovider
+PYTHON_TESTS_AFTER_GANACHE := tests/python/test_faults_kill.py tests/python/test_demo.py tests/python/test_portal.py
 test: compile
-	$(MAKE) --no-print-directory -j2 -O test-ganache test-anvil-then-python
+	$(MAKE) --no-print-directory -j2 -O test-ganache-then-python test-anvil-then-python
+
+test-ganache-then-python: compile
+	$(MAKE) --no-print-directory test-ganache
+	$(PYTEST) $(PYTHON_TESTS_AFTER_GANACHE)
 
 test-anvil-then-python: compile
 	$(MAKE) --no-print-directory test-anvil
-	$(MAKE) --no-print-directory test-python
+	$(PYTEST) tests/python $(addprefix --ignore=,$(PYTHON_TESTS_AFTER_GANACHE))
 
 # The deployment tests deploy the compiled contracts on a devnet of their own.
 test-python: compile
-	$(BIN)/python -m pytest -p no:pytest-brownie -p no:cacheprovider tests/python
+	$(PYTEST) tests/python
 
 # Both devnets at once (two cores); -O prints each suite's output whole when it ends.
 test-contracts: compile
