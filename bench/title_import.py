@@ -29,7 +29,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
@@ -82,6 +82,9 @@ class Options:
     gas_limit: int = devnets.BLOCK_GAS_LIMIT
     changes: int = 0
     follow: bool = False  # the follower's catch-up over the registration events (fig 6)
+    # Each contender on a devnet of its own (see run()); False: one devnet, a snapshot
+    # reverted after each (a quick run: three devnets fewer to start and deploy on).
+    fresh_chains: bool = True
     figure: int = 2  # 3 for the Loudi-scale run
 
 
@@ -243,6 +246,7 @@ def batched_ceiling(bench: Bench, payloads: list[dict], options: Options) -> tup
     encoder = CallEncoder(bench.city["PropertyRegistry"], REGISTRATIONS.function)
     block_gas = bench.w3.eth.get_block("latest")["gasLimit"]
     size = options.batch_size
+    started = time.monotonic()  # the first estimate counted: the oracle makes one too
     first = sender.estimate_gas(encoder.to, encoder.encode([REGISTRATIONS.element(p, bench.hasher) for p in payloads[:size]]))
     per_record = max(0, first - CALL_OVERHEAD_GAS) / min(size, len(payloads))
     if first > block_gas * options.block_share:
@@ -253,7 +257,8 @@ def batched_ceiling(bench: Bench, payloads: list[dict], options: Options) -> tup
         for chunk in batches:
             data = encoder.encode([REGISTRATIONS.element(p, bench.hasher) for p in chunk])
             yield sender.sign(encoder.to, data, int((per_record * len(chunk) + CALL_OVERHEAD_GAS) * 1.3))
-    seconds, latencies, ok = _pipelined(sender, signed(), options.pipeline)
+    _, latencies, ok = _pipelined(sender, signed(), options.pipeline)
+    seconds = time.monotonic() - started
     return len(payloads) / seconds, latencies, ok / len(batches), size
 
 
@@ -340,25 +345,49 @@ def _where(seconds: dict[str, float], total: float) -> str:
 
 
 def run(options: Options, log=print) -> list[Figure]:
-    """One run of the import on one devnet (see the module docstring): its figures."""
+    """One run of the import (see the module docstring): its figures, each logged as it comes."""
     figures: list[Figure] = []
-    chain = options.chain if options.block_time is None else f"{options.chain} (qbft-like)"
-    n = options.figure
 
     def add(figure: Figure) -> None:
         figures.append(figure)
         log(f"  fig {figure.number} {figure.chain}: {figure.name}: {figure.value:,.1f} {figure.unit}"
             + (f" ({figure.note})" if figure.note else ""))
-    def loaded(bench: Bench, who: str) -> list[dict]:
+
+    def loaded(bench: Bench, who: str) -> None:
         log(f"{options.chain}, {who}: {bench.loaded} titles loaded (generated in {bench.seconds['generation']:.1f} s, "
             f"loaded in {bench.seconds['loading']:.1f} s)")
-        return bench.payloads()
-    # Each contender on a devnet of its own, fresh: a node slows down with the blocks it has
-    # seen (even reverted ones), so a shared chain would favour whoever goes first.
+
+    with ExitStack() as stack:
+        shared = None if options.fresh_chains else stack.enter_context(city_with_titles(options))
+        if shared is not None:
+            loaded(shared, "every contender in turn")
+
+        @contextmanager
+        def devnet(who: str, keep: bool = False) -> Iterator[Bench]:
+            """A devnet for one contender: each on its own, fresh (a node slows down with the
+            blocks it has seen, even reverted ones: a shared chain favours whoever goes first),
+            or the shared one, reverted afterwards unless ``keep``."""
+            if shared is None:
+                with city_with_titles(options) as bench:
+                    loaded(bench, who)
+                    yield bench
+                return
+            snapshot = shared.snapshot()
+            yield shared
+            if not keep:
+                shared.revert(snapshot)
+        _contenders(options, devnet, add)
+    return figures
+
+
+def _contenders(options: Options, devnet, add) -> None:
+    """Figure 2 (or 3): the peers, then the oracle; 3 and 6 on the oracle's chain."""
+    chain = options.chain if options.block_time is None else f"{options.chain} (qbft-like)"
+    n = options.figure
     naive_start = batched_rate = None
     if options.naive_sample or options.transfers:
-        with city_with_titles(options) as bench:
-            payloads = loaded(bench, "naive script and value transfers")
+        with devnet("naive script and value transfers") as bench:
+            payloads = bench.payloads()
             if options.naive_sample:
                 naive_start, latencies, ok = naive(bench, payloads[:options.naive_sample])
                 add(Figure(n, "naive script, one transaction per record, empty registry", chain, len(latencies),
@@ -368,14 +397,13 @@ def run(options: Options, log=print) -> list[Figure]:
                 add(Figure(n, "node ceiling: value transfers, pipelined", chain, options.transfers, rate, "tx/s",
                            success_rate=ok / options.transfers, **percentiles(latencies)))
     if options.transfers:
-        with city_with_titles(options) as bench:
-            payloads = loaded(bench, "minimal batched script")
+        with devnet("minimal batched script") as bench:
+            payloads = bench.payloads()
             batched_rate, latencies, success, size = batched_ceiling(bench, payloads, options)
             add(Figure(n, "minimal script: the same batched calls, pipelined", chain, len(payloads), batched_rate,
                        "records/s", success_rate=success, note=f"batches of {size}, {options.pipeline} in flight",
                        **percentiles(latencies)))
-    with city_with_titles(options) as bench:
-        loaded(bench, "oracle")
+    with devnet("oracle", keep=True) as bench:
         held = _hold_back(bench, options.naive_sample) if naive_start else []
         summary, seconds, latencies, where = oracle_sync(bench, options)
         records = summary.confirmed + summary.rejected + summary.pending
@@ -411,7 +439,6 @@ def run(options: Options, log=print) -> list[Figure]:
                        goal=LOUDI_MB_GOAL, goal_is_max=True, note="VmHWM, reset when the run starts"))
         for figure in (catch_up(bench) if options.follow else []) + (changes(bench, options) if options.changes else []):
             add(figure)
-    return figures
 
 
 # ---- figure 6: the follower --------------------------------------------------------------------
@@ -530,7 +557,7 @@ class Scale:
 
 
 QUICK = Scale(anvil=2_000, ganache=400, loudi=2_150, naive=100, transfers=200, changes=40)
-FULL = Scale(anvil=20_000, ganache=4_000, loudi=150_000, naive=300, transfers=1_000, changes=300)
+FULL = Scale(anvil=10_000, ganache=2_000, loudi=150_000, naive=200, transfers=1_000, changes=200)
 
 
 def measure(quick: bool = False) -> list[Figure]:
@@ -538,9 +565,9 @@ def measure(quick: bool = False) -> list[Figure]:
     QBFT-like Anvil; ~5,000 titles when quick) and 6 (the follower)."""
     scale = QUICK if quick else FULL
     anvil = Options("anvil", households=scale.anvil, naive_sample=scale.naive, transfers=scale.transfers,
-                    changes=scale.changes)
+                    changes=scale.changes, fresh_chains=not quick)
     ganache = Options("ganache", households=scale.ganache, naive_sample=max(1, scale.naive // 3),
-                      transfers=max(1, scale.transfers // 3))
+                      transfers=max(1, scale.transfers // 3), fresh_chains=not quick)
     # The Loudi run's settings: a 5 s block of 10G gas (a QBFT-like chain), batches of 1,000, 64 in flight.
     loudi = Options("anvil", households=scale.loudi, naive_sample=0, transfers=0, batch_size=1_000, pipeline=64,
                     prune_history=True, block_time=5, gas_limit=10_000_000_000, follow=True, figure=3)

@@ -74,7 +74,8 @@ def test_title_import_quick_measure_gives_positive_figures(monkeypatch):
     for figure in figures:
         if figure.unit != "blocks":  # a lag may be zero
             assert figure.value > 0, figure
-        assert figure.success_rate in (None, pytest.approx(1.0)), figure
+        if figure.number in (2, 3):  # every title written, by every contender
+            assert figure.success_rate in (None, pytest.approx(1.0)), figure
     named = {(f.chain, f.name) for f in figures}
     assert ("anvil", "oracle / naive script") in named and ("ganache", "oracle / minimal batched script") in named
     goals = {f.name: f for f in figures if f.goal is not None}
