@@ -42,7 +42,8 @@ def machine() -> dict:
     versions = {"python": platform.python_version()}
     for name, net in DEVNETS.items():
         try:
-            versions[name] = _output(find_executable(net, ROOT), "--version")
+            found = _output(find_executable(net, ROOT), "--version")
+            versions[name] = found.splitlines()[0] if found else None  # Anvil adds its commit and build lines
         except DevnetError:
             versions[name] = None
     commit = _output("git", "rev-parse", "HEAD")

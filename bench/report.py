@@ -41,3 +41,25 @@ def print_figures(figures: list[Figure]) -> None:
     for figure in figures:
         if figure.note:
             print(f"  fig {figure.number} {figure.name}: {figure.note}")
+
+
+def markdown_of(path: str) -> str:
+    """The Markdown table of a results file (``bench/results/<date>.json``), for BENCHMARKS.md."""
+    import json
+
+    record = json.loads(open(path, encoding="utf-8").read())
+    fields = set(Figure.__dataclass_fields__)
+    rows = [row(Figure(**{k: v for k, v in f.items() if k in fields})) for f in record["figures"]]
+    rows += [("-", f"{m['module']}: {m['error'] or 'module not present on this branch'}", *["-"] * 7, m["status"].upper())
+             for m in record["modules"] if m["status"] != "ok"]
+    about = record["machine"]
+    return (f"Run of {record['started_at']}{' (--quick)' if record['quick'] else ''}, commit {about['git_commit']}, "
+            f"{about['cores']} cores, load average {about['load_average_before'][0]:.1f} before and "
+            f"{about['load_average_after'][0]:.1f} after; {', '.join(f'{k} {v}' for k, v in about['versions'].items())}.\n\n"
+            + table(rows, markdown=True))
+
+
+if __name__ == "__main__":  # python -m bench.report bench/results/<date>.json: the table for BENCHMARKS.md
+    import sys
+
+    print(markdown_of(sys.argv[1]))
