@@ -87,6 +87,13 @@ def rows_of(outcomes: list[dict]) -> list[tuple[str, ...]]:
     return rows
 
 
+def _write(path: Path, started_at: datetime, quick: bool, about: dict, outcomes: list[dict]) -> None:
+    record = {"started_at": started_at.isoformat(timespec="seconds"), "quick": quick, "machine": about,
+              "modules": [{k: v for k, v in o.items() if k != "figures"} for o in outcomes],
+              "figures": [f.as_dict() | {"module": o["module"]} for o in outcomes for f in o["figures"]]}
+    path.write_text(json.dumps(record, indent=2) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -97,12 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = [name.strip() for name in args.only.split(",") if name.strip()]
     started_at = datetime.now(UTC)
-    about = machine() | {"load_average_before": os.getloadavg()}
+    about = machine() | {"load_average_before": os.getloadavg(), "load_average_after": os.getloadavg()}
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{started_at:%Y-%m-%d}.json"
     outcomes = []
     for name in names:
         print(f"=== {name} ===", file=sys.stderr, flush=True)
         outcomes.append(run_module(name, args.quick))
-    about["load_average_after"] = os.getloadavg()
+        about["load_average_after"] = os.getloadavg()
+        _write(path, started_at, args.quick, about, outcomes)  # after each module: a stopped run keeps the others
     print(table(rows_of(outcomes)))
     for outcome in outcomes:
         for figure in outcome["figures"]:
@@ -110,12 +120,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  fig {figure.number} {figure.chain}, {figure.name}: {figure.note}")
     print(f"load average before {about['load_average_before'][0]:.2f}, after {about['load_average_after'][0]:.2f} "
           f"on {about['cores']} cores; commit {about['git_commit']}")
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"{started_at:%Y-%m-%d}.json"
-    record = {"started_at": started_at.isoformat(timespec="seconds"), "quick": args.quick, "machine": about,
-              "modules": [{k: v for k, v in o.items() if k != "figures"} for o in outcomes],
-              "figures": [f.as_dict() | {"module": o["module"]} for o in outcomes for f in o["figures"]]}
-    path.write_text(json.dumps(record, indent=2) + "\n")
     print(f"written: {path}")
     return 1 if any(o["status"] == "failed" for o in outcomes) else 0
 
