@@ -22,6 +22,7 @@ help:
 	@echo "make demo     the whole chain city on a devnet of its own: stories, summary, reports/demo.html"
 	@echo "make test     install everything, compile, run every test (contracts on Ganache and Anvil)"
 	@echo "make deploy   start a local Ganache devnet if none runs, deploy, print the addresses"
+	@echo "make bench    every benchmark figure in one table, bench/results/<date>.json (BENCHMARKS.md)"
 	@echo "make lint     Slither on every contract (fails on untriaged high/medium findings)"
 
 $(PY_STAMP): requirements.lock pyproject.toml
@@ -87,6 +88,12 @@ test-anvil: compile
 	@echo "=== contract tests on Anvil ==="
 	rm -rf build/tmp/anvil && mkdir -p build/tmp/anvil
 	TMPDIR=$(CURDIR)/build/tmp/anvil $(BIN)/brownie test tests/contracts --network city-anvil
+
+# Every figure of BENCHMARKS.md, one table, bench/results/<date>.json (not part of `make test`:
+# it takes a while and its figures are measurements, not pass/fail). BENCH_ARGS=--quick: a small run.
+BENCH_ARGS ?=
+bench: compile
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/python tools/lint.py

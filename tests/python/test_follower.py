@@ -98,3 +98,23 @@ def test_reorganisation_drops_the_orphaned_events_and_reads_the_new_branch(anvil
     assert proposers == [anvil.eth.accounts[1]]
     assert hashes_ok
     assert orphaned != {tuple(r) for r in stored(engine)}
+
+
+def test_events_decoded_by_topic_store_what_web3_decodes(anvil, directory, tmp_path):
+    """The follower decodes each log by its topic with eth-abi (fast path); what it stores is
+    exactly web3's own decoding (addresses checksummed, bytes as hex, indexed values)."""
+    from chaincity.chain.contracts import jsonable
+
+    contract, block = directory
+    propose(anvil, contract)
+    engine = open_database(f"sqlite:///{tmp_path / 'f.db'}")
+    follower = EventFollower(anvil, engine, "directory", {"CityDirectory": contract}, start_block=block)
+    assert follower.poll().events > 0
+    with Session(engine) as session:
+        rows = session.scalars(select(ChainEvent).where(ChainEvent.follower == "directory")).all()
+        for row in rows:
+            (log,) = [log for log in anvil.eth.get_transaction_receipt(row.tx_hash)["logs"]
+                      if log["logIndex"] == row.log_index]
+            assert row.args == json.loads(json.dumps(jsonable(dict(contract.events[row.event]().process_log(log)["args"]))))
+    used = [decoder for decoder in follower._by_topic.values() if decoder.trusted is not None]
+    assert used and all(decoder.trusted for decoder in used)  # the fast path was taken, not the fallback
