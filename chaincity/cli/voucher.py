@@ -24,8 +24,8 @@ from chaincity.db import SourceRecord, open_database
 from chaincity.departments import vouchers
 from chaincity.directory import Directory
 from chaincity.hashing import Hasher
-from chaincity.oracle.desk import ActRefused
-from chaincity.oracle.desk import act as desk_act
+from chaincity.desk import ActRefused
+from chaincity.desk import act as desk_act
 from chaincity.oracle.follow import follower_for
 from chaincity.oracle.spec import RowContext
 
@@ -73,7 +73,7 @@ class Desk:
         fail(f"{voucher!r}: no voucher of that number in this database; name it by its 0x digest", EXIT_USAGE)
 
     def act(self, row: dict) -> str:
-        """Load the act as a row of the export and sync (chaincity.oracle.desk); the record's source id."""
+        """Load the act as a row of the export and sync (chaincity.desk); the record's source id."""
         row = {"department": self.config.department_code, "acted_at": datetime.now(UTC).isoformat(timespec="seconds"),
                **row}
         try:

@@ -19,7 +19,7 @@ from chaincity.chain import ChainUnreachable
 from chaincity.chain.deployment import City
 from chaincity.credit import Credit, bidders_of
 from chaincity.formats import FormatError, validate_unit_code, validate_uscc
-from chaincity.oracle.desk import ActRefused
+from chaincity.desk import ActRefused
 from chaincity.oracle.stops import OracleStopped
 from chaincity.portal.counter import LOUDI_BEFORE, BankCounter
 from chaincity.portal.dashboard import Dashboard

@@ -1,7 +1,7 @@
 """The bank counter: a bank's officers sign in to the portal their bank started with its own
 key, database and pepper, and register a mortgage at the desk (Civil Code Arts. 395, 402: a
 mortgage of real property is created on registration) through the bank's oracle — the row
-loaded and synced as `chaincity db load` / `oracle sync` do (chaincity.oracle.desk).
+loaded and synced as `chaincity db load` / `oracle sync` do (chaincity.desk).
 
 Officers share one password, kept in the bank's .env only as a scrypt hash
 (`CHAINCITY_PORTAL_PASSWORD_HASH`, written by `chaincity portal hash-password`); hashlib's
@@ -28,7 +28,7 @@ from chaincity.config import OracleConfig, city_counties
 from chaincity.departments import bank
 from chaincity.formats import unit_key
 from chaincity.hashing import Hasher
-from chaincity.oracle.desk import ActRefused, act
+from chaincity.desk import ActRefused, act
 from chaincity.oracle.spec import RowContext
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # ~16 MiB and ~50 ms a check: slow for a guesser, quick for an officer
@@ -69,7 +69,7 @@ class BankCounter:
     def register_mortgage(self, unit_code: str, contract_no: str, amount: str, term_months: str) -> dict:
         """Register the mortgage and read back its registration certificate (不动产登记证明).
 
-        Raises :class:`chaincity.oracle.desk.ActRefused` naming the field or the chain's error."""
+        Raises :class:`chaincity.desk.ActRefused` naming the field or the chain's error."""
         started = time.monotonic()
         row = {"unit_code": unit_code.strip(), "bank": self.code, "contract_no": contract_no.strip(),
                "amount": amount.strip(), "term_months": term_months.strip(), "registered_at": date.today().isoformat()}

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from chaincity.chain.enums import CertificateState
-from chaincity.oracle.desk import ActRefused
+from chaincity.desk import ActRefused
 from conftest import ROOT
 from gateway_city import unit
 from portal_city import (CERTIFICATE, DISHONEST, GOOD, IDENTITY_NUMBERS, PASSWORD, SALE, SOLD, UNREGISTERED,
