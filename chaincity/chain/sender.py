@@ -150,6 +150,7 @@ class TransactionSender:
         # holds after the base fee has risen six blocks in a row.
         self.fees_for = fees_for
         self._fees_read: tuple[float, dict] | None = None
+        self._unconfirmed: dict[str, bytes] = {}  # signed bytes of what was sent, till its receipt, by hash
 
     @property
     def address(self) -> str:
@@ -234,6 +235,7 @@ class TransactionSender:
                     raise refused from None
                 raise
         self.retry.run(f"send {signed.hash}", send)
+        self._unconfirmed[signed.hash] = signed.raw
 
     def transact(self, to: str | None, data: bytes) -> dict:
         """Send one transaction and wait for it: estimate (raising the contract's typed error
@@ -275,6 +277,19 @@ class TransactionSender:
         return {"status": int(raw["status"], 16), "blockNumber": int(raw["blockNumber"], 16),
                 "transactionHash": raw["transactionHash"], "gasUsed": int(raw["gasUsed"], 16)}
 
+    def _send_again(self, tx_hash: str) -> None:
+        """The node took the transaction and forgot it, its nonce still unused: a pool eviction
+        (seen on an interval-mined Anvil with free gas: a batch accepted, then gone from the pool;
+        Besu evicts from a full pool too). The same signed bytes again: the same hash, so it can
+        never be written twice."""
+        logger.warning("transaction %s: the node no longer has it and its nonce is unused; sending it again", tx_hash)
+        try:
+            self.w3.eth.send_raw_transaction(self._unconfirmed[tx_hash])
+        except Web3RPCError as exc:
+            if send_outcome(exc) != "sent" and refused_by_node(exc, self.address) is None:
+                raise  # not a race with the block that mines it: a real refusal
+            # mined meanwhile (nonce used) or already back: the next look tells
+
     def known(self, tx_hash: str) -> bool:
         """Whether the node has the transaction (mined or waiting in its pool)."""
         response = self.retry.run("transaction", lambda: self.w3.provider.make_request(
@@ -292,6 +307,8 @@ class TransactionSender:
         next_check = time.monotonic() + 1.0
         while True:
             receipt = self.receipt(tx_hash)
+            if receipt is not None:
+                self._unconfirmed.pop(tx_hash, None)
             if receipt is not None and self.confirmations <= 1:
                 return receipt  # mined is confirmed enough: no need to read the head
             if receipt is not None:
@@ -304,6 +321,8 @@ class TransactionSender:
                 if mined > nonce and self.receipt(tx_hash) is None and not self.known(tx_hash):
                     self._nonce = None
                     raise NonceTaken(self.address)
+                if mined <= nonce and tx_hash in self._unconfirmed and not self.known(tx_hash):
+                    self._send_again(tx_hash)
             if time.monotonic() > deadline:
                 raise TimeExhausted(f"{tx_hash} not confirmed within {self.receipt_timeout:.0f} s")
             time.sleep(0.05)

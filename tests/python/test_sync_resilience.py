@@ -158,3 +158,26 @@ def test_sync_rides_out_the_rpc_going_away_and_coming_back(anvil, anvil_net, cit
     assert 50 <= outage["confirmed_at_cut"] < load.loaded  # the outage came mid-sync
     assert (summary.confirmed, summary.pending, summary.rejected) == (load.loaded, 0, 0)
     assert_each_title_on_chain_once(engine, city["contracts"]["PropertyRegistry"])
+
+
+def test_a_transaction_the_node_forgets_is_sent_again_and_mined_once(anvil):
+    """A node that took a transaction and dropped it from its pool, its nonce unused (seen on
+    the qbft profile's interval-mined Anvil; Besu evicts from a full pool too): the sender's
+    wait sends the same signed bytes again instead of waiting out its timeout."""
+    from chaincity.chain.sender import TransactionSender
+    from chaincity.chain.signer import devnet_account
+
+    sender = TransactionSender(anvil, devnet_account(17), receipt_timeout=30)
+    anvil.provider.make_request("evm_setAutomine", [False])
+    try:
+        signed = sender.sign(sender.address, b"", 21_000)
+        sender.broadcast(signed)
+        assert anvil.provider.make_request("anvil_dropTransaction", [signed.hash]).get("error") is None
+        assert not sender.known(signed.hash)  # gone from the pool, as the bench saw it
+        anvil.provider.make_request("evm_setIntervalMining", [1])
+        receipt = sender.wait(signed.hash, signed.nonce)
+    finally:
+        anvil.provider.make_request("evm_setIntervalMining", [0])
+        anvil.provider.make_request("evm_setAutomine", [True])
+    assert receipt["status"] == 1 and str(receipt["transactionHash"]).lower() == signed.hash.lower()
+    assert anvil.eth.get_transaction_count(sender.address) == signed.nonce + 1  # mined once
