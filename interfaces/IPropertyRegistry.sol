@@ -119,8 +119,8 @@ interface IPropertyRegistry {
     }
 
     /// @dev Everything a bank or a court needs about a title, in one call. `seizures` holds the
-    /// effective seizure and the first {SEIZURES_SHOWN} queued ones; `queuedSeizureCount` is the
-    /// number of all queued ones (page through them with {queuedSeizures}).
+    /// effective seizure and every queued one in order; `queuedSeizureCount` is the number of
+    /// queued ones.
     struct TitleView {
         bytes32 unit;
         TitleStatus status;
@@ -638,15 +638,9 @@ interface IPropertyRegistry {
     /// @notice Whether titles of `county` may be registered.
     function isCounty(bytes6 county) external view returns (bool);
 
-    /// @notice Whether `unit` is a well-formed GB/T 37346 unit code (county not checked).
-    function isValidUnitCode(bytes32 unit) external pure returns (bool);
-
     /// @notice Owners, shares, mortgages in order, effective and queued seizures, effective
     /// notices and the current certificate of a title, in one call.
     function titleOf(bytes32 unit) external view returns (TitleView memory);
-
-    /// @notice The queued seizures of a title (after the effective one), from `offset`, at most `limit`.
-    function queuedSeizures(bytes32 unit, uint256 offset, uint256 limit) external view returns (SeizureView[] memory);
 
     /// @notice Whether the title can be transferred now to anyone (not seized, no
     /// no-transfer agreement, no effective advance notice).

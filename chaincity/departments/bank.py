@@ -110,9 +110,9 @@ SPEC = DepartmentSpec(
     # Registrations, then transfers, then releases: a later act in the same export needs the earlier.
     chains=(
         Batched("mortgage.register", "PropertyRegistry", "registerMortgages", mortgage_input, unit_of, owner_field="bank"),
-        OneByOne("mortgage.transfer", "PropertyRegistry", chain_key=unit_of, owner_field="bank", actions={
+        OneByOne("mortgage.transfer", "PropertyRegistry", chain_key=unit_of, owner_field="bank", multicall=True, actions={
             "transfer": Action("transferMortgage", transfer_input)}),
-        OneByOne("mortgage.release", "PropertyRegistry", chain_key=unit_of, owner_field="bank", actions={
+        OneByOne("mortgage.release", "PropertyRegistry", chain_key=unit_of, owner_field="bank", multicall=True, actions={
             "release": Action("releaseMortgage", lambda p, h: (unit_of(p), h.document(p["contract_no"])))}),
     ),
     follows=Follows("PropertyRegistry", addressed=("MortgageRegistered", "MortgageReleased", "MortgageTransferred",

@@ -80,9 +80,9 @@ SPEC = DepartmentSpec(
     parse=parse,
     record_columns=("order_no",),
     # In the order a court acts: seizures, renewals, lifts, then sales (a lift may hand the
-    # effective seizure to this court) and objection suits.
+    # effective seizure to this court) and objection suits; many titles' acts to a transaction.
     chains=tuple(
-        OneByOne(kind, "PropertyRegistry", chain_key=unit_of, owner_field="court",
+        OneByOne(kind, "PropertyRegistry", chain_key=unit_of, owner_field="court", multicall=True,
                  actions={action: Action(function, to_input, written_before=history)})
         for kind, action, function, to_input, history in (
             ("seizure.seize", "seize", "seize", seizure_input, None),

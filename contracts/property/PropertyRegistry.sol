@@ -8,6 +8,7 @@ import {PropertyTitles, TitleChange} from "./PropertyTitles.sol";
 import {PropertyNotices} from "./PropertyNotices.sol";
 import {PropertyMortgages} from "./PropertyMortgages.sol";
 import {PropertySeizures} from "./PropertySeizures.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 
 /**
  * @title PropertyRegistry
@@ -19,8 +20,15 @@ import {PropertySeizures} from "./PropertySeizures.sol";
  * their disposals), and the encumbrance extensions {PropertyNotices}, {PropertyMortgages}
  * and {PropertySeizures}, joined by the {PropertyTitles-_beforeTitleChange} hook that every
  * disposal passes through. Here: the joins and the one-call reads.
+ *
+ * {Multicall-multicall} runs many changes in one transaction, in order, each with its own
+ * role guard, checks and events, all or nothing: a court's seizures, renewals and lifts, a
+ * bank's releases, the registration centre's transfers go hundreds to a block instead of one,
+ * and a refused one still reverts with its own typed error naming its title. (Its room came
+ * from two reads: `titleOf` lists every queued seizure instead of paging them, and the unit-code
+ * check has no external read; the registry is at the contract size limit.)
  */
-contract PropertyRegistry is PropertyNotices, PropertyMortgages, PropertySeizures {
+contract PropertyRegistry is PropertyNotices, PropertyMortgages, PropertySeizures, Multicall {
     constructor(ICityDirectory directory_) PropertyCertificates(directory_) {}
 
     // ---- the city's administrators, by proposal -------------------------------------------

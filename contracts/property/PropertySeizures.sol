@@ -19,9 +19,6 @@ abstract contract PropertySeizures is PropertyTitles {
     /// @notice A seizure term, and each renewed term, is at most three years (SPC
     /// interpretation of the Civil Procedure Law, Art. 485).
     uint40 public constant MAX_SEIZURE_TERM = 3 * 365 days;
-    /// @notice How many queued seizures {IPropertyRegistry-titleOf} returns after the
-    /// effective one; {IPropertyRegistry-queuedSeizures} pages through the rest.
-    uint256 public constant SEIZURES_SHOWN = 8;
 
     /// @dev A seizure: a node of its unit's queue keyed by order. `term` as ordered,
     /// `extension` the sum of its renewals. The last three fields fit into a single slot.
@@ -97,29 +94,6 @@ abstract contract PropertySeizures is PropertyTitles {
         if (queue.head == order) queue.since = uint40(block.timestamp);
         _unlink(unit, order);
         emit SeizureLifted(unit, court, order);
-    }
-
-    /// @inheritdoc IPropertyRegistry
-    function queuedSeizures(bytes32 unit, uint256 offset, uint256 limit)
-        external
-        view
-        returns (SeizureView[] memory views)
-    {
-        (bytes32 order,,) = _liveSeizures(unit);
-        if (order == 0) return views;
-        order = _seizures[unit][order].next;
-        for (uint256 i = 0; i < offset && order != 0; ++i) {
-            order = _seizures[unit][order].next;
-        }
-        uint256 count = 0;
-        for (bytes32 cursor = order; cursor != 0 && count < limit; cursor = _seizures[unit][cursor].next) {
-            ++count;
-        }
-        views = new SeizureView[](count);
-        for (uint256 i = 0; i < count; ++i) {
-            views[i] = _seizureView(unit, order, false, 0);
-            order = _seizures[unit][order].next;
-        }
     }
 
     // ---- hooks ------------------------------------------------------------------------------
@@ -253,15 +227,15 @@ abstract contract PropertySeizures is PropertyTitles {
         }
     }
 
-    /// @dev The effective seizure and up to {SEIZURES_SHOWN} queued ones, and how many queue.
+    /// @dev The effective seizure and every queued one, in order (a queue of 轮候查封 is a
+    /// handful of courts in practice: the view stays far below an `eth_call`'s gas), and how many queue.
     function _seizureViews(bytes32 unit) internal view returns (SeizureView[] memory views, uint256 queued) {
         (bytes32 order, uint256 since, uint256 lapsed) = _liveSeizures(unit);
         if (order == 0) return (views, 0);
         queued = _queues[unit].length - lapsed - 1;
-        uint256 shown = queued < SEIZURES_SHOWN ? queued : SEIZURES_SHOWN;
-        views = new SeizureView[](shown + 1);
+        views = new SeizureView[](queued + 1);
         views[0] = _seizureView(unit, order, true, since);
-        for (uint256 i = 1; i <= shown; ++i) {
+        for (uint256 i = 1; i <= queued; ++i) {
             order = _seizures[unit][order].next;
             views[i] = _seizureView(unit, order, false, 0);
         }

@@ -140,11 +140,6 @@ abstract contract PropertyTitles is PropertyCertificates {
         return _counties[county];
     }
 
-    /// @inheritdoc IPropertyRegistry
-    function isValidUnitCode(bytes32 unit) external pure returns (bool) {
-        return unit.isValid();
-    }
-
     // ---- hooks ------------------------------------------------------------------------------
 
     /**

@@ -49,12 +49,14 @@ def _drawn_program(machine_cls: type[RuleBasedStateMachine], steps: int):
     return st.lists(step, min_size=steps, max_size=steps)
 
 
-def run_machine(machine_cls: type[RuleBasedStateMachine], *, examples: int, steps: int, draw: str = "seeded") -> None:
+def run_machine(machine_cls: type[RuleBasedStateMachine], *, examples: int, steps: int, draw: str = "seeded",
+                derandomize: bool = False) -> None:
     """Run ``examples`` programs of ``steps`` rule calls.
 
     ``draw="seeded"`` (the default) makes uniform random programs from a seed; ``"hypothesis"``
     lets hypothesis draw each value, for machines that themselves spread its simple draws (and
-    want shrinking).
+    want shrinking). ``derandomize`` draws the same programs every run: for a test that also
+    asserts which rules its programs reached, which a fresh draw can miss.
     """
     if draw == "seeded":
         # No shrinking: a smaller seed is just another program, and each costs seconds of chain time.
@@ -65,7 +67,7 @@ def run_machine(machine_cls: type[RuleBasedStateMachine], *, examples: int, step
         programs = _drawn_program(machine_cls, steps).map(lambda program: (None, program))
     else:
         raise ValueError(f"draw must be 'seeded' or 'hypothesis', not {draw!r}")
-    run_settings = settings(max_examples=examples, deadline=None, phases=phases)
+    run_settings = settings(max_examples=examples, deadline=None, phases=phases, derandomize=derandomize)
 
     @run_settings
     @given(drawn=programs)

@@ -66,12 +66,18 @@ def test_only_an_executed_proposal_adds_a_county(property_registry, request, rol
 # ---- unit codes ------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def unit_codes(UnitCodeHarness, accounts):
+    """The registry's unit-code check (UnitCode.isValid, applied to every new title)."""
+    return UnitCodeHarness.deploy({"from": accounts[0]})
+
+
 @pytest.mark.parametrize(
     "code",
     ["431302001002GB00017F00030102", "431321000000JA00001W00000000", "431381123456ZZ99999L12345678"],
 )
-def test_well_formed_unit_codes(property_registry, code):
-    assert property_registry.isValidUnitCode(unit(code))
+def test_well_formed_unit_codes(unit_codes, code):
+    assert unit_codes.isValid(unit(code))
 
 
 @pytest.mark.parametrize(
@@ -94,8 +100,8 @@ def test_well_formed_unit_codes(property_registry, code):
         unit("431302001002GB00017F00030102")[:31] + b"\x01",  # trailing byte set
     ],
 )
-def test_malformed_unit_codes(property_registry, raw):
-    assert not property_registry.isValidUnitCode(raw)
+def test_malformed_unit_codes(unit_codes, raw):
+    assert not unit_codes.isValid(raw)
 
 
 # ---- registration ------------------------------------------------------------------------------

@@ -511,7 +511,7 @@ class RegistryMachine(RuleBasedStateMachine):
     def _seizures_match_the_model(self, model, view, now):
         live = model.seizures[self._live_index(model, now):]
         stored = view["seizures"]
-        assert [plain(s["order"]) for s in stored] == [plain(s[1]) for s in live[:9]]
+        assert [plain(s["order"]) for s in stored] == [plain(s[1]) for s in live]
         assert [s["effective"] for s in stored] == [i == 0 for i in range(len(stored))]
         assert view["queuedSeizureCount"] == max(len(live) - 1, 0)
         if live:
@@ -558,7 +558,9 @@ def test_property_registry_state_machine(property_registry, department_accounts)
     RegistryMachine.accounts = department_accounts
     chain.snapshot()
     RegistryMachine.reached.clear()
-    run_machine(RegistryMachine, examples=RUNS, steps=STEPS)
+    # The same programs every run: a random draw of RUNS programs missed a rule now and then
+    # (a Ganache CI run never reached one of `wanted`), and the check below would fail for that.
+    run_machine(RegistryMachine, examples=RUNS, steps=STEPS, derandomize=True)
     wanted = ["judicial sale", "transfer (consent)", "transfer (fulfil)", "transfer held by a notice",
               "spent order resent", "spent proof resent"]
     assert all(RegistryMachine.reached[w] for w in wanted), dict(RegistryMachine.reached)

@@ -234,6 +234,25 @@ def test_court_seizes_queues_and_lifts(anvil, city, tmp_path):
     assert not registry.functions.isTransferable(unit_key(UNITS[2])).call()
 
 
+def test_court_seizes_many_titles_in_one_transaction_and_a_refused_one_is_named(anvil, city, tmp_path):
+    """A court's export goes many seizures to a transaction (PropertyRegistry's multicall), each
+    its own seizure and event; one refused by the registry (a unit with no title) is rejected,
+    naming its row, and the others still go together."""
+    register_titles(anvil, city, tmp_path)
+    registry = city["contracts"]["PropertyRegistry"]
+    no_title = make_unit_code("431302", 9, 9, 8, 1, 101)
+    rows = [{"unit_code": unit, "court": "LD-COURT-INT", "order_no": f"(2024)湘13执{n}号", "action": "seize",
+             "term_months": "12", "issued_at": "2024-03-01"} for n, unit in enumerate([UNITS[0], no_title, *UNITS[1:]], 1)]
+    _, (seized, *_) = run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", rows))
+    assert (seized.confirmed, seized.rejected, seized.transactions) == (3, 1, 1)
+    assert [r["row_number"] for r in seized.rejects] == [3]  # the file's line 3: the header, then the first seizure
+    assert seized.rejects[0]["reason"].startswith("PropertyRegistry")
+    events = registry.events.TitleSeized().get_logs(from_block=0)
+    assert sorted(bytes(e["args"]["unit"]) for e in events) == sorted(unit_key(u) for u in UNITS)
+    assert len({e["transactionHash"] for e in events}) == 1
+    assert not any(registry.functions.isTransferable(unit_key(u)).call() for u in UNITS)
+
+
 def test_query_title_and_verify_certificate_from_the_cli(anvil, anvil_net, city, tmp_path, monkeypatch):
     import json
 

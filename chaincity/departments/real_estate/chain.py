@@ -106,7 +106,7 @@ REGISTRATIONS = Batched(
 
 # Every function is idempotent on chain; the history check keeps an earlier change resent
 # from undoing a later one. A cancellation needs none: nothing follows it, and again it is a no-op.
-CHANGES = OneByOne(kind="title.change", contract="PropertyRegistry", chain_key=unit_of, actions={
+CHANGES = OneByOne(kind="title.change", contract="PropertyRegistry", chain_key=unit_of, multicall=True, actions={
     "transfer": Action("transferTitle", lambda p, h: (unit_of(p), _holders(p, h), h.document(p["certificate_no"])),
                        written_before=certificate_issued),
     "reissue": Action("reissueCertificate", lambda p, h: (unit_of(p), h.document(p["certificate_no"])),
