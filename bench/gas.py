@@ -61,7 +61,7 @@ LAYOUTS = {
     "seizures": (5, "3 queue + 2 seizure"),
     # ICompanyRegistry.Company: name digest, legal representative hash, capital|division, and
     # status|established|since|updated; the market export leaves the address and business-scope
-    # digests zero (6 slots with them), written as zero all the same (2 x 2,200 gas).
+    # digests zero (6 slots with them), and a new company's zero digests are not written.
     "companies": (4, "name, legal representative, capital|division, status|dates (+2 when address and scope are set)"),
     # CreditLists.Listing (department, reason, legal basis, start|end|endedOn|kind|ending; the
     # ending reason zero) + the subject's _keys array (length + a ListingKey of 2 slots).

@@ -280,7 +280,7 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated, Multicall {
         if (status != CompanyStatus.None && status != CompanyStatus.MovedOut) {
             revert CompanyRegistryAlreadyRegistered(uscc, status);
         }
-        company.data = data;
+        _writeData(company.data, data, status == CompanyStatus.None);
         company.status = CompanyStatus.Existing;
         company.establishedAt = establishedAt;
         company.statusSince = establishedAt;
@@ -370,6 +370,20 @@ contract CompanyRegistry is ICompanyRegistry, DepartmentGated, Multicall {
         if (data.nameDigest == bytes32(0) || data.legalRepresentativeHash == bytes32(0) || data.division == bytes6(0)) {
             revert CompanyRegistryInvalidData(uscc);
         }
+    }
+
+    /**
+     * @dev Stores `data`. A code never registered has only zero slots, so its empty address and
+     * business-scope digests (the market export leaves them out) are not written: a cold store of
+     * zero over zero still costs 2,200 gas. A company moving back in has every field written.
+     */
+    function _writeData(CompanyData storage stored, CompanyData calldata data, bool fresh) private {
+        stored.nameDigest = data.nameDigest;
+        stored.legalRepresentativeHash = data.legalRepresentativeHash;
+        if (!fresh || data.addressDigest != bytes32(0)) stored.addressDigest = data.addressDigest;
+        if (!fresh || data.businessScopeDigest != bytes32(0)) stored.businessScopeDigest = data.businessScopeDigest;
+        stored.registeredCapital = data.registeredCapital;
+        stored.division = data.division;
     }
 
     function _sameData(CompanyData storage stored, CompanyData calldata data) private view returns (bool) {

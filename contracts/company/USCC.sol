@@ -14,32 +14,56 @@ import {USCCProblem} from "../../interfaces/IUSCC.sol";
  *   digits 0-9 and letters A=10 … Z=35, written `X` for 10 and `0` for 11;
  * - character 18 is `(31 - sum(value(c[i]) × (3^i mod 31)) mod 31) mod 31` over i = 0..16.
  *
+ * Every registration runs {problemOf}, so it is written for gas: one pass over the bytes of
+ * the word, right to left, a charset lookup in a 256-bit constant (no memory), each sum reduced
+ * once at the end, and the check characters verified rather than computed and compared:
+ * - the weighted sum is accumulated by Horner's rule as sum(value(c[i]) × 3^i), congruent to the
+ *   standard's sum modulo 31; character 18 is right exactly when that sum plus its own value is a
+ *   multiple of 31;
+ * - the GB 11714 weights 3 7 9 10 5 8 4 2 are 2^8 … 2^1 modulo 11, so the organisation sum is
+ *   accumulated as sum(value(c[i]) × 2^(16 - i)); character 17 is right exactly when it is a
+ *   digit, or `X` (10), whose value plus that sum is a multiple of 11 (`0` standing for 11).
+ *
  * `chaincity.formats.uscc_problem` is the same algorithm in Python; the tests hold the two
  * to the same answer on every input they try.
  */
 library USCC {
-    bytes internal constant CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    /// @dev The charset in value order: 31 characters, a `bytes32` (indexing it copies nothing).
+    bytes32 internal constant CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
-    /// @dev 5 bits per ASCII character from `0` (0x30) to `Y` (0x59): its value, or 31 outside the charset.
-    uint256 private constant _VALUES = 0x3dde7f7afe717fdab49cbf183dcd62d5ffffffffd28398a418820;
+    /// @dev 5 bits per ASCII character from `0` (0x30) to `Y` (0x59): its value plus one, 0
+    /// outside the charset. Bits past `Y` are 0, and so is every shift of 256 bits or more (a
+    /// byte below `0` wraps to one), so a single lookup also rejects every other byte.
+    uint256 private constant _VALUES_PLUS_ONE = 0x3fee839b06b3805ed5a4c128c1ee6b160000000014941cc520c41;
 
     /// @dev The first rule `code` breaks, or `USCCProblem.None` for a valid code.
     function problemOf(bytes18 code) internal pure returns (USCCProblem) {
+        // Right to left, a byte at a time: character index k is the lowest byte after 17 - k shifts.
         uint256 word = uint144(code);
-        uint256 weighted = 0;
-        uint256 weight = 1; // 3^i mod 31
+        uint256 checkPlusOne = _valuePlusOne(word & 0xff); // character 18
+        if (checkPlusOne == 0) return USCCProblem.InvalidCharacter;
+        uint256 weighted = 0; // sum of value(k) × 3^k over k = 0..16, by Horner's rule: < 2^31
+        uint256 organization = 0; // sum of GB 11714 value(k) × 2^(16 - k) over k = 8..15: < 2^15
+        // Both sums stay far below 2^256, and `k - 8` wraps on purpose (below): unchecked.
         unchecked {
-            for (uint256 i = 0; i < 17; ++i) {
-                (uint256 value, bool ok) = _value(uint8(word >> (8 * (17 - i))));
-                if (!ok) return USCCProblem.InvalidCharacter;
-                weighted += value * weight;
-                weight = (weight * 3) % 31;
+            for (uint256 k = 17; k != 0;) {
+                --k;
+                word >>= 8;
+                uint256 c = word & 0xff;
+                uint256 valuePlusOne = _valuePlusOne(c);
+                if (valuePlusOne == 0) return USCCProblem.InvalidCharacter;
+                weighted = weighted * 3 + valuePlusOne - 1;
+                // Indices 8-15 (k - 8 wraps above 7 for k < 8), valued A = 10 … Z = 35.
+                if (k - 8 < 8) organization += (c < 0x3a ? c - 0x30 : c - 0x37) << (16 - k);
             }
         }
-        (, bool lastOk) = _value(uint8(word));
-        if (!lastOk) return USCCProblem.InvalidCharacter;
-        if (code[16] != organizationCheckCharacter(code)) return USCCProblem.OrganizationCodeMismatch;
-        if (code[17] != CHARSET[(31 - (weighted % 31)) % 31]) return USCCProblem.CheckCharacterMismatch;
+        // Character 17, in the charset by now (so at least `0`): a digit, or `X` for 10.
+        uint256 check = uint8(code[16]);
+        if (check >= 0x3a && check != 0x58) return USCCProblem.OrganizationCodeMismatch;
+        if ((organization + (check == 0x58 ? 10 : check - 0x30)) % 11 != 0) {
+            return USCCProblem.OrganizationCodeMismatch;
+        }
+        if ((weighted + checkPlusOne - 1) % 31 != 0) return USCCProblem.CheckCharacterMismatch;
         return USCCProblem.None;
     }
 
@@ -59,46 +83,30 @@ library USCC {
      * one of them is outside the charset.
      */
     function checkCharacter(bytes17 first17) internal pure returns (bytes1) {
-        uint256 weighted = 0;
-        uint256 weight = 1;
-        for (uint256 i = 0; i < 17; ++i) {
-            (uint256 value, bool ok) = valueOf(first17[i]);
-            if (!ok) return 0;
-            weighted += value * weight;
-            weight = (weight * 3) % 31;
+        uint256 word = uint136(first17);
+        uint256 weighted = 0; // as in {problemOf}: Horner's rule from character 17 down to 1
+        unchecked {
+            for (uint256 k = 17; k != 0; --k) {
+                uint256 valuePlusOne = _valuePlusOne(word & 0xff);
+                if (valuePlusOne == 0) return 0;
+                weighted = weighted * 3 + valuePlusOne - 1;
+                word >>= 8;
+            }
         }
         return CHARSET[(31 - (weighted % 31)) % 31];
     }
 
-    /**
-     * @dev The organisation-code check character over characters 9-16 of `code` (indices
-     * 8-15), which must already be alphanumeric.
-     */
-    function organizationCheckCharacter(bytes18 code) internal pure returns (bytes1) {
-        uint256 weights = 0x0307090a05080402; // 3 7 9 10 5 8 4 2, one per byte
-        uint256 sum = 0;
-        for (uint256 i = 0; i < 8; ++i) {
-            uint8 c = uint8(code[8 + i]);
-            uint256 value = c <= 0x39 ? c - 0x30 : c - 0x41 + 10;
-            sum += value * ((weights >> (8 * (7 - i))) & 0xff);
-        }
-        uint256 check = 11 - (sum % 11);
-        if (check == 10) return "X";
-        if (check == 11) return "0";
-        return bytes1(uint8(0x30 + check));
-    }
-
     /// @dev The value of one character in the USCC charset; `ok` is false outside it.
     function valueOf(bytes1 char) internal pure returns (uint256 value, bool ok) {
-        return _value(uint8(char));
+        uint256 valuePlusOne = _valuePlusOne(uint8(char));
+        if (valuePlusOne == 0) return (0, false);
+        return (valuePlusOne - 1, true);
     }
 
-    function _value(uint8 c) private pure returns (uint256 value, bool ok) {
-        if (c < 0x30 || c > 0x59) return (0, false);
+    /// @dev A byte's charset value plus one, 0 outside the charset (see {_VALUES_PLUS_ONE}).
+    function _valuePlusOne(uint256 c) private pure returns (uint256) {
         unchecked {
-            value = (_VALUES >> ((uint256(c) - 0x30) * 5)) & 31;
+            return (_VALUES_PLUS_ONE >> ((c - 0x30) * 5)) & 31;
         }
-        if (value == 31) return (0, false);
-        return (value, true);
     }
 }

@@ -92,6 +92,44 @@ def test_register_batch_counts_only_new_companies(company_registry, market_regul
     assert company_registry.statusOf(OTHER) == S.EXISTING
 
 
+def without_address_or_scope(data: tuple) -> tuple:
+    """The particulars as the market export gives them: no address or business-scope digest."""
+    return (data[0], data[1], b"\0" * 32, b"\0" * 32, data[4], data[5])
+
+
+def test_register_without_address_or_scope_stores_them_empty_and_resends_are_no_ops(
+    company_registry, market_regulator
+):
+    data = without_address_or_scope(company_data(1))
+    tx = company_registry.register(CODE, data, ESTABLISHED, {"from": market_regulator})
+    assert plain(tx.events["CompanyRegistered"].values()) == plain([CODE, AMR_ID, data, ESTABLISHED])
+    assert plain(company_registry.getCompany(CODE)[0]) == plain(data)
+    assert company_registry.register(CODE, data, ESTABLISHED, {"from": market_regulator}).return_value is False
+    with brownie.reverts(typed_error("CompanyRegistryAlreadyRegistered", CODE, S.EXISTING)):
+        company_registry.register(CODE, company_data(1), ESTABLISHED, {"from": market_regulator})
+
+
+def test_empty_digests_of_a_new_company_are_not_written(company_registry, market_regulator):
+    """A never-registered code's slots are zero: storing an empty digest over them is skipped, so
+    the two digests cost their fresh slots (2 x 22,100 gas) and not a cold store of zero each."""
+    full = company_registry.register(CODE, company_data(1), ESTABLISHED, {"from": market_regulator})
+    empty = company_registry.register(
+        OTHER, without_address_or_scope(company_data(1)), ESTABLISHED, {"from": market_regulator}
+    )
+    assert full.gas_used - empty.gas_used >= 2 * 22_100
+
+
+def test_a_company_moving_back_in_without_address_or_scope_has_the_old_digests_cleared(
+    company_registry, market_regulator, registered
+):
+    """Regulations on the Registration of Market Entities (2022): a company that moved out moves
+    back in with its code and the particulars of its new registration, empty digests included."""
+    act(company_registry, "moveOut", market_regulator)
+    data = without_address_or_scope(company_data(3, division=b"431321"))
+    company_registry.register(CODE, data, ESTABLISHED, {"from": market_regulator})
+    assert plain(company_registry.getCompany(CODE)[0]) == plain(data)
+
+
 def test_amend_records_the_date_of_the_act_and_is_idempotent(company_registry, market_regulator, registered):
     when = today()
     tx = company_registry.amend(CODE, company_data(2), when, {"from": market_regulator})
