@@ -9,14 +9,13 @@ the demo all read through here.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from chaincity.chain.contracts import call_named, jsonable
 from chaincity.chain.deployment import City
 from chaincity.chain.enums import CompanyStatus, CreditListType, ListingEnding, TaxGrade, bars_of_mask
-from chaincity.formats import validate_uscc
+from chaincity.formats import CHINA, validate_uscc
 
-CHINA = timezone(timedelta(hours=8))
 BIDDERS_PER_CALL = 500  # IBiddingEligibility: 500 bidders fit one eth_call's gas cap
 HISTORY = ("CompanyRegistered", "CompanyAmended", "CompanyListedAbnormal", "CompanyRemovedAbnormal",
            "CompanyStatusChanged")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from chaincity.formats import FormatError, unit_key, validate_id_number, validate_unit_code, validate_uscc
+from chaincity.formats import CHINA, FormatError, unit_key, validate_id_number, validate_unit_code, validate_uscc
 from chaincity.hashing import Hasher
 from chaincity.oracle.spec import RowContext, RowError
 
@@ -222,9 +222,6 @@ def day(row: dict[str, str], field: str, *, future: bool = False) -> str:
         raise RowError(field, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
     _in_range(field, value, parsed, future)
     return parsed.isoformat()
-
-
-CHINA = timezone(timedelta(hours=8), "CST")
 
 
 def day_start(iso_day: str) -> int:

@@ -5,6 +5,8 @@ which field of which row failed and why; each module also builds valid identifie
 and synthetic data.
 """
 
+from datetime import timedelta, timezone
+
 from chaincity.formats.certificate import certificate_number
 from chaincity.formats.errors import FormatError
 from chaincity.formats.id_number import id_number_check_char, make_id_number, validate_id_number
@@ -24,7 +26,12 @@ from chaincity.formats.uscc import (
     validate_uscc,
 )
 
+# China Standard Time (UTC+8): the day of a registration, a listing or a tax grade, as the
+# contracts' calendar (CivilCalendar) and the departments' exports count it.
+CHINA = timezone(timedelta(hours=8), "CST")
+
 __all__ = [
+    "CHINA",
     "FormatError",
     "certificate_number",
     "USCC_CHARSET",

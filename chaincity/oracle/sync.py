@@ -54,7 +54,16 @@ CHANGE_GAS_MARGIN = 2.0
 
 
 class BatchTooLarge(Exception):
-    """The node cannot even estimate the batch: it needs more gas than a block holds."""
+    """The node cannot even estimate the batch: it needs more gas than a block holds, or its
+    request is larger than the node takes."""
+
+
+def _too_large(exc: Web3RPCError) -> bool:
+    """Whether the node refused a batch for its size: more gas than a block holds, or a request
+    body over the node's limit (Anvil answers "Invalid request" above 2 MiB, measured; Besu's
+    --rpc-http-max-request-content-length is 5 MB by default)."""
+    message = str(exc).lower()
+    return ("gas" in message and "exceed" in message) or "invalid request" in message or "too large" in message
 
 
 @dataclass
@@ -277,7 +286,7 @@ class SyncEngine:
         else:
             try:
                 records, gas, data = self._estimate(records, summary)
-            except BatchTooLarge:  # more than a block holds: halve and read the batch again
+            except BatchTooLarge:  # more than a block or a request holds: halve and read the batch again
                 window.rewind_to(records[0].id, max(1, len(records) // 2))
                 return None
             if records:
@@ -356,7 +365,7 @@ class SyncEngine:
             try:
                 return records, self.sender.estimate_gas(self.to, data), data
             except Web3RPCError as exc:
-                if len(records) > 1 and "gas" in str(exc).lower() and "exceed" in str(exc).lower():
+                if len(records) > 1 and _too_large(exc):
                     raise BatchTooLarge(len(records)) from None
                 raise
             except (ContractCustomError, ContractLogicError) as exc:

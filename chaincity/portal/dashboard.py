@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chaincity.chain.deployment import City
 from chaincity.chain.enums import SubjectKind
-from chaincity.credit import CHINA
+from chaincity.formats import CHINA
 from chaincity.formats import unit_code_of
 
 # (contract, event) -> the dashboard's counter it adds to (None: shown in the live feed only).

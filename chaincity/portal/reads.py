@@ -10,7 +10,7 @@ from chaincity.certificates import Handed
 from chaincity.chain.contracts import call_named
 from chaincity.chain.deployment import City
 from chaincity.chain.enums import CertificateState, TitleStatus
-from chaincity.credit import CHINA
+from chaincity.formats import CHINA
 from chaincity.departments.real_estate import RIGHT_TYPES
 from chaincity.departments.vouchers.documents import type_id
 from chaincity.formats import unit_code_of, unit_key

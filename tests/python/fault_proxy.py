@@ -29,6 +29,8 @@ class Faults:
     latency: tuple[float, float] = (0.05, 0.5)
     seed: int = 17
     methods: frozenset[str] | None = None  # only these JSON-RPC methods meet faults (None: every one)
+    # A request body over this many bytes is refused as Anvil refuses one over 2 MiB.
+    max_body: int | None = None
 
 
 class FaultProxy:
@@ -62,6 +64,9 @@ class FaultProxy:
             method = json.loads(body).get("method", "?")
         except (ValueError, AttributeError):
             method = "?"
+        if self.faults.max_body is not None and len(body) > self.faults.max_body:
+            self.injected["too_large"] += 1
+            return web.json_response({"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "Invalid request"}})
         fault = self._pick(method)
         if fault is not None:
             self.injected[fault] += 1

@@ -96,3 +96,20 @@ def test_an_rpc_that_keeps_failing_stops_the_oracle_with_exit_3_and_the_next_run
     assert result.exit_code == EXIT_OK, result.output
     assert statuses(engine) == {"confirmed": TITLES}
     assert_each_title_on_chain_once(anvil, city, engine, first)
+
+
+def test_a_batch_larger_than_the_node_takes_is_halved_until_it_fits(anvil, anvil_net, shared_city, tmp_path, monkeypatch):
+    """A node refuses a request body over its limit ("Invalid request": Anvil's answer above
+    2 MiB, which a Loudi-sized batch of 5,000 titles met): the oracle halves the batch and goes
+    on, and every title is written once."""
+    city, first = shared_city, FIRST["keeps failing"] + 500
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(TITLES, first)), "LD-REC")
+    monkeypatch.setenv("CHAINCITY_BATCH_SIZE", str(TITLES))
+    with FaultProxy(anvil_net.rpc_url, Faults({}, max_body=12_000), free_port()) as proxy:
+        result = sync_cli(tmp_path, type("Net", (), {"rpc_url": proxy.url}), city, monkeypatch)
+    assert result.exit_code == EXIT_OK, result.output
+    assert proxy.injected["too_large"] >= 1
+    summary = json.loads(result.output)[0]
+    assert summary["confirmed"] == TITLES and summary["transactions"] >= 2
+    assert_each_title_on_chain_once(anvil, city, oracles.database("LD-REC"), first)
