@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, event, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, create_engine, event, exc, make_url, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -145,20 +145,39 @@ class SchemaError(RuntimeError):
     """The database holds a schema this version of the tool does not know."""
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The department's database cannot be opened: a malformed URL, an unknown driver, a path
+    that cannot be created, a file that is not a database, a server that does not answer."""
+
+
 def open_database(url: str = DEFAULT_URL) -> Engine:
     """Connect, create the schema when the database is new, and check its version."""
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_settings)
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        versions = session.scalars(select(SchemaVersion.version)).all()
-        if not versions:
-            session.add(SchemaVersion(version=SCHEMA_VERSION))
-            session.commit()
-        elif max(versions) != SCHEMA_VERSION:
-            raise SchemaError(f"database schema version {max(versions)}, this tool knows {SCHEMA_VERSION}")
+    try:
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_settings)
+        Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            versions = session.scalars(select(SchemaVersion.version)).all()
+            if not versions:
+                session.add(SchemaVersion(version=SCHEMA_VERSION))
+                session.commit()
+    except (exc.ArgumentError, exc.DBAPIError, ImportError) as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        if "psycopg2" in reason:
+            reason += " (this tool's PostgreSQL driver is psycopg 3: postgresql+psycopg://…)"
+        raise DatabaseUnavailable(f"cannot open the department database {_shown(url)}: {reason}") from None
+    if versions and max(versions) != SCHEMA_VERSION:
+        raise SchemaError(f"database schema version {max(versions)}, this tool knows {SCHEMA_VERSION}")
     return engine
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for an error message."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return "(a malformed URL)"
 
 
 class PayloadField(ColumnElement):

@@ -25,6 +25,7 @@ from chaincity.chain.errors import ErrorDecoder
 from chaincity.chain.sender import SenderError, TransactionReverted
 from chaincity.chain.signer import SignerError
 from chaincity.config import ConfigError, exposed_env_file
+from chaincity.db import DatabaseUnavailable, SchemaError
 from chaincity.departments import bank, court, listings, market, real_estate, tax, vouchers
 from chaincity.devnet import DEVNETS
 from chaincity.directory import NotInDirectory
@@ -93,7 +94,18 @@ def echo_json(value) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-@click.group()
+class CityCommands(click.Group):
+    """The CLI's root: a department database that cannot be opened (any command that reads
+    one) is one line on stderr and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (DatabaseUnavailable, SchemaError) as exc:
+            fail(str(exc), EXIT_USAGE)
+
+
+@click.group(cls=CityCommands)
 @click.option("--verbose", "-v", is_flag=True, help="Log progress details to stderr.")
 def main(verbose: bool) -> None:
     """Chain City: run a department's oracle, administer the city, and run local devnets."""

@@ -305,3 +305,20 @@ def test_a_certificate_printed_full_width_is_the_same_certificate_in_exports_ver
 
     with Session(open_database(env["CHAINCITY_DATABASE_URL"])) as session:  # what the gateway answers a court
         assert title_owners(session, unit)["certificate_no"] == ASCII
+
+
+@pytest.mark.parametrize("db_url, reason", [
+    ("sqlite:///{tmp}/no/such/folder/x.db", "unable to open database file"),
+    ("sqlite:///{tmp}/not-a.db", "file is not a database"),
+    ("postgresql://clerk:s3cret-pw@127.0.0.1:1/city", "psycopg 3"),
+    ("nonsense://x", "nonsense"),
+])
+def test_a_database_that_cannot_be_opened_is_one_line_and_exit_2(tmp_path, db_url, reason):
+    """A wrong path, a file that is not a database, the wrong driver or dialect: one line naming
+    the database (without its password) and why, exit 2, no traceback."""
+    (tmp_path / "not-a.db").write_text("a spreadsheet saved under the wrong name\n")
+    export = write_export("real-estate", tmp_path / "t.csv", corpus_rows("real-estate")[:1])
+    exit_code, output = load(tmp_path, "real-estate", export, db_url.format(tmp=tmp_path))
+    assert exit_code == EXIT_USAGE, output
+    assert output.startswith("error: cannot open the department database") and reason in output, output
+    assert "Traceback" not in output and "s3cret-pw" not in output and output.count("\n") == 1
