@@ -100,13 +100,13 @@ def ending(payload: dict, hasher: Hasher) -> tuple:
 
 def spec_for(kind: DepartmentKind) -> DepartmentSpec:
     """The listings of one kind of department, as a department of their own: listings in
-    batches, then lifts and repairs one by one."""
+    batches, then lifts and repairs in export order, many to a transaction (multicall)."""
     return DepartmentSpec(
         name=NAMES[kind], kinds=(kind,), columns=COLUMNS, parse=parser(kind),
         record_columns=("case_no",),  # not `subject`: a person's identity number
         chains=(Batched("listing.list", "CreditLists", "listBatch", listing_input, listing_key, owner_field="department",
                         hashed_key=case_digest),
-                OneByOne("listing.end", "CreditLists", chain_key=listing_key, owner_field="department",
+                OneByOne("listing.end", "CreditLists", chain_key=listing_key, owner_field="department", multicall=True,
                          actions={"lift": Action("lift", ending), "repair": Action("repair", ending)})),
         # No read model: the lists' events name the department third (after subject and case),
         # where the framework's follower does not look; `chaincity query company` reads them.

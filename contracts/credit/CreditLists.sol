@@ -6,13 +6,18 @@ import {ICreditLists, CreditListType, SubjectKind, ListingEnding} from "../../in
 import {USCCProblem} from "../../interfaces/IUSCC.sol";
 import {DepartmentGated} from "../access/DepartmentGated.sol";
 import {USCC} from "../company/USCC.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 
 /**
  * @dev The credit lists, one listing per (list type, subject, case): listed by departments of
  * the list type's owning kind, lifted or repaired by the listing's maker or the
  * administrators' quorum. See {ICreditLists}.
+ *
+ * {Multicall-multicall} runs many lifts and repairs (信用修复) in one transaction, in order, each
+ * with its own guard, checks, event and typed error, all or nothing: a department's endings go
+ * many to a block instead of one.
  */
-contract CreditLists is ICreditLists, DepartmentGated {
+contract CreditLists is ICreditLists, DepartmentGated, Multicall {
     /// @dev `end` and `endedOn` name a listing's last live day (inclusive): it is live until a day after.
     uint256 private constant DAY = 1 days;
 

@@ -4,13 +4,17 @@ pragma solidity ^0.8.24;
 import {ICityDirectory, DepartmentKind} from "../../interfaces/ICityDirectory.sol";
 import {IVoucherRegistry} from "../../interfaces/IVoucherRegistry.sol";
 import {DepartmentGated} from "../access/DepartmentGated.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 
 /**
  * @dev Electronic vouchers between departments; see {IVoucherRegistry}. Voucher types are set
  * only by the directory, running a k-of-n proposal of the city administrators. Every other
  * write is made by an active department, as the directory says at call time.
+ *
+ * {Multicall-multicall} runs many custody acts (nominate, accept, redeem…) in one transaction,
+ * in order, each with its own guard, checks, event and typed error, all or nothing.
  */
-contract VoucherRegistry is IVoucherRegistry, DepartmentGated {
+contract VoucherRegistry is IVoucherRegistry, DepartmentGated, Multicall {
 
     mapping(bytes32 typeId => VoucherType) private _types;
     mapping(bytes32 voucherId => Voucher) private _vouchers;

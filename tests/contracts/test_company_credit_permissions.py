@@ -155,6 +155,10 @@ MATRIX = {
             ]
             for function in ("lift", "repair")
         },
+        # Each call keeps its own guard: a batch of endings is the listing maker's (or the quorum's).
+        "multicall": Row(lambda w: [[CreditLists[-1].lift.encode_input(ListType.DISHONEST_JUDGMENT_DEBTOR, PERSON, CASE,
+                                                                        DIGEST, w.today)]],
+                         maker_rule(ListType.DISHONEST_JUDGMENT_DEBTOR), LIST_OWNER[ListType.DISHONEST_JUDGMENT_DEBTOR]),
     },
 }
 CONTRACTS = {"company_registry": CompanyRegistry, "credit_lists": CreditLists}

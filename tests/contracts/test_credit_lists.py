@@ -35,6 +35,7 @@ BASIS = web3.keccak(text="Civil Procedure Law Art. 262")
 PERFORMED = web3.keccak(text="judgment performed")
 CASE_1 = case("(2026)湘13执17号")
 CASE_2 = case("(2026)湘1302执88号")
+CASE_3 = case("(2026)湘1381执5号")  # never listed
 COURT_ID = department_id(DEPARTMENTS["court"][0])
 COURT2_ID = department_id(DEPARTMENTS["court2"][0])
 DEBTOR = ListType.DISHONEST_JUDGMENT_DEBTOR
@@ -190,3 +191,18 @@ def test_list_batch_counts_new_listings(credit_lists, court):
     batch = [listing(today(), case_digest=CASE_1), listing(today(), case_digest=CASE_2), listing(today())]
     assert credit_lists.listBatch(batch, {"from": court}).return_value == 2
     assert len(credit_lists.listingsOf(SUBJECT)[0]) == 2
+
+
+def test_multicall_ends_many_listings_in_order_each_with_its_event_all_or_nothing(credit_lists, court):
+    """A court's lifts go many to a transaction: each its own maker check and ListingEnded event;
+    one refused (a case never listed) refuses the batch with its own typed error naming it."""
+    credit_lists.listBatch([listing(today(), case_digest=CASE_1), listing(today(), case_digest=CASE_2)], {"from": court})
+    lift = credit_lists.lift.encode_input
+    with brownie.reverts(key_error("CreditListsNotListed", CASE_3)):
+        credit_lists.multicall([lift(DEBTOR, SUBJECT, CASE_1, PERFORMED, today()),
+                                lift(DEBTOR, SUBJECT, CASE_3, PERFORMED, today())], {"from": court})
+    assert credit_lists.isLive(DEBTOR, SUBJECT, CASE_1)  # the lift before it undone
+    tx = credit_lists.multicall([lift(DEBTOR, SUBJECT, case, PERFORMED, today() - DAY) for case in (CASE_1, CASE_2)],
+                                {"from": court})
+    assert [plain(e["caseDigest"]) for e in tx.events["ListingEnded"]] == plain([CASE_1, CASE_2])
+    assert credit_lists.hasLiveListing(DEBTOR, SUBJECT) is False

@@ -70,6 +70,9 @@ MATRIX = {
         [HELD, REMARKS], department_rule({"registrar"}, "VoucherRegistryNotHolder", HELD), "registrar"
     ),
     "revokeVoucher": Row([HELD, REMARKS], department_rule({"bank"}, "VoucherRegistryNotIssuer", HELD), "bank"),
+    # Each call keeps its own guard: a batch of redemptions is the holder's only.
+    "multicall": Row(lambda role: [[VoucherRegistry[-1].redeemVoucher.encode_input(HELD, REMARKS)]],
+                     department_rule({"registrar"}, "VoucherRegistryNotHolder", HELD), "registrar"),
 }
 
 

@@ -77,3 +77,27 @@ def test_market_acts_go_many_to_a_transaction_in_export_order_and_a_refused_one_
     exit_code, output = run("oracle", "sync", "market", "--json", code=MARKET)
     acts = next(s for s in json.loads(output) if s["kind"] == "company.act")
     assert (acts["already_on_chain"], acts["rejected"], acts["transactions"]) == (5, 1, 0), output
+
+
+def test_a_courts_lifts_go_many_to_a_transaction_each_its_own_listing_ended(anvil, anvil_net, cli, tmp_path):  # noqa: F811
+    """A court lists three cases, then lifts them (performed): the lifts go in one transaction
+    (CreditLists' multicall), each its own ListingEnded event, and nothing stays live."""
+    from test_company_rows import listing
+    from test_sync_companies import write_rows
+
+    city = company_city(anvil, tmp_path)
+    run = cli(anvil_net, city)
+    cases = [f"(2023)湘13执{n}号" for n in (11, 12, 13)]
+    lifts = [listing(case_no=case, action="lift", effective_from="", effective_until="2024-01-05", reason="已履行")
+             for case in cases]
+    export = write_rows(tmp_path / "court.csv", "court-listings", [listing(case_no=case) for case in cases] + lifts)
+    assert run("db", "load", "court-listings", export, code="LD-COURT-INT")[0] == EXIT_OK
+    exit_code, output = run("oracle", "sync", "court-listings", "--json", code="LD-COURT-INT")
+    assert exit_code == EXIT_OK, output
+    listed, ended = json.loads(output)
+    assert (listed["confirmed"], ended["confirmed"], ended["transactions"]) == (3, 3, 1)
+    lists = City(anvil, city["config"].deployments_dir)["CreditLists"]
+    events = lists.events.ListingEnded().get_logs(from_block=0)
+    assert len(events) == 3 and len({e["transactionHash"] for e in events}) == 1
+    subject = listing()["subject"].encode("ascii").ljust(32, b"\0")  # a company: its USCC (listings.subject_key)
+    assert call_named(lists, "isListed", subject) is False

@@ -122,7 +122,7 @@ SPEC = DepartmentSpec(
         Batched("voucher.issue", "VoucherRegistry", "issueVouchers", issue_input, chain_key=lambda p: b"",
                 owner_field="department", hashed_key=voucher_id),
         OneByOne("voucher.act", "VoucherRegistry", chain_key=lambda p: bytes.fromhex(p["voucher_id"][2:]),
-                 owner_field="department", actions={
+                 owner_field="department", multicall=True, actions={
                      "nominate": _act("nominateHolder", with_holder=True), "accept": _act("acceptHandover"),
                      "reject": _act("rejectHandover"), "cancel-nomination": _act("cancelNomination"),
                      "redeem": _act("redeemVoucher"), "surrender": _act("surrenderVoucher"),
