@@ -123,9 +123,10 @@ class OneByOne:
     ``payload["action"]`` picks the :class:`Action` when there are several.
 
     With ``multicall`` (the contract has OpenZeppelin's ``multicall(bytes[])``) many calls go in
-    one transaction, in export order, as long as no two of them touch the same key: the calls
-    of one transaction never build on each other, so a typed error names its record and a
-    batch can be split to find it. Without it, one call per transaction (and per block, on a
+    one transaction, no two of them touching the same key, each key's records in export order
+    (a record whose key is in the transaction already waits for the next one): the calls of one
+    transaction never build on each other, so a typed error names its record and a batch can be
+    split to find it. Without it, one call per transaction (and per block, on a
     devnet that mines each one: what made Loudi's 8,000 market acts take half an hour)."""
 
     kind: str

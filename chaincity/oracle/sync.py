@@ -198,22 +198,33 @@ class SyncEngine:
                 .order_by(SourceRecord.id).limit(window.size)
             ))
             session.expunge_all()
+        waiting = None
         if self.mapping.multicall:
-            batch = self._apart(batch)
-        if batch:
+            batch, waiting = self._apart(batch)
+        if waiting is not None:  # read again from the first record left waiting
+            window.last_id = waiting.id - 1
+        elif batch:
             window.last_id = batch[-1].id
         return batch
 
-    def _apart(self, batch: list[SourceRecord]) -> list[SourceRecord]:
-        """The batch up to the first record touching a key an earlier one touches: the calls
-        of one multicall never build on each other (that record starts the next batch)."""
+    def _apart(self, batch: list[SourceRecord]) -> tuple[list[SourceRecord], SourceRecord | None]:
+        """The records of the batch that touch no key an earlier record of it touches, and the
+        first record left waiting: the calls of one multicall never build on each other, and a
+        key's records still go in export order (a record left waiting keeps every later record
+        of its keys waiting with it, for the next batch, read again from it)."""
+        taken: list[SourceRecord] = []
         seen: set[bytes] = set()
-        for index, record in enumerate(batch):
+        held: set[bytes] = set()
+        first_waiting = None
+        for record in batch:
             keys = self.mapping.keys_of(record.payload)
-            if seen & keys:
-                return batch[:index]
-            seen |= keys
-        return batch
+            if keys & (seen | held):
+                held |= keys
+                first_waiting = first_waiting or record
+            else:
+                taken.append(record)
+                seen |= keys
+        return taken, first_waiting
 
     def _ready(self, batch: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], frozenset[bytes]]:
         """The records to send now, and the chain keys one-by-one records touch."""

@@ -31,8 +31,8 @@ def act(code: str, action: str, day: str, status: str = "existing") -> dict:
 
 def export_with_acts(tmp_path) -> tuple[list[str], object]:
     """Five generated companies' registrations, then their acts: the first company's listing
-    and removal (one after the other: two transactions), a removal of a listing that never
-    was (refused), and acts of the others."""
+    and removal (one after the other: two transactions; the others' acts do not wait for the
+    second), a removal of a listing that never was (refused), and acts of the others."""
     files = generate_companies(tmp_path / "data", companies=5, bad_share=0, seed=13)
     with files.market.open(encoding="utf-8") as handle:
         registrations = [row for row in csv.DictReader(handle) if row["action"] == "register"][:5]
@@ -57,8 +57,9 @@ def test_market_acts_go_many_to_a_transaction_in_export_order_and_a_refused_one_
     exit_code, output = run("oracle", "sync", "market", "--json", code=MARKET)
     assert exit_code == EXIT_REJECTED, output
     acts = next(s for s in json.loads(output) if s["kind"] == "company.act")
-    # [list A, suspend B] | [remove A, list C, remove D, deregister E]: remove A starts a second
-    # transaction (it needs the listing before it); remove D is refused and left out of it.
+    # [list A, suspend B, list C, remove D, deregister E] | [remove A]: remove A waits for a
+    # second transaction (it needs the listing before it) while the other companies' acts go in
+    # the first; remove D is refused and left out of it.
     assert (acts["confirmed"], acts["rejected"], acts["transactions"]) == (5, 1, 2)
     with Session(open_database(f"sqlite:///{tmp_path / (MARKET + '.db')}")) as session:
         (reject,) = session.scalars(select(Reject).where(Reject.stage == "chain")).all()
@@ -67,6 +68,11 @@ def test_market_acts_go_many_to_a_transaction_in_export_order_and_a_refused_one_
     listing = call_named(registry, "abnormalListingOf", uscc_of({"uscc": a}))
     assert listing["listedAt"] and listing["removedAt"] > listing["listedAt"]  # listed, then removed: in order
     assert call_named(registry, "abnormalListingOf", uscc_of({"uscc": c}))["listedAt"]
+    listed = {bytes(log["args"]["uscc"]): log["transactionHash"]
+              for log in registry.events.CompanyListedAbnormal().get_logs(from_block=0)}
+    removed = registry.events.CompanyRemovedAbnormal().get_logs(from_block=0)
+    # C's listing did not wait behind A's removal: only A's removal went second.
+    assert listed[uscc_of({"uscc": a})] == listed[uscc_of({"uscc": c})] != removed[0]["transactionHash"]
     assert call_named(registry, "statusOf", uscc_of({"uscc": b})) == STATUS_SUSPENDED
     assert call_named(registry, "statusOf", uscc_of({"uscc": e})) == STATUS_DEREGISTERED
 
