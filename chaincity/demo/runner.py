@@ -55,7 +55,7 @@ ANVIL_ARGS = ("--prune-history",)
 # Anvil computes the state root over the whole state at every block, even one of a single
 # transfer (measured with --prune-history: 11 ms on an empty chain, 0.7 s at 0.5M storage
 # slots, 2.0 s at 1.5M, 4.1 s at 3M; Loudi's register is about 3M), so the demo's Anvil takes
-# 1G-gas blocks and its oracles send up to 2,000 records a transaction (city.BATCH_SIZE), and
+# 1G-gas blocks and its oracles send up to 10,000 records a transaction (city.BATCH_SIZE), and
 # every department's changes go many to a transaction (multicall): fewer blocks. With 30M-gas
 # blocks, Loudi's titles went in at 100-180 a second.
 ANVIL_BLOCK_GAS = 1_000_000_000

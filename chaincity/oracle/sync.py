@@ -53,9 +53,18 @@ CALL_OVERHEAD_GAS = 60_000
 CHANGE_GAS_MARGIN = 2.0
 
 
+# A transaction's calldata at most: its request must pass the node's limit on a request's size
+# (Anvil refuses a body over 2 MiB, and hex doubles the bytes; Besu takes 5 MB by default).
+MAX_CALLDATA_BYTES = 768 * 1024
+
+
 class BatchTooLarge(Exception):
-    """The node cannot even estimate the batch: it needs more gas than a block holds, or its
-    request is larger than the node takes."""
+    """The batch cannot even be estimated: it needs more gas than a block holds, or its request
+    is larger than the node takes. ``fit``: how many of its records to try instead."""
+
+    def __init__(self, fit: int):
+        super().__init__(fit)
+        self.fit = max(1, fit)
 
 
 def _too_large(exc: Web3RPCError) -> bool:
@@ -297,8 +306,8 @@ class SyncEngine:
         else:
             try:
                 records, gas, data = self._estimate(records, summary)
-            except BatchTooLarge:  # more than a block or a request holds: halve and read the batch again
-                window.rewind_to(records[0].id, max(1, len(records) // 2))
+            except BatchTooLarge as too_large:  # more than a block or a request holds: read fewer again
+                window.rewind_to(records[0].id, too_large.fit)
                 return None
             if records:
                 # Learnt from the estimate itself, not from the sender's margin over it: the
@@ -310,6 +319,10 @@ class SyncEngine:
                 if not self.mapping.batched:
                     function = self.mapping.function_of(records[0].payload)
                     self._gas_of_function[function] = max(self._gas_of_function.get(function, 0), gas)
+        if len(records) > 1 and len(data) > MAX_CALLDATA_BYTES:  # as many records as a request takes
+            fit = len(records) * MAX_CALLDATA_BYTES // len(data)
+            window.rewind_to(records[0].id, max(1, min(len(records) - 1, fit)))
+            return None
         # Asked whether priced by estimate or by the gas learnt so far: a replayed export's
         # later batches are on chain too, and must not be resent as no-op transactions.
         if records and self._writes_nothing(records, data, answer):
@@ -373,11 +386,13 @@ class SyncEngine:
         """The batch's calldata and gas; records the contract refuses are rejected and left out."""
         while records:
             data = self._calldata(records)
+            if len(records) > 1 and len(data) > MAX_CALLDATA_BYTES:
+                raise BatchTooLarge(len(records) * MAX_CALLDATA_BYTES // len(data))
             try:
                 return records, self.sender.estimate_gas(self.to, data), data
             except Web3RPCError as exc:
                 if len(records) > 1 and _too_large(exc):
-                    raise BatchTooLarge(len(records)) from None
+                    raise BatchTooLarge(len(records) // 2) from None
                 raise
             except (ContractCustomError, ContractLogicError) as exc:
                 decoded = self.decoder.decode(exc)

@@ -113,3 +113,23 @@ def test_a_batch_larger_than_the_node_takes_is_halved_until_it_fits(anvil, anvil
     summary = json.loads(result.output)[0]
     assert summary["confirmed"] == TITLES and summary["transactions"] >= 2
     assert_each_title_on_chain_once(anvil, city, oracles.database("LD-REC"), first)
+
+
+def test_batches_are_cut_to_the_calldata_a_request_takes_before_the_node_refuses_one(
+        anvil, anvil_net, shared_city, tmp_path, monkeypatch):
+    """A batch is cut to MAX_CALLDATA_BYTES before it is estimated, asked about or sent: no
+    request is refused for its size (without the cut, the first estimate of 60 titles is)."""
+    import chaincity.oracle.sync as sync
+
+    city, first = shared_city, FIRST["keeps failing"] + 700
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(TITLES, first)), "LD-REC")
+    monkeypatch.setenv("CHAINCITY_BATCH_SIZE", str(TITLES))
+    monkeypatch.setattr(sync, "MAX_CALLDATA_BYTES", 6_000)
+    with FaultProxy(anvil_net.rpc_url, Faults({}, max_body=30_000), free_port()) as proxy:
+        result = sync_cli(tmp_path, type("Net", (), {"rpc_url": proxy.url}), city, monkeypatch)
+    assert result.exit_code == EXIT_OK, result.output
+    summary = json.loads(result.output)[0]
+    assert proxy.injected["too_large"] == 0 and summary["confirmed"] == TITLES
+    assert summary["transactions"] >= 3  # about 290 calldata bytes a title: at most 20 to a transaction
+    assert_each_title_on_chain_once(anvil, city, oracles.database("LD-REC"), first)
