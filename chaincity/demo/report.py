@@ -150,7 +150,8 @@ def _story(result) -> str:
             f"<td>{escape(k.strip())}</td><td>{escape(v)}</td></tr>" for k, v in result.facts) + "</table>")
         if result.transactions:
             html.append('<div class=tx>' + _table(["transaction", "hash", "block"], [
-                [escape(t.what), f"<code>{escape(t.tx_hash)}</code>", f"{t.block:,}"] for t in result.transactions],
+                [escape(t.what), f"<code>{escape(t.tx_hash)}</code>", "not mined yet" if t.block is None else f"{t.block:,}"]
+                for t in result.transactions],
                 numeric={2}) + "</div>")
     return "".join(html) + "</section>"
 

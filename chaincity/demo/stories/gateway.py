@@ -63,10 +63,14 @@ def run(city: DemoCity, story) -> StoryResult:
                 "= the digest of the answer received", read_id=answered["readId"], receipt=receipt)
     record = next((r for r in city.records(centre, kind="read-receipt", status=None)
                    if r.payload["readId"] == answered["readId"]), None)
-    if record is not None:
-        result.tx(f"recordReceipts ({SERVER}'s gateway)", {"tx_hash": record.tx_hash, "block_number": record.block_number})
-        result.fact("the receipt's transaction", f"{record.status} in block {record.block_number}",
-                    receipt_status=record.status, receipt_block=record.block_number)
+    if record is not None and record.tx_hash:
+        # The gateway sends its receipts behind its answers: on a slow chain the answer comes
+        # before the block with the receipt (Loudi's scale on Anvil: a block takes seconds).
+        mined = city.w3.eth.wait_for_transaction_receipt(record.tx_hash, timeout=120)
+        status = "confirmed" if mined["status"] == 1 else "reverted"
+        result.tx(f"recordReceipts ({SERVER}'s gateway)", {"tx_hash": record.tx_hash, "block_number": mined["blockNumber"]})
+        result.fact("the receipt's transaction", f"{status} in block {mined['blockNumber']}",
+                    receipt_status=status, receipt_block=mined["blockNumber"])
     shown = city.command("grant", "show", grant)
     result.fact("the grant on chain", f"{shown['stateName']}, {shown['receiptCount']} read(s) recorded",
                 receipt_count=shown["receiptCount"])
