@@ -1,9 +1,8 @@
 """The sync engine's reading of a mapping's pending records, as plain columns.
 
 A record is read as the five columns the engine uses, not as an ORM object: building 1,000
-ORM objects a batch (identity map, instance state) cost more than the query and the JSON
-decoding of the payloads together, a fifth of the engine's own work per batch (profiled at
-Loudi's scale).
+ORM objects a batch (identity map, instance state) was most of the cost of reading a batch,
+itself a fifth of the engine's own CPU (profiled on 46,498 titles).
 """
 
 from __future__ import annotations
