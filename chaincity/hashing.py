@@ -40,7 +40,10 @@ class Hasher:
         self._pepper = pepper
 
     def _digest(self, domain: str, value: str) -> bytes:
-        return hmac.new(self._pepper, f"chaincity:{domain}:{value}".encode(), hashlib.sha256).digest()
+        # The one-shot hmac.digest (OpenSSL's HMAC, no HMAC object per value): the same bytes
+        # as hmac.new(...).digest() at two thirds of the time, and a bulk import hashes each
+        # record two or three times.
+        return hmac.digest(self._pepper, f"chaincity:{domain}:{value}".encode(), hashlib.sha256)
 
     def person(self, id_number: str) -> bytes:
         """A person, by resident identity number."""

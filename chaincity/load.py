@@ -19,11 +19,11 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from chaincity.db import Reject, SourceRecord, Summary, reject_row
@@ -31,6 +31,7 @@ from chaincity.oracle.spec import DepartmentSpec, RowContext, RowError
 
 logger = logging.getLogger(__name__)
 INSERT_BATCH = 5_000
+SOURCE_RECORDS = SourceRecord.__table__
 CHUNK = 1 << 20
 # Python's csv refuses a field over 128 KiB and the whole file with it; a huge field is one bad
 # row (its parser names the field and its limit), so the reader lets fields up to 64 MiB through.
@@ -188,10 +189,16 @@ def record_name(spec: DepartmentSpec, row: dict) -> str | None:
 def load_rows(engine: Engine, spec: DepartmentSpec, rows: Iterable[dict], source: str, context: RowContext,
               progress: bool = False) -> LoadSummary:
     """Load rows of the department's export (from a file, or one a command made: a voucher
-    desk's act) into its database, each validated, loaded once, or rejected with its field."""
+    desk's act) into its database, each validated, loaded once, or rejected with its field.
+
+    Written with SQLAlchemy Core in chunks of :data:`INSERT_BATCH` rows (one executemany
+    each) and one transaction: the ORM's bulk insert took twice as long per row, and loading
+    was a quarter of a 350,000-title import (measured). Every row of one load has the same
+    ``loaded_at``: the time this load started."""
     summary = LoadSummary(spec.name)
-    with Session(engine) as session:
-        known = dict(session.execute(
+    loaded_at = datetime.now(UTC)
+    with engine.begin() as connection:
+        known = dict(connection.execute(
             select(SourceRecord.source_id, SourceRecord.payload).where(SourceRecord.department == spec.name)
         ).all())
         in_this_file: dict[str, int] = {}  # source id -> row number, of the records this load read
@@ -200,6 +207,11 @@ def load_rows(engine: Engine, spec: DepartmentSpec, rows: Iterable[dict], source
         def reject(row_number: int, source_id: str | None, field_name: str, reason: str) -> None:
             summary.rejected += 1
             summary.rejects.append(reject_row(spec.name, "load", source, row_number, source_id, field_name, reason))
+
+        def write() -> None:
+            connection.execute(SOURCE_RECORDS.insert(), pending)
+            summary.loaded += len(pending)
+            pending.clear()
 
         rows = tqdm(rows, desc=f"load {spec.name}", unit=" rows", disable=not progress)
         for row_number, row in enumerate(rows, start=2):  # row 1 is the header
@@ -237,17 +249,14 @@ def load_rows(engine: Engine, spec: DepartmentSpec, rows: Iterable[dict], source
             pending.append({
                 "department": spec.name, "source_id": parsed.source_id, "kind": parsed.kind,
                 "payload": parsed.payload, "source_file": source, "row_number": row_number, "status": "pending",
+                "loaded_at": loaded_at,
             })
             if len(pending) >= INSERT_BATCH:
-                session.execute(insert(SourceRecord), pending)
-                summary.loaded += len(pending)
-                pending.clear()
+                write()
         if pending:
-            session.execute(insert(SourceRecord), pending)
-            summary.loaded += len(pending)
+            write()
         if summary.rejects:
-            session.execute(insert(Reject), summary.rejects)
-        session.commit()
+            connection.execute(Reject.__table__.insert(), summary.rejects)
     return summary
 
 

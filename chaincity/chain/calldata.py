@@ -4,11 +4,16 @@ web3.py's contract-function path normalises every argument recursively before en
 batch of hundreds of nested structs that costs more than running the batch on a devnet (it
 measured at over two thirds of a sync's time). The oracles encode each batch once here and use
 the same bytes to estimate and to sign.
+
+The encoder is faster_eth_abi, eth-abi's API compiled to C with mypyc (Brownie's and
+eth-event's encoder already): byte for byte eth-abi's output (tested against web3's encoding)
+in a quarter of the time, 8 µs a title instead of 31 (measured on a batch of 1,000), where
+eth-abi's pure-Python encoding had become the largest share of a bulk import's CPU.
 """
 
 from __future__ import annotations
 
-from eth_abi import encode
+from faster_eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector
 from web3.contract import Contract
 

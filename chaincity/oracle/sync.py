@@ -35,6 +35,7 @@ from chaincity.chain.sender import GasTooLow, SenderError, SignedTransaction, Tr
 from chaincity.db import Reject, SourceRecord, Summary, reject_row
 from chaincity.hashing import Hasher
 from chaincity.oracle.history import ChainReader
+from chaincity.oracle.pending import PendingRecord, read_pending
 from chaincity.oracle.spec import ChainMapping, NotOnChain
 from chaincity.oracle.stops import Authority, OracleStopped, stopped_by_sender
 
@@ -140,22 +141,15 @@ class SyncEngine:
 
     # ---- bookkeeping ----------------------------------------------------------------------
 
-    def _records(self, status: str):
-        """The query of this mapping's records in ``status``."""
-        return select(SourceRecord).where(
-            SourceRecord.department == self.department, SourceRecord.kind == self.mapping.kind,
-            SourceRecord.status == status,
-        )
-
     def _set(self, record_ids: list[int], **values) -> None:
-        with Session(self.engine) as session:
-            session.execute(update(SourceRecord).where(SourceRecord.id.in_(record_ids)).values(**values))
-            session.commit()
+        """One Core update of the records by id, committed (no ORM session: this runs twice a batch)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(SourceRecord).where(SourceRecord.id.in_(record_ids)).values(**values))
 
     def _confirm(self, record_ids: list[int], block: int | None) -> None:
         self._set(record_ids, status="confirmed", block_number=block, synced_at=datetime.now(UTC))
 
-    def _reject(self, record: SourceRecord, error: DecodedError | str, summary: SyncSummary,
+    def _reject(self, record: PendingRecord, error: DecodedError | str, summary: SyncSummary,
                 field_name: str = "(record)") -> None:
         reject = reject_row(self.department, "chain", record.source_file, record.row_number, record.source_id,
                             field_name, str(error))
@@ -204,13 +198,8 @@ class SyncEngine:
 
     # ---- the steps of a pass ----------------------------------------------------------------
 
-    def _next_batch(self, window: _Window) -> list[SourceRecord]:
-        with Session(self.engine) as session:
-            batch = list(session.scalars(
-                self._records("pending").where(SourceRecord.id > window.last_id)
-                .order_by(SourceRecord.id).limit(window.size)
-            ))
-            session.expunge_all()
+    def _next_batch(self, window: _Window) -> list[PendingRecord]:
+        batch = read_pending(self.engine, self.department, self.mapping.kind, window.last_id, window.size)
         waiting = None
         if self.mapping.multicall:
             batch, waiting = self._apart(batch)
@@ -220,12 +209,12 @@ class SyncEngine:
             window.last_id = batch[-1].id
         return batch
 
-    def _apart(self, batch: list[SourceRecord]) -> tuple[list[SourceRecord], SourceRecord | None]:
+    def _apart(self, batch: list[PendingRecord]) -> tuple[list[PendingRecord], PendingRecord | None]:
         """The records of the batch that touch no key an earlier record of it touches, and the
         first record left waiting: the calls of one multicall never build on each other, and a
         key's records still go in export order (a record left waiting keeps every later record
         of its keys waiting with it, for the next batch, read again from it)."""
-        taken: list[SourceRecord] = []
+        taken: list[PendingRecord] = []
         seen: set[bytes] = set()
         held: set[bytes] = set()
         first_waiting = None
@@ -239,7 +228,7 @@ class SyncEngine:
                 seen |= keys
         return taken, first_waiting
 
-    def _ready(self, batch: list[SourceRecord], summary: SyncSummary) -> tuple[list[SourceRecord], frozenset[bytes]]:
+    def _ready(self, batch: list[PendingRecord], summary: SyncSummary) -> tuple[list[PendingRecord], frozenset[bytes]]:
         """The records to send now, and the chain keys one-by-one records touch."""
         batch = [r for r in batch if self._own(r, summary)]
         if self.mapping.batched or not batch:
@@ -252,7 +241,7 @@ class SyncEngine:
             self._wait_oldest(summary)
         return [r for r in batch if not self._in_history(r) and self._resolved(r, summary)], keys
 
-    def _own(self, record: SourceRecord, summary: SyncSummary) -> bool:
+    def _own(self, record: PendingRecord, summary: SyncSummary) -> bool:
         """Whether the record is this oracle's department's; another's is rejected, named."""
         field_name = self.mapping.owner_field
         if field_name is None or record.payload[field_name] == self.authority.department_code:
@@ -261,7 +250,7 @@ class SyncEngine:
                      f"{self.authority.department_code}", summary, field_name=field_name)
         return False
 
-    def _in_history(self, record: SourceRecord) -> bool:
+    def _in_history(self, record: PendingRecord) -> bool:
         """Confirm a record the chain's history already holds; True if it did."""
         check = self.mapping.written_before_of(record.payload)
         if check is None or not check(self.chain, record.payload, self.hasher):
@@ -270,7 +259,7 @@ class SyncEngine:
         self._confirm([record.id], None)
         return True
 
-    def _resolved(self, record: SourceRecord, summary: SyncSummary) -> bool:
+    def _resolved(self, record: PendingRecord, summary: SyncSummary) -> bool:
         """Add the chain facts the record needs to its payload; reject it, named, if missing."""
         needs = self.mapping.action_of(record.payload).needs
         if needs is None:
@@ -282,7 +271,7 @@ class SyncEngine:
             return False
         return True
 
-    def _calldata(self, records: list[SourceRecord]) -> bytes:
+    def _calldata(self, records: list[PendingRecord]) -> bytes:
         if self.mapping.batched:
             return self.encoders[self.mapping.function].encode(
                 [self.mapping.element(r.payload, self.hasher) for r in records])
@@ -292,12 +281,12 @@ class SyncEngine:
         (call,) = calls
         return call
 
-    def _change_call(self, record: SourceRecord) -> bytes:
+    def _change_call(self, record: PendingRecord) -> bytes:
         action = self.mapping.action_of(record.payload)
         return self.encoders[action.function].encode(*action.arguments(record.payload, self.hasher))
 
-    def _price(self, records: list[SourceRecord], window: _Window, block_gas: int,
-               summary: SyncSummary) -> tuple[list[SourceRecord], int, bytes] | None:
+    def _price(self, records: list[PendingRecord], window: _Window, block_gas: int,
+               summary: SyncSummary) -> tuple[list[PendingRecord], int, bytes] | None:
         """The records to send with their gas and calldata; None when the window was shrunk
         and the batch must be read again."""
         simulated = self._simulated_change(records)
@@ -345,7 +334,7 @@ class SyncEngine:
             return None
         return records, gas, data
 
-    def _simulated_change(self, records: list[SourceRecord]) -> tuple[int, bytes, bytes] | None:
+    def _simulated_change(self, records: list[PendingRecord]) -> tuple[int, bytes, bytes] | None:
         """A one-by-one change's gas (learnt for its function), calldata and eth_call answer;
         None when it must be estimated: its function's gas is not known yet, or the call
         reverts (the estimate then rejects it, named, or stops the oracle, as for any record).
@@ -365,7 +354,7 @@ class SyncEngine:
             return None
         return int(learnt * CHANGE_GAS_MARGIN), data, answer
 
-    def _writes_nothing(self, records: list[SourceRecord], data: bytes, result: bytes | None = None) -> bool:
+    def _writes_nothing(self, records: list[PendingRecord], data: bytes, result: bytes | None = None) -> bool:
         """Whether the call would write none of the records (see ``_ask_batches``); ``result``
         is the call's answer when it was simulated already."""
         payload = records[0].payload
@@ -388,8 +377,8 @@ class SyncEngine:
         self._ask_batches = written < len(records)
         return written == 0
 
-    def _estimate(self, records: list[SourceRecord], summary: SyncSummary,
-                  split: bool = True) -> tuple[list[SourceRecord], int, bytes, SourceRecord | None]:
+    def _estimate(self, records: list[PendingRecord], summary: SyncSummary,
+                  split: bool = True) -> tuple[list[PendingRecord], int, bytes, PendingRecord | None]:
         """The batch's calldata and gas; records the contract refuses are rejected and left out.
 
         With ``split``, a refused record ends the batch: those before it (which ran without
@@ -434,13 +423,13 @@ class SyncEngine:
                     records = records[:at] + records[at + 1:]
         return [], 0, b"", waiting
 
-    def _culprit(self, records: list[SourceRecord], decoded: DecodedError | None) -> SourceRecord | None:
+    def _culprit(self, records: list[PendingRecord], decoded: DecodedError | None) -> PendingRecord | None:
         if decoded is None:
             return None
         named = {v for v in decoded.args.values() if isinstance(v, bytes)}
         return next((r for r in records if self.mapping.key_of(r.payload, self.hasher) in named), None)
 
-    def _send(self, records: list[SourceRecord], gas: int, data: bytes, keys: frozenset[bytes],
+    def _send(self, records: list[PendingRecord], gas: int, data: bytes, keys: frozenset[bytes],
               summary: SyncSummary) -> None:
         signed = self.sender.sign(self.to, data, gas)
         ids = [r.id for r in records]

@@ -33,3 +33,15 @@ def test_pepper_configuration_is_checked(value, message):
 
 def test_pepper_parses_with_or_without_0x():
     assert parse_pepper("0x" + PEPPER.hex()) == parse_pepper(PEPPER.hex()) == PEPPER
+
+
+def test_a_hash_is_hmac_sha256_of_the_domain_and_value():
+    """The bytes every department and every chain already holds: a faster HMAC path must not
+    change one of them."""
+    import hashlib
+    import hmac
+
+    assert Hasher(PEPPER).person(ID_NUMBER) == hmac.new(PEPPER, f"chaincity:person:{ID_NUMBER}".encode(),
+                                                        hashlib.sha256).digest()
+    assert Hasher(PEPPER).document("湘(2016)娄底市不动产权第0000001号") == hmac.new(
+        PEPPER, "chaincity:document:湘(2016)娄底市不动产权第0000001号".encode(), hashlib.sha256).digest()
