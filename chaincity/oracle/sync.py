@@ -59,6 +59,11 @@ CHANGE_GAS_MARGIN = 2.0
 MAX_CALLDATA_BYTES = 768 * 1024
 
 
+# The records estimated at a time to find a batch's refused records once it has one (see
+# SyncEngine._estimate).
+REFUSAL_CHUNK = 200
+
+
 class BatchTooLarge(Exception):
     """The batch cannot even be estimated: it needs more gas than a block holds, or its request
     is larger than the node takes. ``fit``: how many of its records to try instead."""
@@ -108,10 +113,6 @@ class _Window:
         self.last_id = first_id - 1
         if size is not None:
             self.size = size
-
-    def read_again_from(self, record_id: int) -> None:
-        """The next read starts at ``record_id`` at the latest (one left waiting)."""
-        self.last_id = min(self.last_id, record_id - 1)
 
 
 class SyncEngine:
@@ -298,12 +299,10 @@ class SyncEngine:
             data = self._calldata(records)
         else:
             try:
-                records, gas, data, waiting = self._estimate(records, summary)
+                records, gas, data = self._estimate(records, summary)
             except BatchTooLarge as too_large:  # more than a block or a request holds: read fewer again
                 window.rewind_to(records[0].id, too_large.fit)
                 return None
-            if waiting is not None:  # the batch ended at a refused record: read again after it
-                window.read_again_from(waiting.id)
             if records:
                 # Learnt from the estimate itself, not from the sender's margin over it: the
                 # margins stacked (1.2 x 1.1) reserved a third more gas than batches use, and on
@@ -378,21 +377,20 @@ class SyncEngine:
         return written == 0
 
     def _estimate(self, records: list[PendingRecord], summary: SyncSummary,
-                  split: bool = True) -> tuple[list[PendingRecord], int, bytes, PendingRecord | None]:
+                  chunked: bool = False) -> tuple[list[PendingRecord], int, bytes]:
         """The batch's calldata and gas; records the contract refuses are rejected and left out.
 
-        With ``split``, a refused record ends the batch: those before it (which ran without
-        error) are estimated again alone and go now, and the first one after it is returned, to
-        read the batch again from. Each record is then encoded and estimated about twice, not
-        again with every refusal of a long batch (the Loudi demo's tax bureau: 1,422 refusals
-        in batches of 2,000 took 12 minutes)."""
-        waiting = None
+        A batch with one refused record is likely to hold more (an export's rows on titles or
+        companies that were bad rows themselves): the rest is then estimated REFUSAL_CHUNK
+        records at a time to find them, each refusal costing a chunk's estimate instead of the
+        whole batch's again, and the batch left is estimated once more, whole (the Loudi demo's
+        tax bureau: 1,422 refusals in batches of 2,000 took 12 minutes of estimates)."""
         while records:
             data = self._calldata(records)
             if len(records) > 1 and len(data) > MAX_CALLDATA_BYTES:
                 raise BatchTooLarge(len(records) * MAX_CALLDATA_BYTES // len(data))
             try:
-                return records, self.sender.estimate_gas(self.to, data), data, waiting
+                return records, self.sender.estimate_gas(self.to, data), data
             except Web3RPCError as exc:
                 if len(records) > 1 and _too_large(exc):
                     raise BatchTooLarge(len(records) // 2) from None
@@ -408,20 +406,20 @@ class SyncEngine:
                         culprit = records[0]
                     else:  # not attributable from the error: find it by halves
                         half = len(records) // 2
-                        records = (self._estimate(records[:half], summary, split=False)[0]
-                                   + self._estimate(records[half:], summary, split=False)[0])
+                        records = (self._estimate(records[:half], summary, chunked=True)[0]
+                                   + self._estimate(records[half:], summary, chunked=True)[0])
                         continue
                 if not self._in_history(culprit):
                     self._reject(culprit, decoded or str(exc), summary)
                 # An export with one refused record has more: estimate every batch from now on
                 # rather than send one priced by the gas learnt and see it revert (a block lost).
                 self._estimate_every_batch = True
-                at = records.index(culprit)
-                if split and 0 < at < len(records) - 1:
-                    records, waiting = records[:at], records[at + 1]
-                else:
-                    records = records[:at] + records[at + 1:]
-        return [], 0, b"", waiting
+                records = [r for r in records if r is not culprit]
+                if not chunked and len(records) > REFUSAL_CHUNK:
+                    chunked = True
+                    chunks = (records[start:start + REFUSAL_CHUNK] for start in range(0, len(records), REFUSAL_CHUNK))
+                    records = [kept for chunk in chunks for kept in self._estimate(chunk, summary, chunked=True)[0]]
+        return [], 0, b""
 
     def _culprit(self, records: list[PendingRecord], decoded: DecodedError | None) -> PendingRecord | None:
         if decoded is None:

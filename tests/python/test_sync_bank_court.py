@@ -218,18 +218,27 @@ def test_bank_registers_its_mortgages_in_order_releases_one_and_rejects_another_
     assert [m[5] for m in mortgages] == sorted(m[5] for m in mortgages)
 
 
-def test_a_refused_mortgage_ends_its_batch_the_ones_before_go_the_ones_after_follow(anvil, city, tmp_path):
-    """Mortgages on two units with no title, in the middle of the export: each is refused and
-    named; the mortgages before it go in one transaction and those after it are read again
-    for the next (not estimated again, the whole batch, with every refusal)."""
+def test_refused_mortgages_are_found_chunk_by_chunk_not_by_estimating_the_whole_batch_again(
+        anvil, city, tmp_path, monkeypatch):
+    """Forty mortgages, every fifth on a unit with no title: each refused one is rejected,
+    named, and the rest go in one transaction. Once the batch has one refusal the rest is
+    estimated a chunk at a time (REFUSAL_CHUNK, 5 here), so the records estimated stay a few
+    times the batch, not once more per refusal (8 refusals: about 8x the batch)."""
+    import chaincity.oracle.sync as sync
+    from chaincity.chain.sender import TransactionSender
+
     register_titles(anvil, city, tmp_path)
-    no_title = [make_unit_code("431302", 9, 9, n, 1, 101) for n in (8, 9)]
-    units = [UNITS[0], UNITS[1], no_title[0], UNITS[2], UNITS[0], no_title[1], UNITS[1], UNITS[2]]
+    monkeypatch.setattr(sync, "REFUSAL_CHUNK", 5)
+    estimated = []
+    estimate = TransactionSender.estimate_gas
+    monkeypatch.setattr(TransactionSender, "estimate_gas",
+                        lambda self, to, data: estimated.append(len(data)) or estimate(self, to, data))
+    units = [make_unit_code("431302", 9, 9, 20 + n, 1, 101) if n % 5 == 2 else UNITS[n % 3] for n in range(40)]
     rows = [mortgage(unit, "LD-BANK-ICBC", f"JD-{n}") for n, unit in enumerate(units, 1)]
     _, (registered, *_) = run(anvil, city, tmp_path, "bank", "LD-BANK-ICBC", write(tmp_path / "m.csv", "bank", rows))
-    assert (registered.confirmed, registered.rejected, registered.transactions) == (6, 2, 3)
-    assert [r["row_number"] for r in registered.rejects] == [4, 7]  # the file's lines: header, then rows 1..8
-    assert all(r["reason"].startswith("PropertyRegistry") for r in registered.rejects)
+    assert (registered.confirmed, registered.rejected, registered.transactions) == (32, 8, 1)
+    assert [r["row_number"] for r in registered.rejects] == [n + 2 for n in range(40) if n % 5 == 2]
+    assert sum(estimated) <= 4 * estimated[0], (estimated[0], sum(estimated))
 
 
 def test_court_seizes_queues_and_lifts(anvil, city, tmp_path):
@@ -251,20 +260,19 @@ def test_court_seizes_queues_and_lifts(anvil, city, tmp_path):
 def test_court_seizes_many_titles_in_one_transaction_and_a_refused_one_is_named(anvil, city, tmp_path):
     """A court's export goes many seizures to a transaction (PropertyRegistry's multicall), each
     its own seizure and event; one refused by the registry (a unit with no title) is rejected,
-    naming its row, and ends its batch: the seizure before it goes in one transaction, the two
-    after it together in the next."""
+    naming its row, and the others still go together."""
     register_titles(anvil, city, tmp_path)
     registry = city["contracts"]["PropertyRegistry"]
     no_title = make_unit_code("431302", 9, 9, 8, 1, 101)
     rows = [{"unit_code": unit, "court": "LD-COURT-INT", "order_no": f"(2024)湘13执{n}号", "action": "seize",
              "term_months": "12", "issued_at": "2024-03-01"} for n, unit in enumerate([UNITS[0], no_title, *UNITS[1:]], 1)]
     _, (seized, *_) = run(anvil, city, tmp_path, "court", "LD-COURT-INT", write(tmp_path / "c.csv", "court", rows))
-    assert (seized.confirmed, seized.rejected, seized.transactions) == (3, 1, 2)
+    assert (seized.confirmed, seized.rejected, seized.transactions) == (3, 1, 1)
     assert [r["row_number"] for r in seized.rejects] == [3]  # the file's line 3: the header, then the first seizure
     assert seized.rejects[0]["reason"].startswith("PropertyRegistry")
     events = registry.events.TitleSeized().get_logs(from_block=0)
     assert sorted(bytes(e["args"]["unit"]) for e in events) == sorted(unit_key(u) for u in UNITS)
-    assert len({e["transactionHash"] for e in events}) == 2
+    assert len({e["transactionHash"] for e in events}) == 1
     assert not any(registry.functions.isTransferable(unit_key(u)).call() for u in UNITS)
 
 
