@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-FAULTS = ("slow", "http_500", "http_502", "rpc_error", "drop_before", "drop_mid_answer")
+FAULTS = ("slow", "http_500", "http_502", "rpc_error", "block_out_of_range", "drop_before", "drop_mid_answer")
 
 
 @dataclass
@@ -79,6 +79,10 @@ class FaultProxy:
             request_id = json.loads(body).get("id") if method != "?" else None
             return web.json_response({"jsonrpc": "2.0", "id": request_id,
                                       "error": {"code": -32603, "message": "Internal error (injected)"}})
+        elif fault == "block_out_of_range":  # Anvil without past states, "latest" overtaken by a new block
+            request_id = json.loads(body).get("id") if method != "?" else None
+            return web.json_response({"jsonrpc": "2.0", "id": request_id, "error": {
+                "code": -32602, "message": "BlockOutOfRangeError: block height is 198 but requested was 197"}})
         elif fault == "drop_before":
             request.transport.close()
             return web.Response(status=500)  # never reaches the client: the connection is gone

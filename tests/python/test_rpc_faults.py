@@ -22,6 +22,7 @@ TITLES = 60
 FAMILIES = {
     "slow answers": {"slow": 0.15},
     "HTTP 500/502 and JSON-RPC errors": {"http_500": 0.08, "http_502": 0.08, "rpc_error": 0.08},
+    "calls on a block the node no longer keeps": {"block_out_of_range": 0.15},
     "connections dropped before and in the middle of answers": {"drop_before": 0.08, "drop_mid_answer": 0.08},
     # The node takes (and Anvil mines) the transaction; its answer is lost: the resend meets "nonce too low".
     "answers to sent transactions lost": {"drop_mid_answer": 0.5},
