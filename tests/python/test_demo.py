@@ -59,12 +59,20 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the demo as it does from a terminal, even when the tests run where SIGINT
+    is ignored: a background job of a non-interactive shell passes SIG_IGN on to every child,
+    and Python then never raises KeyboardInterrupt (seen when `.ci/run` was started with `&`)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_the_middle_of_the_import_leaves_no_devnet_and_no_oracle_running(tmp_path, place):
     root, port = place
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-m", "chaincity.demo", "--households", "400", "--port", str(port),
                                 "--dir", str(root), "--report", str(tmp_path / "demo.html")],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_from_a_terminal)
     database = root / "db" / "LD-REC.db"
     deadline = time.monotonic() + 240
     try:
@@ -91,7 +99,7 @@ def test_ctrl_c_while_the_gateway_serves_stops_it_with_the_devnet(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "chaincity.demo", "--chain", "anvil", "--households", "60",
                                 "--port", str(port), "--dir", str(root), "--report", str(tmp_path / "demo.html")],
                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_as_from_a_terminal)
     deadline, gateways = time.monotonic() + 180, []
     try:
         while not gateways and time.monotonic() < deadline:
