@@ -73,6 +73,13 @@ class BatchTooLarge(Exception):
         self.fit = max(1, fit)
 
 
+def _calldata_fit(records: list, data: bytes) -> int | None:
+    """How many of the records one request takes, when it takes fewer than all (MAX_CALLDATA_BYTES)."""
+    if len(records) > 1 and len(data) > MAX_CALLDATA_BYTES:
+        return max(1, len(records) * MAX_CALLDATA_BYTES // len(data))
+    return None
+
+
 def _too_large(exc: Web3RPCError) -> bool:
     """Whether the node refused a batch for its size: more gas than a block holds, or a request
     body over the node's limit (Anvil answers "Invalid request" above 2 MiB, measured; Besu's
@@ -313,9 +320,8 @@ class SyncEngine:
                 if not self.mapping.batched:
                     function = self.mapping.function_of(records[0].payload)
                     self._gas_of_function[function] = max(self._gas_of_function.get(function, 0), gas)
-        if len(records) > 1 and len(data) > MAX_CALLDATA_BYTES:  # as many records as a request takes
-            fit = len(records) * MAX_CALLDATA_BYTES // len(data)
-            window.rewind_to(records[0].id, max(1, min(len(records) - 1, fit)))
+        if (fit := _calldata_fit(records, data)) is not None:  # as many records as a request takes
+            window.rewind_to(records[0].id, fit)
             return None
         # Asked whether priced by estimate or by the gas learnt so far: a replayed export's
         # later batches are on chain too, and must not be resent as no-op transactions.
@@ -387,8 +393,8 @@ class SyncEngine:
         tax bureau: 1,422 refusals in batches of 2,000 took 12 minutes of estimates)."""
         while records:
             data = self._calldata(records)
-            if len(records) > 1 and len(data) > MAX_CALLDATA_BYTES:
-                raise BatchTooLarge(len(records) * MAX_CALLDATA_BYTES // len(data))
+            if (fit := _calldata_fit(records, data)) is not None:
+                raise BatchTooLarge(fit)
             try:
                 return records, self.sender.estimate_gas(self.to, data), data
             except Web3RPCError as exc:

@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 from aiohttp import ClientSession, ClientTimeout, web
 
 FAULTS = ("slow", "http_500", "http_502", "rpc_error", "block_out_of_range", "drop_before", "drop_mid_answer")
+# The JSON-RPC error each such fault answers with.
+RPC_ERRORS = {
+    "rpc_error": (-32603, "Internal error (injected)"),
+    # Anvil without past states: a call on "latest" that a new block overtook.
+    "block_out_of_range": (-32602, "BlockOutOfRangeError: block height is 198 but requested was 197"),
+}
 
 
 @dataclass
@@ -75,14 +81,10 @@ class FaultProxy:
             await asyncio.sleep(self._rng.uniform(*self.faults.latency))
         elif fault in ("http_500", "http_502"):
             return web.Response(status=int(fault[-3:]), text="injected fault")
-        elif fault == "rpc_error":
+        elif fault in RPC_ERRORS:
             request_id = json.loads(body).get("id") if method != "?" else None
-            return web.json_response({"jsonrpc": "2.0", "id": request_id,
-                                      "error": {"code": -32603, "message": "Internal error (injected)"}})
-        elif fault == "block_out_of_range":  # Anvil without past states, "latest" overtaken by a new block
-            request_id = json.loads(body).get("id") if method != "?" else None
-            return web.json_response({"jsonrpc": "2.0", "id": request_id, "error": {
-                "code": -32602, "message": "BlockOutOfRangeError: block height is 198 but requested was 197"}})
+            code, message = RPC_ERRORS[fault]
+            return web.json_response({"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}})
         elif fault == "drop_before":
             request.transport.close()
             return web.Response(status=500)  # never reaches the client: the connection is gone
