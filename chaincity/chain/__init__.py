@@ -20,11 +20,12 @@ TRANSPORT_FAILURES = (requests.ConnectionError, requests.Timeout, requests.excep
 RETRIED_HTTP_STATUSES = frozenset({429, 500, 502, 503, 504})
 # JSON-RPC 2.0's "Internal error", and the "limit exceeded" of EIP-1474 (rate limits).
 RETRIED_RPC_CODES = frozenset({-32603, -32005})
-# Ganache stopping (its state being saved) answers every call with this (as a -32700 "parse error");
-# a node that keeps no past states (Anvil with --prune-history) answers a call on "latest" that a
-# new block overtook with BlockOutOfRangeError (-32602, seen at Loudi's scale): asked again, it
-# reads the new latest.
-RETRIED_RPC_MESSAGES = ("ganache is disconnected", "blockoutofrangeerror")
+# Ganache stopping (its state being saved) answers every call with one of the first two (as a
+# -32700 "parse error": "Database is not open" once its database has closed); a node that keeps
+# no past states (Anvil with --prune-history) answers a call on "latest" that a new block
+# overtook with BlockOutOfRangeError (-32602, seen at Loudi's scale): asked again, it reads the
+# new latest.
+RETRIED_RPC_MESSAGES = ("ganache is disconnected", "database is not open", "blockoutofrangeerror")
 
 
 class ChainUnreachable(RuntimeError):

@@ -53,11 +53,14 @@ class OutOfGasMoney(SenderError):
 
 
 class NonceTaken(SenderError):
-    """Another process sent a transaction with this key and took the nonce."""
+    """The nonce of a transaction is used and the node does not know the transaction: another
+    process sent with this key, or (seen once in CI) the node took this very transaction, lost
+    its answer on the way down and came back from its saved state without it."""
 
     def __init__(self, address: str):
-        super().__init__(f"another process is sending with the key {address} (its nonce was taken): "
-                         "run one process per key")
+        super().__init__(f"another process is sending with the key {address} (its nonce was taken), or the "
+                         "node restarted after taking a transaction whose answer was lost: run one process per "
+                         "key, and run again")
 
 
 class TransactionReverted(RuntimeError):
@@ -197,14 +200,14 @@ class TransactionSender:
 
     def sign(self, to: str | None, data: bytes, gas: int, fees: dict | None = None) -> SignedTransaction:
         """Sign a call (or, with ``to`` None, a contract creation) with the next local nonce."""
-        if self._nonce is None:
-            self.resync_nonce()
-        tx = {"data": data, "value": 0, "nonce": self._nonce, "gas": gas, "chainId": self._chain_id,
+        # Read once: a send on the broadcaster's thread may forget the nonce meanwhile.
+        nonce = self._nonce if self._nonce is not None else self.resync_nonce()
+        tx = {"data": data, "value": 0, "nonce": nonce, "gas": gas, "chainId": self._chain_id,
               **(fees or self._fees())}
         if to is not None:
             tx["to"] = to
         signed = self.account.sign_transaction(tx)
-        self._nonce += 1
+        self._nonce = nonce + 1
         return SignedTransaction("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction), tx["nonce"], gas)
 
     def broadcast(self, signed: SignedTransaction) -> None:

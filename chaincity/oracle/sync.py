@@ -9,9 +9,10 @@ and recording can cost gas but never a duplicate or a loss.
 
 One pass is a loop of small steps: the next batch of pending records, made ready (the
 department's own, not in the chain's history, chain facts resolved), priced (estimated, or sized
-from the gas learnt so far, and shrunk to fit the block), sent, and confirmed as the pipeline
-fills. An error that belongs to the oracle (see :mod:`chaincity.oracle.stops`) ends the run
-with :class:`OracleStopped`; it never rejects a record.
+from the gas learnt so far, and shrunk to fit the block), signed, sent (on the broadcaster's
+thread, in nonce order: :mod:`chaincity.chain.broadcaster`), and confirmed as the pipeline fills.
+An error that belongs to the oracle (see :mod:`chaincity.oracle.stops`) ends the run with
+:class:`OracleStopped`; it never rejects a record.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,6 +31,8 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
 
+from chaincity.chain import node_failure
+from chaincity.chain.broadcaster import Broadcaster
 from chaincity.chain.calldata import CallEncoder
 from chaincity.chain.errors import DecodedError, ErrorDecoder
 from chaincity.chain.sender import GasTooLow, SenderError, SignedTransaction, TransactionSender
@@ -107,6 +111,7 @@ class _InFlight:
     record_ids: list[int]
     gas: int
     keys: frozenset[bytes] = frozenset()  # what a one-by-one record's call touches
+    sent: Future | None = None  # its send, on the broadcaster's thread
 
 
 @dataclass
@@ -133,6 +138,8 @@ class SyncEngine:
         many = mapping.batched or mapping.multicall
         self.batch_size, self.pipeline, self.block_gas_share = (batch_size if many else 1), pipeline, block_gas_share
         self._in_flight: deque[_InFlight] = deque()
+        self.broadcaster: Broadcaster | None = None  # one per run
+        self._window: _Window | None = None  # the pass's
         functions = mapping.functions + (("multicall",) if mapping.multicall else ())
         self.encoders = {function: CallEncoder(chain.contract, function) for function in functions}
         self.to = chain.contract.address
@@ -247,6 +254,8 @@ class SyncEngine:
         # checked, resolved and estimated against their outcome, not the state before them.
         while any(flight.keys & keys for flight in self._in_flight):
             self._wait_oldest(summary)
+        if self._window.last_id < batch[0].id:  # one of those never left: it goes first, read again
+            return [], frozenset()
         return [r for r in batch if not self._in_history(r) and self._resolved(r, summary)], keys
 
     def _own(self, record: PendingRecord, summary: SyncSummary) -> bool:
@@ -438,22 +447,45 @@ class SyncEngine:
         signed = self.sender.sign(self.to, data, gas)
         ids = [r.id for r in records]
         self._set(ids, status="sent", tx_hash=signed.hash)  # recorded before it leaves
-        try:
-            self.sender.broadcast(signed)
-        except SenderError:  # refused before it left: the records were never sent
-            self._set(ids, status="pending", tx_hash=None)
-            raise
-        except GasTooLow as exc:  # refused for its gas: as an out-of-gas receipt, but nothing mined
-            logger.warning("%s; its %s records go again", exc, len(ids))
-            self._set(ids, status="pending", tx_hash=None)
-            self._gas_per_record = None
-            return
         summary.transactions += 1
-        self._in_flight.append(_InFlight(signed, ids, gas, keys))
+        self._in_flight.append(_InFlight(signed, ids, gas, keys, self.broadcaster.submit(signed)))
+        if self.broadcaster.failed:
+            self._unsent(summary)
         if len(self._in_flight) >= self.pipeline:
             self._wait_oldest(summary)
 
+    def _unsent(self, summary: SyncSummary) -> None:
+        """After a send failed: the records of every transaction signed after it (left unsent)
+        are pending again, and so are its own when the node answered with a refusal; after a
+        failure on the way (the connection) it may have arrived, and stays sent for the next
+        run's reconciliation. The nonce is read again from the node. A refusal of the sender
+        (no gas money, a nonce taken) stops the run, as any other failure; a refusal of the gas
+        sends the records again, their gas learnt again."""
+        self.broadcaster.settle([flight.sent for flight in self._in_flight])
+        unsent = [flight for flight in self._in_flight if flight.sent.exception() is not None]
+        failure = unsent[0].sent.exception()
+        # A node that failed to answer (after the connection's retries) may have taken it.
+        refused = isinstance(failure, (SenderError, GasTooLow)) or (
+            isinstance(failure, Web3RPCError) and not node_failure(failure))
+        for flight in unsent:
+            self._in_flight.remove(flight)
+        summary.transactions -= len(unsent)
+        never_left = [i for flight in (unsent if refused else unsent[1:]) for i in flight.record_ids]
+        if never_left:
+            self._set(never_left, status="pending", tx_hash=None)
+        self.sender.resync_nonce()
+        if not isinstance(failure, GasTooLow):
+            raise failure
+        logger.warning("%s; its %s records go again", failure, len(unsent[0].record_ids))
+        self._gas_per_record = None
+        self._gas_of_function.clear()
+        # Read again from the first of them: in this pass, or the next when this one is draining.
+        self._window.rewind_to(min(min(flight.record_ids) for flight in unsent))
+
     def _wait_oldest(self, summary: SyncSummary) -> None:
+        if self._in_flight[0].sent.exception() is not None:  # waits for it to leave
+            self._unsent(summary)
+            return
         flight = self._in_flight.popleft()
         try:
             receipt = self.sender.wait(flight.signed.hash, flight.signed.nonce)
@@ -477,8 +509,12 @@ class SyncEngine:
     def _settle_in_flight(self, summary: SyncSummary) -> None:
         """On a stop: settle what the chain has decided without waiting; the rest stays sent
         and the next run's reconciliation settles it."""
+        self.broadcaster.settle([flight.sent for flight in self._in_flight])
         while self._in_flight:
             flight = self._in_flight.popleft()
+            if flight.sent.exception() is not None:  # never left
+                self._set(flight.record_ids, status="pending", tx_hash=None)
+                continue
             receipt = self.sender.receipt(flight.signed.hash)
             if receipt is not None and receipt["status"] == 1:
                 self._confirm(flight.record_ids, receipt["blockNumber"])
@@ -497,7 +533,11 @@ class SyncEngine:
         """
         started = time.monotonic()
         summary = SyncSummary(self.department, self.mapping.kind)
+        # An earlier run of this engine (a gateway's flushes reuse one) that ended in an error
+        # may have left flights: the database holds them as sent, and reconciliation settles them.
+        self._in_flight.clear()
         self.reconcile()
+        self.broadcaster = Broadcaster(self.sender)
         try:
             for _ in range(max_passes):
                 if not self.counts().get("pending"):
@@ -508,6 +548,8 @@ class SyncEngine:
             if isinstance(exc, SenderError):
                 raise stopped_by_sender(exc) from None
             raise
+        finally:  # on any other exit (Ctrl-C), what is still queued never leaves: pending at the next run
+            self.broadcaster.close()
         counts = self.counts()
         summary.confirmed = counts.get("confirmed", 0)
         summary.rejected = counts.get("rejected", 0)
@@ -518,7 +560,7 @@ class SyncEngine:
 
     def _pass(self, summary: SyncSummary, progress: bool) -> None:
         block_gas = self.sender.w3.eth.get_block("latest")["gasLimit"]
-        window = _Window(self.batch_size)
+        window = self._window = _Window(self.batch_size)
         with tqdm(total=self.counts().get("pending", 0), desc=f"sync {self.department} {self.mapping.kind}",
                   unit=" records", disable=not progress) as bar:
             while batch := self._next_batch(window):

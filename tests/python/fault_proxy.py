@@ -18,12 +18,18 @@ from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-FAULTS = ("slow", "http_500", "http_502", "rpc_error", "block_out_of_range", "drop_before", "drop_mid_answer")
+FAULTS = ("slow", "http_500", "http_502", "rpc_error", "block_out_of_range", "ganache_stopping", "method_not_found",
+          "drop_before", "drop_mid_answer")
 # The JSON-RPC error each such fault answers with.
 RPC_ERRORS = {
     "rpc_error": (-32603, "Internal error (injected)"),
     # Anvil without past states: a call on "latest" that a new block overtook.
     "block_out_of_range": (-32602, "BlockOutOfRangeError: block height is 198 but requested was 197"),
+    # Ganache on its way out (SIGTERM): its database closed before its HTTP server (a fresh-clone
+    # CI run's restart test met it on a send).
+    "ganache_stopping": (-32700, "Database is not open"),
+    # A node that does not offer the method (Besu without the DEBUG API).
+    "method_not_found": (-32601, "Method not found"),
 }
 
 

@@ -4,21 +4,25 @@ confirmed stays pending, and the next run, once the cause is gone, writes them. 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+import requests
 from click.testing import CliRunner
 from eth_account import Account
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from web3.exceptions import Web3RPCError
 
 from chaincity.chain.enums import DepartmentKind
-from chaincity.chain.sender import TransactionSender
+from chaincity.chain.sender import OutOfGasMoney, TransactionSender
 from chaincity.chain.signer import devnet_account
 from chaincity.cli import EXIT_OK, main
 from chaincity.db import Reject, SourceRecord
 from chaincity.directory import run_proposal
 from chaincity.formats import make_id_number, make_unit_code
 from chaincity.oracle.stops import OracleStopped, StopCause
-from conftest import PEPPER, Oracles, administrators, onboard
+from conftest import PEPPER, Oracles, administrators, make_city, onboard
 from test_sync_bank_court import write
 
 OWNER = make_id_number("431302", __import__("datetime").date(1980, 5, 17), 123)
@@ -183,3 +187,89 @@ def test_a_suspension_in_the_middle_of_a_sync_stops_it_without_rejecting_anythin
     assert chain_rejects(engine) == 0
     _undo_suspension(w3, city)
     assert oracles.engine("real-estate", "title", "LD-REC").run().confirmed == 40
+
+
+def test_a_send_refused_mid_pipeline_leaves_it_and_every_later_batch_pending_and_the_next_run_writes_them_once(
+        devnet_city, tmp_path):
+    """Sends leave on the broadcaster's thread, in nonce order: the third is refused (no gas
+    money), so the batches signed after it never leave (their nonces would leave a gap). The
+    oracle stops with exit 7; the first two batches are confirmed, the rest pending, none
+    rejected; the next run writes the rest, each title once."""
+    w3, _, city = devnet_city
+    oracles = Oracles(w3, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(10)), "LD-REC")
+    sync = oracles.engine("real-estate", "title", "LD-REC", batch_size=2, pipeline=8)
+    broadcast, sent = sync.sender.broadcast, []
+
+    def refuse_the_third(signed):
+        if len(sent) == 2:
+            raise OutOfGasMoney(sync.sender.address)
+        broadcast(signed)
+        sent.append(signed.nonce)
+    sync.sender.broadcast = refuse_the_third
+    with pytest.raises(OracleStopped, match="not enough money for gas") as stop:
+        sync.run()
+    assert stop.value.cause == StopCause.NO_GAS_MONEY
+    engine = oracles.database("LD-REC")
+    assert statuses(engine) == {"confirmed": 4, "pending": 6} and chain_rejects(engine) == 0
+    assert oracles.engine("real-estate", "title", "LD-REC", batch_size=2).run().confirmed == 10
+    registered = city["contracts"]["PropertyRegistry"].events.TitleRegistered().get_logs(from_block=0)
+    assert len(registered) == len({bytes(log["args"]["unit"]) for log in registered}) == 10
+
+
+def test_the_oracle_signs_the_next_batch_while_the_node_holds_a_send(anvil, tmp_path):
+    """A node that mines holds every send until its block is done (Anvil, 1.5-2.5 s a block
+    at Loudi's scale; Ganache mines inside the send): the engine makes and signs the next
+    batch meanwhile, instead of waiting for the send to return."""
+    city = make_city(anvil, tmp_path)
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(6)), "LD-REC")
+    sync = oracles.engine("real-estate", "title", "LD-REC", batch_size=2, pipeline=8)
+    broadcast, sign, second_signed = sync.sender.broadcast, sync.sender.sign, threading.Event()
+
+    def held(signed):
+        if signed.nonce == first_nonce:
+            assert second_signed.wait(timeout=20), "the engine waited for the held send before signing again"
+        broadcast(signed)
+
+    def signing(*args, **kwargs):
+        signed = sign(*args, **kwargs)
+        if signed.nonce == first_nonce + 1:
+            second_signed.set()
+        return signed
+    first_nonce = anvil.eth.get_transaction_count(sync.sender.address)
+    sync.sender.broadcast, sync.sender.sign = held, signing
+    assert sync.run().confirmed == 6 and second_signed.is_set()
+
+
+@pytest.mark.parametrize("failure", [
+    requests.ConnectionError("connection reset on the way"),
+    Web3RPCError("{'code': -32603, 'message': 'Internal error'}",
+                 rpc_response={"error": {"code": -32603, "message": "Internal error"}}),
+], ids=["connection", "node internal error"])
+def test_a_send_lost_on_the_way_stays_sent_and_the_same_engine_runs_again_and_writes_every_record_once(
+        anvil, tmp_path, failure):
+    """A send that fails on the way (the connection, or the node failing to answer, after the
+    retries) may have reached the node: its records stay sent for reconciliation, while those
+    signed after it, never sent, are pending. An engine used again after such an error (a
+    gateway's flushes reuse one) starts from the database, not from the flights the failed run left."""
+    city = make_city(anvil, tmp_path)
+    oracles = Oracles(anvil, city, tmp_path)
+    oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(10)), "LD-REC")
+    sync = oracles.engine("real-estate", "title", "LD-REC", batch_size=2, pipeline=8)
+    broadcast, calls = sync.sender.broadcast, []
+
+    def lost_third(signed):
+        calls.append(signed.nonce)
+        if len(calls) == 3:
+            raise failure
+        broadcast(signed)
+    sync.sender.broadcast = lost_third
+    with pytest.raises(type(failure)):
+        sync.run()
+    engine = oracles.database("LD-REC")
+    after = statuses(engine)  # the two batches sent before it: confirmed, or still sent if not yet mined
+    assert after["pending"] == 4 and after.get("sent", 0) >= 2 and after.get("sent", 0) + after.get("confirmed", 0) == 6
+    assert sync.run().confirmed == 10 and statuses(engine) == {"confirmed": 10}
+    registered = city["contracts"]["PropertyRegistry"].events.TitleRegistered().get_logs(from_block=0)
+    assert len(registered) == len({bytes(log["args"]["unit"]) for log in registered}) == 10

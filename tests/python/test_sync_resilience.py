@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tqdm import tqdm
 
 from chaincity.datagen import generate
 from chaincity.db import SourceRecord
@@ -50,6 +51,10 @@ class ForkedCli:
                 os.dup2(devnull, 2)
                 os.environ.clear()
                 os.environ.update(env)
+                # tqdm's lock is a multiprocessing one, shared with the parent across the fork: a
+                # child killed while holding it left pytest's next progress bar waiting forever
+                # (a fresh-clone CI run hung an hour in the Ganache kill test). A lock of its own.
+                tqdm.set_lock(threading.RLock())
                 from chaincity.cli import main
 
                 main.main(args, prog_name="chaincity")
