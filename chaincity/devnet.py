@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -57,6 +58,13 @@ FIXED_FLAGS = {
     "ganache": ("--chain.vmErrorsOnRPCResponse", "true", "--logging.quiet", "true"),
     "anvil": ("--quiet",),
 }
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now (the OS's pick), for a private devnet or server."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)

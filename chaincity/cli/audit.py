@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from chaincity.audit.personal_data import scan_chain
+from chaincity.audit.personal_data import NodeRefused, scan_chain
 from chaincity.audit.values import Needles, secrets_in
 from chaincity.chain import connect
 from chaincity.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, JSON_OPTION, RPC_OPTION, echo_json, fail, main, \
@@ -34,7 +34,8 @@ def personal_data(db_urls: tuple[str, ...], from_block: int, to_block: int | Non
     order, case and voucher number of the databases' records is searched for in every
     transaction input, event and storage slot written, raw (UTF-8, GB18030), as hex text and as
     unsalted keccak256/sha256. Exit 0: none found; 1: found (each hit names the record, the
-    field, the form and where it is on chain); 2: a database missing or without records."""
+    field, the form and where it is on chain); 2: a database missing or without records, or a
+    node that refuses a call the scan needs (no debug methods)."""
     for url in db_urls:
         database = make_url(url)
         if database.get_backend_name() == "sqlite" and not Path(database.database or "").is_file():
@@ -43,7 +44,11 @@ def personal_data(db_urls: tuple[str, ...], from_block: int, to_block: int | Non
     if not needles.values:
         fail("the databases hold no records: nothing to search the chain for (the right --db?)", EXIT_USAGE)
     with one_line_errors():
-        scan = scan_chain(connect(rpc_url_or_default(rpc_url)), needles, from_block, to_block)
+        try:
+            scan = scan_chain(connect(rpc_url_or_default(rpc_url)), needles, from_block, to_block)
+        except NodeRefused as exc:  # not a finding: exit 1 would read as personal data found
+            fail(f"the node refused the scan's call {exc}; the audit needs the node's debug methods "
+                 "(Besu: --rpc-http-api with DEBUG) and its answers", EXIT_USAGE)
     if as_json:
         echo_json(scan.as_dict())
     else:

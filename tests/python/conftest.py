@@ -4,38 +4,35 @@ touch a chain the user (or the contract tests) started."""
 from __future__ import annotations
 
 import dataclasses
-import socket
 from pathlib import Path
 
 import pytest
 from web3 import Web3
 
 from chaincity import devnet as devnets
+from chaincity.devnet import free_port  # noqa: F401  (the tests' and benchmarks' free port)
 from chaincity.formats import LOUDI_COUNTIES
 from chaincity.oracle.spec import RowContext
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def private_devnet(name: str, fixture: str | None = None, extra_args: tuple[str, ...] = ()):
+    """Session fixtures of a private devnet (same flags as the project's, plus ``extra_args``)
+    on a free port, so these tests never touch a chain the user (or the contract tests) started:
+    its definition (`<fixture>_net`) and a web3 connection to it running (`<fixture>`; the
+    fixture's name defaults to the devnet's), stopped afterwards."""
+    fixture = fixture or name
 
-
-def private_devnet(name: str):
-    """Session fixtures of a private devnet (same flags as the project's) on a free port, so
-    these tests never touch a chain the user (or the contract tests) started: its definition
-    (`<name>_net`) and a web3 connection to it running (`<name>`), stopped afterwards."""
-
-    @pytest.fixture(scope="session", name=f"{name}_net")
+    @pytest.fixture(scope="session", name=f"{fixture}_net")
     def definition():
-        return dataclasses.replace({**devnets.DEVNETS, **devnets.PROFILES}[name], port=free_port())
+        net = {**devnets.DEVNETS, **devnets.PROFILES}[name]
+        return dataclasses.replace(net, port=free_port(), extra_args=net.extra_args + extra_args)
 
-    @pytest.fixture(scope="session", name=name)
+    @pytest.fixture(scope="session", name=fixture)
     def running(request, tmp_path_factory):
-        net = request.getfixturevalue(f"{name}_net")
-        state_dir = tmp_path_factory.mktemp(name)
+        net = request.getfixturevalue(f"{fixture}_net")
+        state_dir = tmp_path_factory.mktemp(fixture)
         devnets.up(net, ROOT, state_dir)
         yield Web3(Web3.HTTPProvider(net.rpc_url))
         devnets.down(net, state_dir)

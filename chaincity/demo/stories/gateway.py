@@ -8,27 +8,20 @@ the story shows their count and whether they are the owners on chain (by their s
 
 from __future__ import annotations
 
-import socket
-
 from chaincity.demo.city import DemoCity, DemoError, department
 from chaincity.demo.evidence import StoryResult
+from chaincity.devnet import free_port
 
 SERVER, COURT = "LD-REC", "LD-COURT-INT"
 CATEGORY = "title-owners"
 CASE = "(2026)湘13执123号"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run(city: DemoCity, story) -> StoryResult:
     result = StoryResult(story.number, story.title)
     centre, court = department(SERVER), department(COURT)
     unit = city.free_title(city.used_units)["unit_code"]
-    url = city.start_gateway(centre, "real-estate", _free_port())
+    url = city.start_gateway(centre, "real-estate", free_port())
     result.fact(f"{SERVER}'s gateway", f"`chaincity gateway serve real-estate` at {url} (its own process and key)",
                 gateway_url=url)
     court_env = {"CHAINCITY_ENCRYPTION_KEY_FILE": str(city.root / "keys" / f"{COURT}.x25519")}
