@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.devnet import private_anvil
+from bench.devnet import private_devnet
 from bench.figure import Figure
 from chaincity.chain.enums import DepartmentKind
 from chaincity.company_data import COURTS, FINANCE, LISTINGS_DEPARTMENT, MARKET, TAX, CompanyFiles, generate_companies
@@ -100,7 +100,7 @@ def measure(quick: bool = False) -> list[Figure]:
 
     companies = 30 if quick else 5_000
     load = os.getloadavg()[0]
-    with private_anvil("companies", GAS_LIMIT) as (w3, _net, work):
+    with private_devnet("companies", block_gas_limit=GAS_LIMIT) as (w3, _net, work):
         deployments = deploy_devnet_city(w3, work / "deployments").deployments_dir
         started = time.monotonic()
         town = company_city(w3, work, deployments, companies)

@@ -20,25 +20,21 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
-import shutil
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 from web3 import Web3
 
+from bench.devnet import private_devnet
 from bench.figure import Figure, percentiles
+from bench.live import LiveFollower
 from chaincity import devnet as devnets
 from chaincity.datagen import generate
 from chaincity.demo.commands import run_command
 from chaincity.departments import bank
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "python"))
-from conftest import DEPARTMENT_SIGNERS, PEPPER, Oracles, free_port, make_city  # noqa: E402
+from conftest import DEPARTMENT_SIGNERS, PEPPER, Oracles, make_city  # tests/python, on the path by bench.devnet
 
 PROFILE = devnets.PROFILES["qbft"]
 BANK = "LD-BANK-ICBC"
@@ -50,30 +46,28 @@ BATCH_SIZE, PIPELINE, BLOCK_SHARE = 1000, 8, 0.5
 def measure(quick: bool = False) -> list[Figure]:
     """Figures 4 and 8 on a private qbft-profile chain started (and stopped) here."""
     households, requests = (430, 5) if quick else (4_300, 20)  # about 2.3 titles a household
-    work = Path(tempfile.mkdtemp(prefix="bench-consortium-"))
-    net = dataclasses.replace(PROFILE, port=free_port())
-    devnets.up(net, ROOT, work / "chain")
-    try:
-        w3 = Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 120}))
+    with private_devnet("consortium", profile="qbft") as (w3, net, work):
         city = make_city(w3, work)  # deployed and onboarded a block per transaction (not measured)
         oracles = Oracles(w3, city, work)
-        import_figure, units = _import(w3, oracles, work, households)
-        return [import_figure, _bank_counter(net, city, work, units[:requests])]
-    finally:
-        devnets.down(net, work / "chain")
-        shutil.rmtree(work, ignore_errors=True)
+        import_figures, units = _import(w3, net, oracles, work, households)
+        return [*import_figures, _bank_counter(net, city, work, units[:requests])]
 
 
-def _import(w3: Web3, oracles: Oracles, work: Path, households: int) -> tuple[Figure, list[str]]:
-    """Figure 4; and the units written, free titles for the bank counter."""
+def _import(w3: Web3, net: devnets.Devnet, oracles: Oracles, work: Path,
+            households: int) -> tuple[list[Figure], list[str]]:
+    """Figure 4 and a follower's lag beside it (figure 6, live); and the units written, free
+    titles for the bank counter."""
     files = generate(work / "data", households=households, bad_share=0, seed=2018)
     load = oracles.load("real-estate", files.real_estate, "LD-REC")
     engine = oracles.engine("real-estate", "title", "LD-REC", batch_size=BATCH_SIZE, pipeline=PIPELINE,
                             block_gas_share=BLOCK_SHARE)
+    live = LiveFollower(net.rpc_url, oracles.city["contracts"]["PropertyRegistry"], work / "live.db")
     first_block = w3.eth.block_number + 1
+    live.start()
     started = time.monotonic()
     summary = engine.run()
     seconds = time.monotonic() - started
+    live.finish()
     blocks = [w3.eth.get_block(n) for n in range(first_block, w3.eth.block_number + 1)]
     gas = sum(block["gasUsed"] for block in blocks)
     gas_per_record = gas / max(1, summary.written_now)
@@ -88,7 +82,7 @@ def _import(w3: Web3, oracles: Oracles, work: Path, households: int) -> tuple[Fi
               f"{summary.transactions} transactions in {len(used)} blocks {sum(used) / max(1, len(used)):.0%} full; "
               f"batch {BATCH_SIZE} cut to half a block, pipeline {PIPELINE}; {seconds:.1f} s"))
     units = [row["unit_code"] for row in csv.DictReader(files.real_estate.open(encoding="utf-8"))]
-    return figure, units
+    return [figure, live.figure("qbft", summary.written_now)], units
 
 
 def _bank_counter(net: devnets.Devnet, city: dict, work: Path, units: list[str]) -> Figure:

@@ -1,5 +1,7 @@
-"""A private Anvil for a benchmark module, with the city deployed as the Python tests deploy it
-(tests/python/conftest.py's helpers, imported, not copied), stopped and cleaned up afterwards."""
+"""The one way a benchmark starts a devnet of its own: :func:`private_devnet`, a chain on a free
+port (:func:`chaincity.devnet.free_port`) with a work folder, both stopped and removed
+afterwards. The city is deployed on it as the Python tests deploy it (tests/python/conftest.py's
+helpers, imported, not copied)."""
 
 from __future__ import annotations
 
@@ -21,17 +23,24 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "tests" / "python") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests" / "python"))
 
+__all__ = ["ROOT", "private_devnet"]
+
 
 @contextlib.contextmanager
-def private_anvil(prefix: str, gas_limit: int = devnets.BLOCK_GAS_LIMIT) -> Iterator[tuple[Web3, devnets.Devnet, Path]]:
-    """(web3, the devnet, a work folder) of an Anvil of our own on a free port."""
-    from conftest import free_port
-
+def private_devnet(prefix: str, chain: str = "anvil", profile: str | None = None, *, timeout: float = 120,
+                   **overrides) -> Iterator[tuple[Web3, devnets.Devnet, Path]]:
+    """(web3, the devnet, a work folder) of a chain of our own on a free port: ``chain``
+    (``DEVNETS``: anvil, ganache) or a ``profile`` (``PROFILES``: qbft), with ``overrides`` of
+    its :class:`~chaincity.devnet.Devnet` fields (``block_gas_limit``, ``block_time``,
+    ``extra_args``...); ``timeout`` is the HTTP provider's, in seconds. The chain keeps its state in
+    ``work / "state"``; the devnet is stopped and the work folder removed on leaving, error or not."""
+    base = devnets.PROFILES[profile] if profile else devnets.DEVNETS[chain]
+    net = dataclasses.replace(base, port=devnets.free_port(), **overrides)
     work = Path(tempfile.mkdtemp(prefix=f"bench-{prefix}-"))
-    net = dataclasses.replace(devnets.DEVNETS["anvil"], port=free_port(), block_gas_limit=gas_limit)
     try:
-        devnets.up(net, ROOT, work / "state")
-        yield Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 120})), net, work
+        if not devnets.up(net, ROOT, work / "state"):  # someone else's chain took the port: never measure on it
+            raise devnets.DevnetError(f"a chain already answers on {net.rpc_url}")
+        yield Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": timeout})), net, work
     finally:
         devnets.down(net, work / "state")
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)  # a big chain's state dump alone is GBs

@@ -27,7 +27,7 @@ import time
 import psutil
 import requests
 
-from bench.devnet import ROOT, private_anvil
+from bench.devnet import ROOT, private_devnet
 from bench.figure import Figure, percentiles
 
 
@@ -43,7 +43,7 @@ def measure(quick: bool = False, *, titles: int = 200, reads: int = 2000, client
     if quick:
         titles, reads, clients = 10, 40, 4
     server = None
-    with private_anvil("gateway") as (w3, net, work):
+    with private_devnet("gateway") as (w3, net, work):
         try:
             town = GatewayCity(w3, work, titles=titles, serve=False)
             grant_id = town.grant(COURT, "bench")

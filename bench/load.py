@@ -20,23 +20,22 @@ import argparse
 import csv
 import secrets
 import statistics
-import tempfile
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bench.devnet import private_devnet
 from bench.figure import Figure, percentiles
 from chaincity import datagen
-from chaincity import devnet as devnets
 from chaincity.db import Checkpoint, Reject, SourceRecord
 from chaincity.demo.city import DemoCity
 from chaincity.demo.departments import department
-from chaincity.devnet import DevnetError
+from chaincity.devnet import Devnet
 from chaincity.formats import unit_key
 
 CODES = ("LD-REC", "LD-BANK-ICBC", "LD-BANK-CCB", "LD-COURT-INT")
@@ -47,14 +46,6 @@ DRAIN_SECONDS = 180
 # Seizures are 1 % of Loudi's titles; ten times as many give the court something to write.
 SEIZED_SHARE = 0.1
 FIGURE = 9  # not one of BENCHMARKS.md's 1-8: RELIABILITY.md reports it
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -70,9 +61,10 @@ class Samples:
 
 
 class LoadRun:
-    def __init__(self, minutes: float, root: Path):
-        self.minutes, self.root = minutes, root
-        self.net = replace(devnets.DEVNETS["anvil"], port=_free_port(), block_time=BLOCK_TIME)
+    """One run on ``net``, a 2 s-block Anvil of its own started by the caller, in ``root``."""
+
+    def __init__(self, minutes: float, net: Devnet, root: Path):
+        self.minutes, self.net, self.root = minutes, net, root
         self.samples = Samples()
         self.loaded: dict[str, int] = dict.fromkeys(CODES, 0)
         self.errors: list[str] = []
@@ -80,8 +72,6 @@ class LoadRun:
     # ---- setting up ----------------------------------------------------------------------
 
     def start(self) -> None:
-        if not devnets.up(self.net, Path.cwd(), self.root / "devnet"):
-            raise DevnetError(f"a chain already answers on {self.net.rpc_url}")
         self.city = DemoCity(self.net, self.root, secrets.token_bytes(32))
         self.city.command("deploy", "--rpc-url", self.net.rpc_url, "--deployments-dir", self.root / "deployments")
         for code in CODES:
@@ -187,7 +177,6 @@ class LoadRun:
             watcher.join()
             self.city.stop_followers()
         figures = self.figures(fed_for)
-        devnets.down(self.net, self.root / "devnet")
         print(f"load run: {time.monotonic() - started:.0f} s in all, {fed_for:.0f} s of feeding")
         return figures
 
@@ -211,8 +200,8 @@ class LoadRun:
                 chain_count = len(on_chain)
             else:  # a bank's or the court's own: its department id in the event
                 me = _department_id(code)
-                chain_count = sum(1 for log in on_chain if me in {bytes(v) for v in log["args"].values()
-                                                                   if isinstance(v, bytes | bytearray)})
+                chain_count = sum(1 for log in on_chain
+                                  if me in {bytes(v) for v in log["args"].values() if isinstance(v, bytes | bytearray)})
             latencies = [(r.synced_at - r.loaded_at).total_seconds() for r in confirmed if r.synced_at and r.loaded_at]
             lag, rss = self.samples.lag.get(code, []), self.samples.rss.get(code, [])
             note = (f"loaded {len(records)}, confirmed {len(confirmed)}, on chain (events) {chain_count}, rejected "
@@ -265,8 +254,8 @@ def _department_id(code: str) -> bytes:
 
 def measure(quick: bool = False, minutes: float | None = None) -> list[Figure]:
     """The load run (``quick``: one minute)."""
-    with tempfile.TemporaryDirectory(prefix="chaincity-load-") as root:
-        return LoadRun(minutes or (1 if quick else 10), Path(root)).run()
+    with private_devnet("load", block_time=BLOCK_TIME) as (_w3, net, work):
+        return LoadRun(minutes or (1 if quick else 10), net, work).run()
 
 
 if __name__ == "__main__":

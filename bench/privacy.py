@@ -2,14 +2,13 @@
 imports its exports and plays its stories), then `chaincity audit personal-data`'s scan of the
 whole chain for every secret-ish value of every department database.
 
-`python -m bench.privacy` (Ganache, as `make demo` runs; `--chain anvil` traces each
-transaction's storage writes instead of reading the final storage). ``quick``: 120 households
-on Anvil.
+`python -m bench.privacy` (Ganache, as `make demo` runs; `--chain anvil`: the demo's Anvil keeps
+no past states, so the scan reads the storage at the head from `anvil_dumpState` instead of
+before the last block). ``quick``: 120 households on Anvil.
 """
 
 from __future__ import annotations
 
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -20,19 +19,14 @@ from chaincity.audit.values import Needles, secrets_in
 from chaincity.demo.__main__ import SCALES
 from chaincity.demo.city import DEPARTMENTS
 from chaincity.demo.runner import running_demo
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from chaincity.devnet import free_port
 
 
 def measure(quick: bool = False, chain: str | None = None) -> list[Figure]:
     chain = chain or ("anvil" if quick else "ganache")
     households = 120 if quick else SCALES["default"]
     with tempfile.TemporaryDirectory() as folder, \
-            running_demo(households, chain, _free_port(), Path(folder) / ".demo", say=lambda _: None) as run:
+            running_demo(households, chain, free_port(), Path(folder) / ".demo", say=lambda _: None) as run:
         needles = Needles(s for d in DEPARTMENTS if d.oracle for s in secrets_in(run.city.engine(d)))
         scan = scan_chain(run.city.w3, needles)
     read = (f"{scan.values} values ({scan.needles} forms) of {sum(1 for d in DEPARTMENTS if d.oracle)} departments in "

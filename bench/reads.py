@@ -1,9 +1,10 @@
 """Figure 5: reads. The bank's pre-mortgage check (a unit's title, its mortgages in rank order
 and its seizures: `titleOf`, the one call `chaincity query title` makes) and finance's bidding
 check (`biddingBarMaskOf`), one by one through web3.py against the batched paths: a JSON-RPC
-batch (web3's `batch_requests`) of the same calls, and for bidding the multi-read view
-`biddingBarsOfBatch` (as `chaincity query bidding` calls it). Goal: >= 1,000 checks/s batched
-on Anvil (issue 16).
+batch (web3's `batch_requests`) of the same calls; for the pre-mortgage check, the same `titleOf`
+calls in ONE `eth_call` of the registry's `multicall` (OpenZeppelin's `Multicall`: a view through
+it is a read like any other); and for bidding the multi-read view `biddingBarsOfBatch` (as
+`chaincity query bidding` calls it). Goal: >= 1,000 checks/s batched on Anvil (issue 16).
 
     python -m bench.reads          # a register of ~3,400 titles and 2,000 companies
 
@@ -22,12 +23,13 @@ from collections.abc import Callable
 from eth_abi import decode, encode
 from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types, get_abi_output_types
 
-from bench.devnet import private_anvil
+from bench.devnet import private_devnet
 from bench.figure import Figure, percentiles
+from chaincity.chain.calldata import CallEncoder
 
 GOAL = 1_000.0  # checks/s, batched, on Anvil
 GAS_LIMIT = 1_000_000_000
-BATCH = 100  # calls per JSON-RPC batch
+BATCH = 100  # calls per JSON-RPC batch, and per multicall
 
 
 def timed(check: Callable[[list], list], subjects: list, chunk: int) -> tuple[float, list[float], list]:
@@ -54,13 +56,36 @@ class BatchedView:
         self.selector = function_abi_to_4byte_selector(abi)
         self.inputs, self.outputs = get_abi_input_types(abi), get_abi_output_types(abi)
 
+    def calldata(self, args: tuple) -> bytes:
+        return self.selector + encode(self.inputs, args)
+
+    def answer(self, result: bytes):
+        return decode(self.outputs, result)[0]
+
     def __call__(self, arguments: list[tuple]) -> list:
-        requests = [("eth_call", [{"to": self.address, "data": "0x" + (self.selector + encode(self.inputs, args)).hex()},
-                                  "latest"]) for args in arguments]
+        requests = [("eth_call", [{"to": self.address, "data": "0x" + self.calldata(args).hex()}, "latest"])
+                    for args in arguments]
         answers = self.w3.provider.make_batch_request(requests)
         if isinstance(answers, dict) or any("error" in answer for answer in answers):
             raise RuntimeError(f"a batched {self.selector.hex()} call failed: {answers}")
-        return [decode(self.outputs, bytes.fromhex(answer["result"][2:]))[0] for answer in answers]
+        return [self.answer(bytes.fromhex(answer["result"][2:])) for answer in answers]
+
+
+class MulticallView:
+    """The same calls as a :class:`BatchedView`'s in ONE ``eth_call`` of the contract's
+    ``multicall(bytes[])`` (encoded by the oracles' encoder, ``chain/calldata.py``): one request,
+    one EVM run, each call's answer decoded from the returned ``bytes[]``."""
+
+    def __init__(self, view: BatchedView, contract):
+        self.view, self.multicall = view, CallEncoder(contract, "multicall")
+
+    def __call__(self, arguments: list[tuple]) -> list:
+        data = self.multicall.encode([self.view.calldata(args) for args in arguments])
+        answer = self.view.w3.provider.make_request("eth_call", [{"to": self.multicall.to, "data": "0x" + data.hex()},
+                                                                 "latest"])
+        if "error" in answer:
+            raise RuntimeError(f"a multicall of {len(arguments)} {self.view.selector.hex()} calls failed: {answer}")
+        return [self.view.answer(result) for result in decode(["bytes[]"], bytes.fromhex(answer["result"][2:]))[0]]
 
 
 def in_order(subjects: list, answers: dict) -> list:
@@ -104,12 +129,13 @@ def measure(quick: bool = False) -> list[Figure]:
     from chaincity.formats import unit_key
 
     households, companies, checks = (60, 60, 200) if quick else (1_500, 2_000, 2_000)
-    with private_anvil("reads", GAS_LIMIT) as (w3, _net, work):
+    with private_devnet("reads", block_gas_limit=GAS_LIMIT) as (w3, _net, work):
         city, units, usccs = populate(w3, work, households, companies)
         contracts = City(w3, city["config"].deployments_dir)
         registry, view = contracts["PropertyRegistry"].functions, contracts["BiddingEligibility"].functions
         credit = Credit(contracts)
         titles = BatchedView(w3, contracts["PropertyRegistry"], "titleOf")
+        titles_multicall = MulticallView(titles, contracts["PropertyRegistry"])
         masks = BatchedView(w3, contracts["BiddingEligibility"], "biddingBarMaskOf")
         units = [unit_key(u) for u in (units * (checks // len(units) + 1))[:checks]]
         bidders = (usccs * (checks // len(usccs) + 1))[:checks]
@@ -118,6 +144,8 @@ def measure(quick: bool = False) -> list[Figure]:
             ("pre-mortgage check (titleOf)", "one by one"): (lambda us: [registry.titleOf(u).call() for u in us], units, 1),
             ("pre-mortgage check (titleOf)", f"JSON-RPC batch of {BATCH}"):
                 (lambda us: titles([(u,) for u in us]), units, BATCH),
+            ("pre-mortgage check (titleOf)", f"multicall of {BATCH} in one eth_call"):
+                (lambda us: titles_multicall([(u,) for u in us]), units, BATCH),
             ("bidding check", "one by one"):
                 (lambda cs: [view.biddingBarMaskOf(company_key(c)).call() for c in cs], bidders, 1),
             ("bidding check", f"JSON-RPC batch of {BATCH}"):
@@ -126,10 +154,10 @@ def measure(quick: bool = False) -> list[Figure]:
                 (lambda cs: in_order(cs, credit.bidding(cs)), bidders, BIDDERS_PER_CALL),
         }
         measured = {key: timed(check, subjects, chunk) for key, (check, subjects, chunk) in rounds.items()}
-    one_title = measured[("pre-mortgage check (titleOf)", "one by one")][2]
-    batch_title = measured[("pre-mortgage check (titleOf)", f"JSON-RPC batch of {BATCH}")][2]
-    if list(map(_tuples, one_title)) != list(map(_tuples, batch_title)):
-        raise RuntimeError("the batched pre-mortgage check read other titles than the single calls")
+    one_title = list(map(_tuples, measured[("pre-mortgage check (titleOf)", "one by one")][2]))
+    for path in (f"JSON-RPC batch of {BATCH}", f"multicall of {BATCH} in one eth_call"):
+        if list(map(_tuples, measured[("pre-mortgage check (titleOf)", path)][2])) != one_title:
+            raise RuntimeError(f"the pre-mortgage check by {path} read other titles than the single calls")
     one_bids = measured[("bidding check", "one by one")][2]
     view_bids = measured[("bidding check", f"multi-read view biddingBarsOfBatch ({BIDDERS_PER_CALL} a call)")][2]
     batch_bids = measured[("bidding check", f"JSON-RPC batch of {BATCH}")][2]

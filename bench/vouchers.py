@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from bench.devnet import private_anvil
+from bench.devnet import private_devnet
 from bench.figure import Figure
 from chaincity.chain.enums import DepartmentKind
 from chaincity.chain.signer import devnet_account
@@ -60,7 +60,7 @@ def measure(quick: bool = False, *, vouchers: int = 2_000, acts: int = 200, batc
     if quick:
         vouchers, acts = 40, 2
     load = os.getloadavg()[0]
-    with private_anvil("vouchers") as (w3, _net, work):
+    with private_devnet("vouchers") as (w3, _net, work):
         deployments = deploy_devnet_city(w3, work / "deployments").deployments_dir
         bank = devnet_account(4)
         for code, kind, index in (("LD-BANK-ICBC", DepartmentKind.BANK, 4), ("LD-BANK-CCB", DepartmentKind.BANK, 5)):
