@@ -50,11 +50,15 @@ class PatientHTTPProvider(Web3.HTTPProvider):
     dropped connections, timeouts, HTTP 429/5xx and JSON-RPC internal errors. Only calls that
     are safe to repeat are asked again (web3's allow-list: reads, estimates, and sending a
     signed transaction, which the node takes once whatever the number of times it is sent).
-    About ``patience`` seconds of trying before the failure is raised."""
+    About ``patience`` seconds of trying before the failure is raised.
+
+    It counts the failures it met (:attr:`failures`): a node that failed since a transaction was
+    sent may have restarted without it, and the sender reads the node's answers accordingly."""
 
     def __init__(self, rpc_url: str, timeout: float = 10.0, patience: float = 12.0, first_pause: float = 0.1):
         super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
         self.patience, self.first_pause = patience, first_pause
+        self.failures = 0  # the node's failures to answer, asked again or raised
 
     def make_request(self, method, params):
         if not check_if_retry_on_failure(method):
@@ -73,6 +77,7 @@ class PatientHTTPProvider(Web3.HTTPProvider):
                 if not node_failure(exc):
                     raise
                 failure = exc
+            self.failures += 1
             if time.monotonic() + pause > deadline:
                 if isinstance(failure, Web3RPCError):
                     return response  # web3 raises it as it would have

@@ -53,14 +53,24 @@ class OutOfGasMoney(SenderError):
 
 
 class NonceTaken(SenderError):
-    """The nonce of a transaction is used and the node does not know the transaction: another
-    process sent with this key, or (seen once in CI) the node took this very transaction, lost
-    its answer on the way down and came back from its saved state without it."""
+    """Another process sent a transaction with this key and took the nonce."""
 
     def __init__(self, address: str):
-        super().__init__(f"another process is sending with the key {address} (its nonce was taken), or the "
-                         "node restarted after taking a transaction whose answer was lost: run one process per "
-                         "key, and run again")
+        super().__init__(f"another process is sending with the key {address} (its nonce was taken): "
+                         "run one process per key")
+
+
+class SendLost(RuntimeError):
+    """A transaction's nonce is used by a transaction the node does not know, and the node failed
+    to answer since it was sent: the node took this one and lost it (a devnet restarted from a
+    state saved without its transactions, seen in CI: their effects and nonces kept), or another
+    process took the nonce meanwhile. Its calls may or may not be on chain: the caller reads them
+    against the chain again, never simply sends them again."""
+
+    def __init__(self, tx_hash: str):
+        super().__init__(f"transaction {tx_hash}: the node failed to answer since it was sent, and now holds its "
+                         "nonce but not the transaction")
+        self.tx_hash = tx_hash
 
 
 class TransactionReverted(RuntimeError):
@@ -153,7 +163,8 @@ class TransactionSender:
         # holds after the base fee has risen six blocks in a row.
         self.fees_for = fees_for
         self._fees_read: tuple[float, dict] | None = None
-        self._unconfirmed: dict[str, bytes] = {}  # signed bytes of what was sent, till its receipt, by hash
+        # What was sent, till its receipt, by hash: its signed bytes, and the node's failures before it.
+        self._unconfirmed: dict[str, tuple[bytes, int]] = {}
 
     @property
     def address(self) -> str:
@@ -215,9 +226,12 @@ class TransactionSender:
         and so does one Ganache mined and failed at once (its receipt tells, as elsewhere).
 
         Raises :class:`OutOfGasMoney` or :class:`NonceTaken` when the node refuses the sender,
-        :class:`GasTooLow` when it refuses the transaction's gas (the local nonce is re-read
-        first in both cases, so the next one signed is right).
+        :class:`GasTooLow` when it refuses the transaction's gas, :class:`SendLost` when a send
+        asked again after a failure finds its nonce used by a transaction the node does not know
+        (the local nonce is re-read first in each case, so the next one signed is right).
         """
+        failures = self._node_failures()
+
         def send():
             try:
                 self.w3.eth.send_raw_transaction(signed.raw)
@@ -233,12 +247,20 @@ class TransactionSender:
                     # A resend after an answer lost on the way (the connection dropped): the
                     # node took the first one, and mined it already on an automining devnet.
                     return
+                if isinstance(refused, NonceTaken) and self._node_failures() != failures:
+                    self._nonce = None
+                    raise SendLost(signed.hash) from None
                 if refused is not None:
                     self._nonce = None
                     raise refused from None
                 raise
         self.retry.run(f"send {signed.hash}", send)
-        self._unconfirmed[signed.hash] = signed.raw
+        self._unconfirmed[signed.hash] = (signed.raw, failures)
+
+    def _node_failures(self) -> int:
+        """The node's failures to answer so far, as a PatientHTTPProvider counts them (its own
+        retries; the sender's retries of a send after it gave up count through it too)."""
+        return getattr(self.w3.provider, "failures", 0)
 
     def transact(self, to: str | None, data: bytes) -> dict:
         """Send one transaction and wait for it: estimate (raising the contract's typed error
@@ -287,7 +309,7 @@ class TransactionSender:
         never be written twice."""
         logger.warning("transaction %s: the node no longer has it and its nonce is unused; sending it again", tx_hash)
         try:
-            self.w3.eth.send_raw_transaction(self._unconfirmed[tx_hash])
+            self.w3.eth.send_raw_transaction(self._unconfirmed[tx_hash][0])
         except Web3RPCError as exc:
             if send_outcome(exc) != "sent" and refused_by_node(exc, self.address) is None:
                 raise  # not a race with the block that mines it: a real refusal
@@ -304,7 +326,8 @@ class TransactionSender:
 
         Given the transaction's ``nonce``, raises :class:`NonceTaken` when the node dropped it
         because another transaction of this key was mined with that nonce (Ganache accepts
-        such a transaction silently and never mines it).
+        such a transaction silently and never mines it), or :class:`SendLost` when the node failed
+        to answer since it was sent (it may have taken it and come back without it).
         """
         deadline = time.monotonic() + self.receipt_timeout
         next_check = time.monotonic() + 1.0
@@ -322,6 +345,8 @@ class TransactionSender:
                 next_check = time.monotonic() + 1.0
                 mined = self.retry.run("nonce", lambda: self.w3.eth.get_transaction_count(self.address, "latest"))
                 if mined > nonce and self.receipt(tx_hash) is None and not self.known(tx_hash):
+                    if tx_hash in self._unconfirmed and self._unconfirmed[tx_hash][1] != self._node_failures():
+                        raise SendLost(tx_hash)  # the node went away meanwhile: it may have come back without it
                     self._nonce = None
                     raise NonceTaken(self.address)
                 if mined <= nonce and tx_hash in self._unconfirmed and not self.known(tx_hash):

@@ -35,7 +35,7 @@ from chaincity.chain import node_failure
 from chaincity.chain.broadcaster import Broadcaster
 from chaincity.chain.calldata import CallEncoder
 from chaincity.chain.errors import DecodedError, ErrorDecoder
-from chaincity.chain.sender import GasTooLow, SenderError, SignedTransaction, TransactionSender
+from chaincity.chain.sender import GasTooLow, SenderError, SendLost, SignedTransaction, TransactionSender
 from chaincity.db import Reject, SourceRecord, Summary, reject_row
 from chaincity.hashing import Hasher
 from chaincity.oracle.history import ChainReader
@@ -459,28 +459,40 @@ class SyncEngine:
         are pending again, and so are its own when the node answered with a refusal; after a
         failure on the way (the connection) it may have arrived, and stays sent for the next
         run's reconciliation. The nonce is read again from the node. A refusal of the sender
-        (no gas money, a nonce taken) stops the run, as any other failure; a refusal of the gas
-        sends the records again, their gas learnt again."""
+        (no gas money, a nonce taken) stops the run, as any other failure. Two failures send the
+        records again in this run, read again from the first of them: a refusal of the gas
+        (their gas learnt again), and a send lost (:class:`SendLost`: the node may have taken it,
+        so the records are checked against the chain as the registry answers them, and those it
+        holds already are confirmed, not written twice)."""
         self.broadcaster.settle([flight.sent for flight in self._in_flight])
         unsent = [flight for flight in self._in_flight if flight.sent.exception() is not None]
         failure = unsent[0].sent.exception()
-        # A node that failed to answer (after the connection's retries) may have taken it.
-        refused = isinstance(failure, (SenderError, GasTooLow)) or (
-            isinstance(failure, Web3RPCError) and not node_failure(failure))
         for flight in unsent:
             self._in_flight.remove(flight)
         summary.transactions -= len(unsent)
+        if isinstance(failure, (GasTooLow, SendLost)):
+            if isinstance(failure, GasTooLow):
+                self._gas_per_record = None
+                self._gas_of_function.clear()
+            self._read_again(failure, [i for flight in unsent for i in flight.record_ids])
+            self.sender.resync_nonce()
+            return
+        # A node that failed to answer (after the connection's retries) may have taken it.
+        refused = isinstance(failure, SenderError) or (isinstance(failure, Web3RPCError) and not node_failure(failure))
         never_left = [i for flight in (unsent if refused else unsent[1:]) for i in flight.record_ids]
         if never_left:
             self._set(never_left, status="pending", tx_hash=None)
         self.sender.resync_nonce()
-        if not isinstance(failure, GasTooLow):
-            raise failure
-        logger.warning("%s; its %s records go again", failure, len(unsent[0].record_ids))
-        self._gas_per_record = None
-        self._gas_of_function.clear()
-        # Read again from the first of them: in this pass, or the next when this one is draining.
-        self._window.rewind_to(min(min(flight.record_ids) for flight in unsent))
+        raise failure
+
+    def _read_again(self, failure: Exception, record_ids: list[int]) -> None:
+        """Records sent again in this pass (or the next when this one is draining), read again
+        from the first of them; after a send lost, each batch is asked whether it writes anything."""
+        logger.warning("%s; its records are read again and go again", failure)
+        self._set(record_ids, status="pending", tx_hash=None)
+        if isinstance(failure, SendLost):
+            self._ask_batches = True
+        self._window.rewind_to(min(record_ids))
 
     def _wait_oldest(self, summary: SyncSummary) -> None:
         if self._in_flight[0].sent.exception() is not None:  # waits for it to leave
@@ -492,6 +504,10 @@ class SyncEngine:
         except SenderError:
             self._in_flight.appendleft(flight)  # settled with the rest when the run stops
             raise
+        except SendLost as lost:
+            summary.transactions -= 1
+            self._read_again(lost, flight.record_ids)
+            return
         if receipt["status"] == 1:
             self._confirm(flight.record_ids, receipt["blockNumber"])
             summary.written_now += len(flight.record_ids)

@@ -7,8 +7,13 @@ import {PropertyTitles, TitleChange} from "./PropertyTitles.sol";
 /**
  * @dev Court seizures (查封) of titles. The first live seizure is effective and freezes the
  * title; later ones queue (轮候查封) and take effect in order when the earlier one is lifted
- * or lapses, each term counted from then. A registry records every court's order: the queue
- * is a doubly linked list in storage with no bound.
+ * or lapses, each term counted from then: SPC Provisions on Seizure, Impoundment and Freezing
+ * of Property in Civil Enforcement (法释〔2004〕15号, amended 2020), Art. 26 (Art. 28 before
+ * 2021): any other court may queue on a seized property, and when the seizure is lifted the
+ * queued one registered first takes effect at once; the queue is kept in the order the
+ * courts' notices reached the registry (SPC, MLR and MOC notice 法发〔2004〕5号, Art. 20).
+ * A registry records every court's order: the queue is a doubly linked list in storage with
+ * no bound.
  *
  * Lapses need no keeper: the queue's head took effect at `since`, each seizure runs its term
  * after the previous one ends; reads walk the queue against `block.timestamp`, and writes drop

@@ -234,8 +234,9 @@ def test_seizure_needs_registered_title(property_registry, court):
 
 
 def test_seizure_queue_never_refuses_a_court_order(property_registry, court):
-    """REFERENCE: a registry records every court's order (轮候查封); changed on purpose from
-    the old bound of 16 live seizures, which refused the 17th."""
+    """SPC seizure provisions (法释〔2004〕15号 as amended 2020), Art. 26: any other court may
+    queue a seizure on a seized property (轮候查封), so a registry records every court's order;
+    changed on purpose from the old bound of 16 live seizures, which refused the 17th."""
     for i in range(17):
         property_registry.seize(UNIT, digest(f"order-q{i}"), YEAR, {"from": court})
     tx = property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
@@ -243,6 +244,8 @@ def test_seizure_queue_never_refuses_a_court_order(property_registry, court):
 
 
 def test_lifting_effective_seizure_starts_next_now(property_registry, court, court2):
+    """SPC seizure provisions (法释〔2004〕15号 as amended 2020), Art. 26: when the seizure is
+    lifted, the queued one registered first takes effect at once (即自动生效), its term from then."""
     property_registry.seize(UNIT, ORDER, YEAR, {"from": court})
     property_registry.seize(UNIT, ORDER2, YEAR, {"from": court2})
     sleep(DAY)

@@ -128,7 +128,9 @@ def test_each_renewed_term_is_at_most_three_years_art_485(property_registry, cou
 
 
 def test_title_of_shows_the_effective_seizure_then_every_queued_one_and_the_count(property_registry, court, court2):
-    """轮候查封: a later court's seizure queues and takes effect in order (REFERENCE.md); the
+    """轮候查封: a later court's seizure queues and takes effect in order (SPC seizure provisions,
+    Art. 26: the queued one registered first takes effect when the seizure is lifted; 法发〔2004〕5号
+    Art. 20: queued in the order the courts' notices arrive); the
     one-call read returns the effective seizure, then every queued one in the order it takes
     effect, and how many queue."""
     orders = [digest(f"q{i}") for i in range(12)]

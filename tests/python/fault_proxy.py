@@ -4,7 +4,13 @@ in the middle of an answer, each at a chosen rate, from a seed.
 
 The nastiest fault is ``drop_mid_answer``: the request reaches the node (a transaction is
 sent, a block mined), then the connection dies half-way through the answer, so the client
-does not know what happened. The proxy runs aiohttp on its own event loop in a thread.
+does not know what happened. Two faults go further, as a devnet that went down after taking a
+transaction and came back from a state saved without its transactions (met in CI): from then
+on the node answers for it as for a transaction it never saw (no transaction, no receipt),
+while its effects and its nonce stay on chain. ``send_lost_and_forgotten`` cuts the send's
+answer too; ``taken_then_restarted`` answers it, then answers the next request with a 502 (the
+node away for a moment).
+The proxy runs aiohttp on its own event loop in a thread.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, ClientTimeout, web
+from eth_utils import keccak, to_bytes
 
 FAULTS = ("slow", "http_500", "http_502", "rpc_error", "block_out_of_range", "ganache_stopping", "method_not_found",
-          "drop_before", "drop_mid_answer")
+          "drop_before", "drop_mid_answer",
+          "send_lost_and_forgotten", "taken_then_restarted")
 # The JSON-RPC error each such fault answers with.
 RPC_ERRORS = {
     "rpc_error": (-32603, "Internal error (injected)"),
@@ -55,6 +63,8 @@ class FaultProxy:
         self.url = f"http://127.0.0.1:{port}"
         self.injected: Counter = Counter()
         self.enabled = True
+        self.forgotten: set[str] = set()  # hashes of the transactions the node "lost"
+        self._away = False  # the next request meets a 502
         self._rng = random.Random(faults.seed)
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -79,6 +89,14 @@ class FaultProxy:
         if self.faults.max_body is not None and len(body) > self.faults.max_body:
             self.injected["too_large"] += 1
             return web.json_response({"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "Invalid request"}})
+        if self._away:
+            self._away = False
+            self.injected["away"] += 1
+            return web.Response(status=502, text="injected fault: the node restarting")
+        if method in ("eth_getTransactionByHash", "eth_getTransactionReceipt"):
+            call = json.loads(body)
+            if str(call["params"][0]).lower() in self.forgotten:
+                return web.json_response({"jsonrpc": "2.0", "id": call.get("id"), "result": None})
         fault = self._pick(method)
         if fault is not None:
             self.injected[fault] += 1
@@ -97,7 +115,10 @@ class FaultProxy:
         async with self._session.post(self.target, data=body, headers={"Content-Type": "application/json"}) as answer:
             content = await answer.read()
             status = answer.status
-        if fault == "drop_mid_answer":  # the node has acted; the client gets half an answer
+        if fault in ("send_lost_and_forgotten", "taken_then_restarted") and method == "eth_sendRawTransaction":
+            self.forgotten.add("0x" + keccak(to_bytes(hexstr=json.loads(body)["params"][0])).hex())
+            self._away = fault == "taken_then_restarted"
+        if fault in ("drop_mid_answer", "send_lost_and_forgotten"):  # the node has acted; half an answer
             response = web.StreamResponse(status=status, headers={"Content-Type": "application/json"})
             response.content_length = len(content)
             await response.prepare(request)

@@ -20,7 +20,7 @@ from chaincity.chain.signer import devnet_account
 from chaincity.cli import EXIT_OK, main
 from chaincity.db import Reject, SourceRecord
 from chaincity.directory import run_proposal
-from chaincity.formats import make_id_number, make_unit_code
+from chaincity.formats import make_id_number, make_unit_code, unit_key
 from chaincity.oracle.stops import OracleStopped, StopCause
 from conftest import PEPPER, Oracles, administrators, make_city, onboard
 from test_sync_bank_court import write
@@ -37,6 +37,15 @@ def titles(count: int, first: int = 1) -> list[dict]:
 def statuses(engine) -> dict[str, int]:
     with Session(engine) as session:
         return dict(session.execute(select(SourceRecord.status, func.count()).group_by(SourceRecord.status)).all())
+
+
+def assert_each_title_on_chain_once(w3, city, count: int, first: int = 1):
+    """Titles ``first``… (``count`` of them, see :func:`titles`) each registered once on chain."""
+    mine = {unit_key(t["unit_code"]) for t in titles(count, first)}
+    registry = city["contracts"]["PropertyRegistry"]
+    registered = [bytes(log["args"]["unit"]) for log in registry.events.TitleRegistered().get_logs(from_block=0)]
+    registered = [unit for unit in registered if unit in mine]
+    assert len(registered) == len(set(registered)) == count  # none twice, none lost
 
 
 def chain_rejects(engine) -> int:
@@ -139,7 +148,11 @@ def test_a_key_without_gas_money_stops_the_oracle_with_exit_7(devnet_city, tmp_p
 
 
 def test_a_nonce_taken_by_another_process_stops_the_oracle_with_exit_8(devnet_city, tmp_path):
-    """Another process sends with the same key between the oracle reading its nonce and sending."""
+    """Another process sends with the same key between the oracle reading its nonce and sending.
+    The oracle's first batch is refused (Anvil) or taken and never mined (Ganache, which takes a
+    used nonce silently), and a batch signed after it may be mined before the oracle sees that
+    (on Ganache, run alone: its nonce is the next one free): confirmed records are fine, a lost
+    or doubled one is not."""
     w3, _, city = devnet_city
     oracles = Oracles(w3, city, tmp_path)
     oracles.load("real-estate", write(tmp_path / "t.csv", "real-estate", titles(5)), "LD-REC")
@@ -157,8 +170,9 @@ def test_a_nonce_taken_by_another_process_stops_the_oracle_with_exit_8(devnet_ci
         sync.run()
     assert stop.value.cause == StopCause.NONCE_TAKEN == 8
     engine = oracles.database("LD-REC")
-    assert set(statuses(engine)) <= {"pending", "sent"} and chain_rejects(engine) == 0
+    assert statuses(engine).get("confirmed", 0) < 5 and chain_rejects(engine) == 0
     assert oracles.engine("real-estate", "title", "LD-REC").run().confirmed == 5  # the next run writes them all
+    assert_each_title_on_chain_once(w3, city, 5)
 
 
 def test_a_suspension_in_the_middle_of_a_sync_stops_it_without_rejecting_anything(devnet_city, tmp_path):

@@ -17,8 +17,7 @@ from chaincity.chain.signer import devnet_account
 from chaincity.cli import EXIT_OK, main
 from chaincity.oracle.stops import StopCause
 from conftest import PEPPER, ROOT, Oracles
-from test_oracle_stops import chain_rejects, statuses, titles
-from test_rpc_faults import assert_each_title_on_chain_once
+from test_oracle_stops import assert_each_title_on_chain_once, chain_rejects, statuses, titles
 from test_sync_bank_court import write
 
 # Enough that the stop lands mid-sync: the oracle makes its next batches while a send is under
@@ -85,7 +84,7 @@ def test_the_city_paused_mid_sync_stops_the_oracle_with_exit_6_and_it_resumes_af
     cli(admin, "directory", "approve", proposal["id"], "--devnet-account", 1)
     cli(admin, "directory", "execute", proposal["id"], "--devnet-account", 2)
     resume(net, city, tmp_path, engine)
-    assert_each_title_on_chain_once(w3, city, engine, count=TITLES)
+    assert_each_title_on_chain_once(w3, city, TITLES)
 
 
 def test_the_key_replaced_mid_sync_stops_the_oracle_and_it_resumes_with_the_new_key(anvil, anvil_net, city, tmp_path):
@@ -110,4 +109,4 @@ def test_the_key_replaced_mid_sync_stops_the_oracle_and_it_resumes_with_the_new_
                          capture_output=True, text=True, timeout=300)
     assert old.returncode == StopCause.NOT_A_SIGNER, old.stderr  # the old key is out for good
     resume(net, city, tmp_path, engine, account=NEW_KEY)
-    assert_each_title_on_chain_once(w3, city, engine, count=TITLES)
+    assert_each_title_on_chain_once(w3, city, TITLES)
