@@ -26,6 +26,11 @@ every later act on distinct titles; a batch of 1 is a multicall of one, what the
 for a single seizure). Each seizure is a unit's first (a fresh queue).
 The peer mints each token to a new holder (as a register of titles would), with `mintBatch`
 looping `_safeMint` for the batched sizes.
+
+A third layout answers what meeting the peer would take: ``contracts/bench/CommitmentTitles.sol``
+keeps one commitment a title (keccak256 of the registration centre's very `registerTitles`
+element, ABI-encoded) and the record in its event, and nothing else: no read, no certificate,
+no rule enforced on chain (its NatSpec lists what it gives up).
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from eth_utils import keccak
+
+from eth_abi import encode
 
 from bench.devnet import private_devnet
 from bench.figure import Figure
@@ -75,6 +82,8 @@ LAYOUTS = {
     "vouchers": (9, "5 voucher + 4 custody chain"),
     # DataAccessGrants.StoredReceipt: grant id, query digest, answer digest, recorded at.
     "read receipts": (4, "StoredReceipt: grant id, query digest, answer digest, recorded at"),
+    # CommitmentTitles: commitmentOf[unit], the record itself in the event only.
+    "titles as one commitment": (1, "commitmentOf[unit]: keccak256 of the title's record, the record in its event"),
     # OpenZeppelin ERC721: _owners[id] and, for a new holder, _balances[to].
     "ERC721 _safeMint (peer)": (2, "_owners[id] + _balances[to] (a new holder per token)"),
 }
@@ -213,6 +222,7 @@ def measure(quick: bool = False) -> list[Figure]:
     from conftest import PEPPER, administrators, onboard
     from gateway_city import COURT, REC, GatewayCity
 
+    from chaincity.chain.calldata import CallEncoder
     from chaincity.chain.enums import DepartmentKind
     from chaincity.chain.signer import devnet_account
     from chaincity.cli import DEPARTMENTS
@@ -236,9 +246,12 @@ def measure(quick: bool = False) -> list[Figure]:
         rows = Rows(work, per_registry + 5, hasher)
         senders = {code: TransactionSender(w3, account) for code, account in signers.items()}
 
-        def batched(department: str, kind: str, code: str, records: list[dict]) -> Callable[[int, int], Measured]:
+        def elements_of(department: str, kind: str, records: list[dict]) -> list:
             mapping = DEPARTMENTS[department].chain_of(kind)
-            elements = [mapping.element(p, hasher) for p in payloads(DEPARTMENTS[department], records)]
+            return [mapping.element(p, hasher) for p in payloads(DEPARTMENTS[department], records)]
+
+        def batched(department: str, kind: str, code: str, records: list[dict]) -> Callable[[int, int], Measured]:
+            mapping, elements = DEPARTMENTS[department].chain_of(kind), elements_of(department, kind, records)
             contract = contracts[mapping.contract]
             return lambda start, n: send(w3, senders[code], contract, mapping.function, [elements[start:start + n]], n)
 
@@ -270,12 +283,28 @@ def measure(quick: bool = False) -> list[Figure]:
             results["seizures"][n] = seizures_by_the_oracle(w3, town.oracles, COURT, rows.seizures[start:start + n], work)
             start += n
 
-        # The peer: OpenZeppelin's ERC721, each token to a new holder, minted by its owner.
+        # The peer and the one-commitment layout, deployed and sent by their owner.
         owner = TransactionSender(w3, devnet_account(19))
-        artifact = load_artifact(town.city["config"].build_dir, "PeerERC721")
-        factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
-        peer = w3.eth.contract(address=owner.transact(None, bytes.fromhex(factory.constructor().data_in_transaction[2:]))
-                               ["contractAddress"], abi=artifact["abi"])
+
+        def deployed(name: str):
+            artifact = load_artifact(town.city["config"].build_dir, name)
+            factory = w3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+            created = owner.transact(None, bytes.fromhex(factory.constructor().data_in_transaction[2:]))
+            return w3.eth.contract(address=created["contractAddress"], abi=artifact["abi"])
+
+        # The same title records as the registry's, each ABI-encoded as its registerTitles element.
+        element_type = CallEncoder(contracts["PropertyRegistry"], "registerTitles").types[0].removesuffix("[]")
+        titles = elements_of("real-estate", "title", rows.titles)
+        units, records = [t[0] for t in titles], [encode([element_type], [t]) for t in titles]
+        commitments = deployed("CommitmentTitles")
+        results["titles as one commitment"], start = {}, 0
+        for n in order:
+            results["titles as one commitment"][n] = send(w3, owner, commitments, "commitTitles",
+                                                          [units[start:start + n], records[start:start + n]], n)
+            start += n
+
+        # The peer: OpenZeppelin's ERC721, each token to a new holder, minted by its owner.
+        peer = deployed("PeerERC721")
         holders = [w3.to_checksum_address(keccak(text=f"holder {n}")[:20]) for n in range(per_registry)]
         results["ERC721 _safeMint (peer)"], start = {}, 0
         for n in order:
