@@ -22,7 +22,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError
 from chaincity.chain import ChainUnreachable, connect, node_failure
 from chaincity.chain.deployment import City, DeploymentNotFound
 from chaincity.chain.errors import ErrorDecoder
-from chaincity.chain.sender import SenderError, TransactionReverted
+from chaincity.chain.sender import SenderError, SendLost, TransactionReverted
 from chaincity.chain.signer import SignerError
 from chaincity.config import ConfigError, exposed_env_file
 from chaincity.db import DatabaseUnavailable, SchemaError
@@ -57,7 +57,9 @@ def one_line_errors(decoder: ErrorDecoder | None = None):
     """Turn the errors a user can act on into one line on stderr and an exit code, never a
     traceback: 3 when the chain does not answer, 2 for bad configuration or a missing
     deployment, the stop cause's code for an oracle's own error, 1 for a refused transaction, 3
-    again when the node stops answering mid-command (after the connection's own retries)."""
+    again when the node stops answering mid-command (after the connection's own retries) or
+    comes back without a transaction it took (whether that took effect is for the user to see:
+    sent again, it could take effect twice)."""
     try:
         yield
     except ChainUnreachable as exc:
@@ -68,6 +70,8 @@ def one_line_errors(decoder: ErrorDecoder | None = None):
         fail(f"oracle stopped: {exc} (records not confirmed stay pending)", int(exc.cause))
     except SenderError as exc:
         fail(str(exc), EXIT_REJECTED)
+    except SendLost as exc:
+        fail(f"{exc}: it may have taken effect; look before running the command again", EXIT_CHAIN_UNREACHABLE)
     except (ContractCustomError, ContractLogicError, TransactionReverted) as exc:
         decoded = decoder.decode(exc) if decoder is not None else None
         fail(f"refused by the chain: {decoded or exc}", EXIT_REJECTED)

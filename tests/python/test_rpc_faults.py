@@ -98,6 +98,29 @@ def test_an_rpc_that_keeps_failing_stops_the_oracle_with_exit_3_and_the_next_run
     assert_each_title_on_chain_once(anvil, city, TITLES, first)
 
 
+def test_an_administrators_transaction_the_node_took_then_forgot_is_one_line_never_a_second_send(
+        anvil_net, shared_city, monkeypatch):
+    """A single transaction (an administrator's proposal): the node takes it, fails a moment,
+    and comes back without it, its effect and nonce kept. The command cannot tell whether it
+    took effect: exit 3 in one line saying so, and it is never signed again with the next nonce
+    (taken for another process's nonce, it was: the proposal made again with each new nonce,
+    and the command ended in exit 1, "another process is sending with the key")."""
+    from click.testing import CliRunner
+
+    from chaincity.cli import main
+
+    directory = shared_city["contracts"]["CityDirectory"]
+    before = directory.functions.proposalCount().call()
+    monkeypatch.setenv("CHAINCITY_DEPLOYMENTS_DIR", str(shared_city["config"].deployments_dir))
+    forgets = Faults({"taken_then_restarted": 1.0}, methods=frozenset({"eth_sendRawTransaction"}))
+    with FaultProxy(anvil_net.rpc_url, forgets, free_port()) as proxy:
+        result = CliRunner().invoke(main, ["directory", "propose", "threshold", "2", "--devnet-account", "0",
+                                           "--rpc-url", proxy.url])
+    assert result.exit_code == EXIT_CHAIN_UNREACHABLE, result.output
+    assert "may have taken effect" in result.output and result.output.count("\n") == 1, result.output
+    assert directory.functions.proposalCount().call() == before + 1  # taken once
+
+
 def test_a_batch_larger_than_the_node_takes_is_halved_until_it_fits(anvil, anvil_net, shared_city, tmp_path, monkeypatch):
     """A node refuses a request body over its limit ("Invalid request": Anvil's answer above
     2 MiB, which a Loudi-sized batch of 5,000 titles met): the oracle halves the batch and goes
