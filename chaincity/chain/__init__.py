@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import requests
@@ -25,11 +26,26 @@ RETRIED_RPC_CODES = frozenset({-32603, -32005})
 # no past states (Anvil with --prune-history) answers a call on "latest" that a new block
 # overtook with BlockOutOfRangeError (-32602, seen at Loudi's scale): asked again, it reads the
 # new latest.
-RETRIED_RPC_MESSAGES = ("ganache is disconnected", "database is not open", "blockoutofrangeerror")
+AWAY_RPC_MESSAGES = ("ganache is disconnected", "database is not open")
+RETRIED_RPC_MESSAGES = (*AWAY_RPC_MESSAGES, "blockoutofrangeerror")
 
 
 class ChainUnreachable(RuntimeError):
     """No JSON-RPC node answers at the configured URL."""
+
+
+def node_away(exc: BaseException) -> bool:
+    """Whether a node failure means the node (or the way to it) was down or restarting, not just
+    slow or busy: no connection or a cut one, a gateway's 502/503/504, Ganache's answers on its
+    way out. A node back from such a failure may have lost what it had taken."""
+    if isinstance(exc, TRANSPORT_FAILURES) and not isinstance(exc, (requests.Timeout, TimeoutError)):
+        return True
+    if isinstance(exc, requests.HTTPError):
+        return exc.response is not None and exc.response.status_code in (502, 503, 504)
+    if isinstance(exc, Web3RPCError):
+        message = str(((exc.rpc_response or {}).get("error") or {}).get("message", "")).lower()
+        return any(words in message for words in AWAY_RPC_MESSAGES)
+    return False
 
 
 def node_failure(exc: BaseException) -> bool:
@@ -52,13 +68,15 @@ class PatientHTTPProvider(Web3.HTTPProvider):
     signed transaction, which the node takes once whatever the number of times it is sent).
     About ``patience`` seconds of trying before the failure is raised.
 
-    It counts the failures it met (:attr:`failures`): a node that failed since a transaction was
-    sent may have restarted without it, and the sender reads the node's answers accordingly."""
+    It counts the failures that mean the node was away (:attr:`failures`, see :func:`node_away`):
+    a node away since a transaction was sent may have come back without it, and the sender reads
+    the node's answers accordingly."""
 
     def __init__(self, rpc_url: str, timeout: float = 10.0, patience: float = 12.0, first_pause: float = 0.1):
         super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
         self.patience, self.first_pause = patience, first_pause
-        self.failures = 0  # the node's failures to answer, asked again or raised
+        self.failures = 0  # the node's failures that mean it was away, asked again or raised
+        self._counting = threading.Lock()  # the sends' thread and the engine's both count
 
     def make_request(self, method, params):
         if not check_if_retry_on_failure(method):
@@ -77,7 +95,9 @@ class PatientHTTPProvider(Web3.HTTPProvider):
                 if not node_failure(exc):
                     raise
                 failure = exc
-            self.failures += 1
+            if node_away(failure):
+                with self._counting:
+                    self.failures += 1
             if time.monotonic() + pause > deadline:
                 if isinstance(failure, Web3RPCError):
                     return response  # web3 raises it as it would have

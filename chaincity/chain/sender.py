@@ -345,9 +345,10 @@ class TransactionSender:
                 next_check = time.monotonic() + 1.0
                 mined = self.retry.run("nonce", lambda: self.w3.eth.get_transaction_count(self.address, "latest"))
                 if mined > nonce and self.receipt(tx_hash) is None and not self.known(tx_hash):
-                    if tx_hash in self._unconfirmed and self._unconfirmed[tx_hash][1] != self._node_failures():
-                        raise SendLost(tx_hash)  # the node went away meanwhile: it may have come back without it
                     self._nonce = None
+                    _, failures = self._unconfirmed.pop(tx_hash, (b"", self._node_failures()))
+                    if failures != self._node_failures():
+                        raise SendLost(tx_hash)  # the node went away meanwhile: it may have come back without it
                     raise NonceTaken(self.address)
                 if mined <= nonce and tx_hash in self._unconfirmed and not self.known(tx_hash):
                     self._send_again(tx_hash)

@@ -469,7 +469,8 @@ class SyncEngine:
         failure = unsent[0].sent.exception()
         for flight in unsent:
             self._in_flight.remove(flight)
-        summary.transactions -= len(unsent)
+        # A send lost may have been mined (its nonce is used): it counts; the rest never left.
+        summary.transactions -= len(unsent) - isinstance(failure, SendLost)
         if isinstance(failure, (GasTooLow, SendLost)):
             if isinstance(failure, GasTooLow):
                 self._gas_per_record = None
@@ -487,12 +488,14 @@ class SyncEngine:
 
     def _read_again(self, failure: Exception, record_ids: list[int]) -> None:
         """Records sent again in this pass (or the next when this one is draining), read again
-        from the first of them; after a send lost, each batch is asked whether it writes anything."""
+        from the first of them, never forward: a flight lost after another one (a node back
+        without several) must not skip the first one's records, or a key's later records would
+        go before them. After a send lost, each batch is asked whether it writes anything."""
         logger.warning("%s; its records are read again and go again", failure)
         self._set(record_ids, status="pending", tx_hash=None)
         if isinstance(failure, SendLost):
             self._ask_batches = True
-        self._window.rewind_to(min(record_ids))
+        self._window.rewind_to(min(min(record_ids), self._window.last_id + 1))
 
     def _wait_oldest(self, summary: SyncSummary) -> None:
         if self._in_flight[0].sent.exception() is not None:  # waits for it to leave
@@ -504,8 +507,7 @@ class SyncEngine:
         except SenderError:
             self._in_flight.appendleft(flight)  # settled with the rest when the run stops
             raise
-        except SendLost as lost:
-            summary.transactions -= 1
+        except SendLost as lost:  # its nonce used: it counts as sent
             self._read_again(lost, flight.record_ids)
             return
         if receipt["status"] == 1:

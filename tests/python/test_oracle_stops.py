@@ -175,6 +175,21 @@ def test_a_nonce_taken_by_another_process_stops_the_oracle_with_exit_8(devnet_ci
     assert_each_title_on_chain_once(w3, city, 5)
 
 
+def test_records_of_flights_lost_one_after_another_are_read_again_from_the_first_never_forward(anvil, city, tmp_path):
+    """A node back without two transactions (each a SendLost in turn, the earlier first): the
+    pass reads again from the first one's records and the second never moves it forward past
+    them (which skipped them till the next pass, while a key's later records went first)."""
+    from chaincity.chain.sender import SendLost
+    from chaincity.oracle.sync import _Window
+
+    sync = Oracles(anvil, city, tmp_path).engine("real-estate", "title", "LD-REC")
+    sync._window, sync._ask_batches = _Window(10, last_id=40), False
+    sync._read_again(SendLost("0x01"), [11, 12, 13])
+    assert sync._window.last_id == 10 and sync._ask_batches  # each batch asked whether it writes anything
+    sync._read_again(SendLost("0x02"), [21, 22])
+    assert sync._window.last_id == 10
+
+
 def test_a_suspension_in_the_middle_of_a_sync_stops_it_without_rejecting_anything(devnet_city, tmp_path):
     """Transactions signed before the suspension revert when mined; their records go back to
     pending, the next estimate meets the suspension, and the oracle stops."""
