@@ -226,9 +226,9 @@ class TransactionSender:
         and so does one Ganache mined and failed at once (its receipt tells, as elsewhere).
 
         Raises :class:`OutOfGasMoney` or :class:`NonceTaken` when the node refuses the sender,
-        :class:`GasTooLow` when it refuses the transaction's gas, :class:`SendLost` when a send
-        asked again after a failure finds its nonce used by a transaction the node does not know
-        (the local nonce is re-read first in each case, so the next one signed is right).
+        :class:`GasTooLow` when it refuses the transaction's gas, :class:`SendLost` when its nonce
+        is used by a transaction the node does not know and the node was away since the send
+        began (the local nonce is re-read first in each case, so the next one signed is right).
         """
         failures = self._node_failures()
 
@@ -247,9 +247,8 @@ class TransactionSender:
                     # A resend after an answer lost on the way (the connection dropped): the
                     # node took the first one, and mined it already on an automining devnet.
                     return
-                if isinstance(refused, NonceTaken) and self._node_failures() != failures:
-                    self._nonce = None
-                    raise SendLost(signed.hash) from None
+                if isinstance(refused, NonceTaken):
+                    raise self._taken_or_lost(signed.hash, failures) from None
                 if refused is not None:
                     self._nonce = None
                     raise refused from None
@@ -258,9 +257,16 @@ class TransactionSender:
         self._unconfirmed[signed.hash] = (signed.raw, failures)
 
     def _node_failures(self) -> int:
-        """The node's failures to answer so far, as a PatientHTTPProvider counts them (its own
-        retries; the sender's retries of a send after it gave up count through it too)."""
+        """The failures so far that mean the node was away, as a PatientHTTPProvider counts them
+        (its own retries; the sender's retries of a send after it gave up count through it too)."""
         return getattr(self.w3.provider, "failures", 0)
+
+    def _taken_or_lost(self, tx_hash: str, failures_at_send: int) -> NonceTaken | SendLost:
+        """The error for a transaction whose nonce is used by one the node does not know: lost
+        when the node was away since it was sent, else another process's nonce. Either way the
+        local nonce is read again before the next one is signed."""
+        self._nonce = None
+        return SendLost(tx_hash) if self._node_failures() != failures_at_send else NonceTaken(self.address)
 
     def transact(self, to: str | None, data: bytes) -> dict:
         """Send one transaction and wait for it: estimate (raising the contract's typed error
@@ -345,11 +351,8 @@ class TransactionSender:
                 next_check = time.monotonic() + 1.0
                 mined = self.retry.run("nonce", lambda: self.w3.eth.get_transaction_count(self.address, "latest"))
                 if mined > nonce and self.receipt(tx_hash) is None and not self.known(tx_hash):
-                    self._nonce = None
                     _, failures = self._unconfirmed.pop(tx_hash, (b"", self._node_failures()))
-                    if failures != self._node_failures():
-                        raise SendLost(tx_hash)  # the node went away meanwhile: it may have come back without it
-                    raise NonceTaken(self.address)
+                    raise self._taken_or_lost(tx_hash, failures)
                 if mined <= nonce and tx_hash in self._unconfirmed and not self.known(tx_hash):
                     self._send_again(tx_hash)
             if time.monotonic() > deadline:
